@@ -1,0 +1,42 @@
+// casegraph: Neo4j constraints and indexes.
+//
+// Applied at every start-up and in test set-up: each statement is idempotent (IF NOT EXISTS), so
+// re-running them changes nothing. Every name starts with `cg_`: /ready counts them to tell that the
+// migrations are in place. Statements end with a semicolon at the end of a line.
+
+// Every node carries the label `Node` and a global id: one uniqueness constraint gives `node(id:)`,
+// upserts by caller-supplied id and every anchored lookup an index, whatever the node's kind.
+CREATE CONSTRAINT cg_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE;
+
+// Collection scoping: list queries start from "all nodes of a kind in these collections".
+CREATE INDEX cg_node_collection IF NOT EXISTS FOR (n:Node) ON (n.collection);
+CREATE INDEX cg_event_collection IF NOT EXISTS FOR (n:Event) ON (n.collection);
+CREATE INDEX cg_actor_collection IF NOT EXISTS FOR (n:Actor) ON (n.collection);
+CREATE INDEX cg_place_collection IF NOT EXISTS FOR (n:Place) ON (n.collection);
+CREATE INDEX cg_source_collection IF NOT EXISTS FOR (n:Source) ON (n.collection);
+CREATE INDEX cg_claim_collection IF NOT EXISTS FOR (n:Claim) ON (n.collection);
+
+// A taxonomy term is identified by its key within a vocabulary and a collection.
+CREATE CONSTRAINT cg_term_key IF NOT EXISTS FOR (t:Term) REQUIRE (t.collection, t.vocabulary, t.key) IS UNIQUE;
+
+// Event filters and sorting: by type, and by the bounds of the fuzzy date (time filters mean overlap).
+CREATE INDEX cg_event_type IF NOT EXISTS FOR (e:Event) ON (e.type);
+CREATE INDEX cg_event_date_earliest IF NOT EXISTS FOR (e:Event) ON (e.dateEarliest);
+CREATE INDEX cg_event_date_latest IF NOT EXISTS FOR (e:Event) ON (e.dateLatest);
+
+// Sorting actors, places and sources by name or title.
+CREATE INDEX cg_actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name);
+CREATE INDEX cg_place_name IF NOT EXISTS FOR (p:Place) ON (p.name);
+CREATE INDEX cg_source_title IF NOT EXISTS FOR (s:Source) ON (s.title);
+
+// Provenance filters ("only what is confirmed") look claims up by status.
+CREATE INDEX cg_claim_status IF NOT EXISTS FOR (c:Claim) ON (c.status);
+
+// Participations are filtered by role.
+CREATE INDEX cg_participation_role IF NOT EXISTS FOR (p:Participation) ON (p.role);
+
+// Geographic search over places with known coordinates.
+CREATE POINT INDEX cg_place_location IF NOT EXISTS FOR (p:Place) ON (p.location);
+
+// Full-text search (text filters and the coming fuzzy search) over names, titles and descriptions.
+CREATE FULLTEXT INDEX cg_fulltext IF NOT EXISTS FOR (n:Event|Actor|Place|Source) ON EACH [n.title, n.name, n.description];

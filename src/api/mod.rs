@@ -1,0 +1,42 @@
+//! The GraphQL API: schema assembly, per-request data, and the SDL export.
+//!
+//! Resolvers live in `query/`, `mutation/` and `types/`; they never write Cypher. They ask the
+//! request's [`Db`] (through the store's functions) or its DataLoaders for typed records.
+
+pub mod system;
+
+use async_graphql::{BatchRequest, EmptyMutation, EmptySubscription, MergedObject, Schema, SDLExportOptions};
+
+use crate::{config::GraphqlLimits, store::Db};
+
+/// The root query type: the union of every area's queries.
+#[derive(MergedObject, Default)]
+pub struct Query(system::SystemQuery);
+
+pub type CasegraphSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with the configured depth and complexity limits.
+pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .data(limits)
+        .finish()
+}
+
+/// The schema as SDL, with sorted fields so that a change shows up as a small diff. The committed copy
+/// is `schema/schema.graphql`; a test fails when they differ.
+pub fn sdl() -> String {
+    build_schema(GraphqlLimits::default())
+        .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+}
+
+/// Gives one request (or batch) its database handle and its DataLoaders.
+pub fn attach_request_data(batch: BatchRequest, db: &Db, _limits: &GraphqlLimits) -> BatchRequest {
+    batch.data(db.clone())
+}
+
+/// The request's database handle, as set by [`attach_request_data`].
+pub(crate) fn db<'a>(ctx: &async_graphql::Context<'a>) -> &'a Db {
+    ctx.data_unchecked::<Db>()
+}

@@ -1,0 +1,251 @@
+//! Typed configuration, read once from the environment at start-up.
+//!
+//! Nothing else in the crate reads environment variables: everything it needs is passed down from
+//! [`Config`]. Every variable here is listed in `.env.example` and in the README's table.
+
+use std::{fmt, net::IpAddr, str::FromStr, time::Duration};
+
+/// A secret that never shows up in logs or `Debug` output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The whole service configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub http: HttpConfig,
+    pub neo4j: Neo4jConfig,
+    pub graphql: GraphqlLimits,
+    pub log: LogConfig,
+    pub seed: SeedConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub host: IpAddr,
+    pub port: u16,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    pub cors: CorsOrigins,
+    pub graphiql: bool,
+}
+
+/// Which browser origins may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No cross-origin access (the default: GraphiQL is served from the same origin).
+    None,
+    /// Any origin (`*`), for local visualisation frontends during development.
+    Any,
+    /// An explicit list such as `http://localhost:5173`.
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Neo4jConfig {
+    pub uri: String,
+    pub user: String,
+    pub password: Secret,
+    pub database: String,
+    pub max_connections: usize,
+    pub connect_timeout: Duration,
+    /// Upper bound for one statement, so that a lost database surfaces as `DATABASE_UNAVAILABLE`
+    /// instead of a request hanging in the driver's retry loop.
+    pub query_timeout: Duration,
+    /// How long start-up keeps trying to reach Neo4j before giving up with an explanation.
+    pub startup_timeout: Duration,
+}
+
+/// Limits that keep one request from monopolising the service or the database.
+#[derive(Debug, Clone, Copy)]
+pub struct GraphqlLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_page_size: usize,
+    pub default_page_size: usize,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self { max_depth: 15, max_complexity: 5_000, max_page_size: 100, default_page_size: 20 }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// An `EnvFilter` directive such as `info,casegraph=debug`.
+    pub filter: String,
+    pub json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedConfig {
+    /// The dataset loaded into an empty database by `serve`.
+    pub file: String,
+    pub load_when_empty: bool,
+}
+
+/// A configuration variable that is missing or malformed.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+/// Where variables come from: the process environment in production, a map in tests.
+pub trait VarSource {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment (after dotenvy has loaded `.env`).
+pub struct ProcessEnv;
+
+impl VarSource for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<const N: usize> VarSource for [(&str, &str); N] {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment, loading `.env` first if present.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal (CI, containers); a malformed one is not silently ignored.
+        if let Err(e) = dotenvy::dotenv() {
+            if !e.not_found() {
+                return Err(ConfigError { name: ".env", message: e.to_string() });
+            }
+        }
+        Self::from_source(&ProcessEnv)
+    }
+
+    pub fn from_source(src: &impl VarSource) -> Result<Self, ConfigError> {
+        let password = src.var("NEO4J_PASSWORD").ok_or(ConfigError {
+            name: "NEO4J_PASSWORD",
+            message: "is required (copy .env.example to .env, or export it)".into(),
+        })?;
+        Ok(Config {
+            http: HttpConfig {
+                host: parse(src, "CASEGRAPH_HOST", "127.0.0.1")?,
+                port: parse(src, "CASEGRAPH_PORT", "8080")?,
+                request_timeout: secs(src, "CASEGRAPH_REQUEST_TIMEOUT_SECS", "30")?,
+                body_limit_bytes: parse(src, "CASEGRAPH_BODY_LIMIT_BYTES", "1048576")?,
+                cors: cors(src.var("CASEGRAPH_CORS_ORIGINS").unwrap_or_default()),
+                graphiql: parse(src, "CASEGRAPH_GRAPHIQL", "true")?,
+            },
+            neo4j: Neo4jConfig {
+                uri: src.var("NEO4J_URI").unwrap_or_else(|| "bolt://127.0.0.1:7687".into()),
+                user: src.var("NEO4J_USER").unwrap_or_else(|| "neo4j".into()),
+                password: Secret::new(password),
+                database: src.var("NEO4J_DATABASE").unwrap_or_else(|| "neo4j".into()),
+                max_connections: parse(src, "NEO4J_MAX_CONNECTIONS", "16")?,
+                connect_timeout: secs(src, "NEO4J_CONNECT_TIMEOUT_SECS", "5")?,
+                query_timeout: secs(src, "NEO4J_QUERY_TIMEOUT_SECS", "15")?,
+                startup_timeout: secs(src, "NEO4J_STARTUP_TIMEOUT_SECS", "30")?,
+            },
+            graphql: GraphqlLimits {
+                max_depth: parse(src, "CASEGRAPH_MAX_DEPTH", "15")?,
+                max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "5000")?,
+                max_page_size: parse(src, "CASEGRAPH_MAX_PAGE_SIZE", "100")?,
+                default_page_size: parse(src, "CASEGRAPH_DEFAULT_PAGE_SIZE", "20")?,
+            },
+            log: LogConfig {
+                filter: src.var("RUST_LOG").unwrap_or_else(|| "info".into()),
+                json: parse(src, "CASEGRAPH_LOG_JSON", "false")?,
+            },
+            seed: SeedConfig {
+                file: src.var("CASEGRAPH_SEED_FILE").unwrap_or_else(|| {
+                    "data/seed/meduza-2025-01-st-petersburg-migrant-raids.json".into()
+                }),
+                load_when_empty: parse(src, "CASEGRAPH_SEED_ON_EMPTY", "true")?,
+            },
+        })
+    }
+}
+
+fn parse<T: FromStr>(src: &impl VarSource, name: &'static str, default: &str) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    let raw = src.var(name).unwrap_or_else(|| default.to_string());
+    raw.trim()
+        .parse()
+        .map_err(|e| ConfigError { name, message: format!("cannot parse {raw:?}: {e}") })
+}
+
+fn secs(src: &impl VarSource, name: &'static str, default: &str) -> Result<Duration, ConfigError> {
+    let n: u64 = parse(src, name, default)?;
+    if n == 0 {
+        return Err(ConfigError { name, message: "must be at least 1 second".into() });
+    }
+    Ok(Duration::from_secs(n))
+}
+
+fn cors(raw: String) -> CorsOrigins {
+    let raw = raw.trim();
+    match raw {
+        "" => CorsOrigins::None,
+        "*" => CorsOrigins::Any,
+        list => CorsOrigins::List(
+            list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_only_the_password_is_set() {
+        let c = Config::from_source(&[("NEO4J_PASSWORD", "pw-123456")]).unwrap();
+        assert_eq!(c.http.port, 8080);
+        assert_eq!(c.neo4j.uri, "bolt://127.0.0.1:7687");
+        assert_eq!(c.http.cors, CorsOrigins::None);
+        assert_eq!(c.graphql.max_page_size, 100);
+    }
+
+    #[test]
+    fn a_missing_password_is_an_error_naming_the_variable() {
+        let e = Config::from_source(&[("NEO4J_URI", "bolt://x:1")]).unwrap_err();
+        assert_eq!(e.name, "NEO4J_PASSWORD");
+    }
+
+    #[test]
+    fn a_malformed_number_is_an_error_naming_the_variable() {
+        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_PORT", "eighty")]).unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_PORT");
+    }
+
+    #[test]
+    fn cors_origins_parse_as_none_any_or_list() {
+        assert_eq!(cors("*".into()), CorsOrigins::Any);
+        assert_eq!(cors(" a , b ".into()), CorsOrigins::List(vec!["a".into(), "b".into()]));
+    }
+
+    #[test]
+    fn the_password_never_appears_in_debug_output() {
+        let c = Config::from_source(&[("NEO4J_PASSWORD", "hunter2-secret")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2-secret"));
+    }
+}

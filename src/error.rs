@@ -1,0 +1,221 @@
+//! The one error type of the service and its stable codes.
+//!
+//! Which error belongs where:
+//! - `domain` validation returns [`crate::domain::ValidationError`]; it becomes [`AppError::BadUserInput`].
+//! - the `store` returns [`AppError`] directly: driver failures are classified here, once.
+//! - GraphQL resolvers return [`AppError`]; it becomes a GraphQL error whose `extensions.code` is one of
+//!   the constants in [`codes`] and, where a particular input is at fault, `extensions.field`.
+//! - HTTP-level failures (unparsable body, payload too large, timeout) use the same codes in a JSON body.
+//!
+//! Internal details (driver messages, Cypher) are logged where the error is turned into a response and
+//! never sent to the client.
+
+use async_graphql::ErrorExtensions;
+
+/// The stable `extensions.code` values. Clients may match on these; never rename one.
+pub mod codes {
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
+    pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+}
+
+/// Deliberately not `Display`: async-graphql converts every `Display` type into an error without
+/// extensions, and that blanket conversion would silently drop our codes. Without `Display`, our own
+/// `From<AppError>` applies and `?` in a resolver always keeps `extensions.code`.
+#[derive(Debug)]
+pub enum AppError {
+    /// The caller sent a value we cannot accept; `field` is the input path at fault.
+    BadUserInput { field: Option<String>, message: String },
+    /// An id that names nothing (in the caller's collections).
+    NotFound { kind: &'static str, id: String, field: Option<String> },
+    /// The request is valid on its own but clashes with what is stored.
+    Conflict { field: Option<String>, message: String },
+    /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
+    DatabaseUnavailable(String),
+    /// Anything else: a bug or an unexpected database answer. Logged, never shown.
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadUserInput { field: Some(field.into()), message: message.into() }
+    }
+
+    pub fn not_found(kind: &'static str, id: impl Into<String>, field: impl Into<String>) -> Self {
+        AppError::NotFound { kind, id: id.into(), field: Some(field.into()) }
+    }
+
+    pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+        AppError::Conflict { field: field.map(str::to_string), message: message.into() }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Self {
+        AppError::Internal(detail.into())
+    }
+
+    /// The message a client sees. Internal details stay in the logs.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::BadUserInput { message, .. } | AppError::Conflict { message, .. } => message.clone(),
+            AppError::NotFound { kind, id, .. } => format!("no {kind} with id {id:?}"),
+            AppError::DatabaseUnavailable(_) => "the database is unavailable, try again shortly".into(),
+            AppError::Internal(_) => "internal server error".into(),
+        }
+    }
+
+    /// The message for operators: includes internal details. For logs and the command line only.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::DatabaseUnavailable(d) | AppError::Internal(d) => d.clone(),
+            other => other.message(),
+        }
+    }
+
+    /// The stable code for `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadUserInput { .. } => codes::BAD_USER_INPUT,
+            AppError::NotFound { .. } => codes::NOT_FOUND,
+            AppError::Conflict { .. } => codes::CONFLICT,
+            AppError::DatabaseUnavailable(_) => codes::DATABASE_UNAVAILABLE,
+            AppError::Internal(_) => codes::INTERNAL,
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::BadUserInput { field, .. }
+            | AppError::NotFound { field, .. }
+            | AppError::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Prefixes the field path, so a nested validator's `date.edtf` becomes `input.date.edtf`.
+    pub fn under(self, prefix: &str) -> Self {
+        let join = |f: Option<String>| match f {
+            Some(f) if !f.is_empty() => Some(format!("{prefix}.{f}")),
+            _ => Some(prefix.to_string()),
+        };
+        match self {
+            AppError::BadUserInput { field, message } => AppError::BadUserInput { field: join(field), message },
+            AppError::NotFound { kind, id, field } => AppError::NotFound { kind, id, field: join(field) },
+            AppError::Conflict { field, message } => AppError::Conflict { field: join(field), message },
+            other => other,
+        }
+    }
+}
+
+impl From<crate::domain::ValidationError> for AppError {
+    fn from(e: crate::domain::ValidationError) -> Self {
+        AppError::BadUserInput { field: Some(e.field), message: e.message }
+    }
+}
+
+impl From<neo4rs::Error> for AppError {
+    /// Classifies driver failures once, here: connection trouble means the database is unavailable
+    /// (retryable by the client); a constraint violation is a conflict; the rest is internal.
+    fn from(e: neo4rs::Error) -> Self {
+        use neo4rs::Error as E;
+        match &e {
+            E::IOError { .. }
+            | E::ConnectionError
+            | E::ConnectionTimedOut
+            | E::ServerUnavailableError(_)
+            | E::IncompleteBoltExchange
+            | E::RoutingTableRefreshFailed(_) => AppError::DatabaseUnavailable(e.to_string()),
+            E::Neo4j(n) if n.code().starts_with("Neo.TransientError") => {
+                AppError::DatabaseUnavailable(e.to_string())
+            }
+            E::Neo4j(n) if n.code() == "Neo.ClientError.Schema.ConstraintValidationFailed" => {
+                AppError::Conflict { field: None, message: "this would duplicate an existing record".into() }
+            }
+            _ => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(e: AppError) -> Self {
+        match &e {
+            AppError::Internal(detail) => tracing::error!(error.detail = %detail, "internal error"),
+            AppError::DatabaseUnavailable(detail) => tracing::warn!(error.detail = %detail, "database unavailable"),
+            _ => {}
+        }
+        let code = e.code();
+        let field = e.field().map(str::to_string);
+        async_graphql::Error::new(e.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(f) = &field {
+                ext.set("field", f.as_str());
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext_code(e: AppError) -> (String, Option<String>, String) {
+        let gql: async_graphql::Error = e.into();
+        let ext = gql.extensions.expect("extensions");
+        let code = match ext.get("code") {
+            Some(async_graphql::Value::String(s)) => s.clone(),
+            other => panic!("code missing: {other:?}"),
+        };
+        let field = match ext.get("field") {
+            Some(async_graphql::Value::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        (code, field, gql.message)
+    }
+
+    #[test]
+    fn bad_input_maps_to_bad_user_input_with_its_field() {
+        let (code, field, _) = ext_code(AppError::bad_input("input.date.edtf", "not a date"));
+        assert_eq!(code, "BAD_USER_INPUT");
+        assert_eq!(field.as_deref(), Some("input.date.edtf"));
+    }
+
+    #[test]
+    fn not_found_maps_to_not_found() {
+        let (code, field, msg) = ext_code(AppError::not_found("Event", "e-1", "id"));
+        assert_eq!(code, "NOT_FOUND");
+        assert_eq!(field.as_deref(), Some("id"));
+        assert!(msg.contains("e-1"));
+    }
+
+    #[test]
+    fn conflict_maps_to_conflict() {
+        assert_eq!(ext_code(AppError::conflict(None, "x")).0, "CONFLICT");
+    }
+
+    #[test]
+    fn a_lost_connection_maps_to_database_unavailable() {
+        let (code, _, _) = ext_code(AppError::from(neo4rs::Error::ConnectionError));
+        assert_eq!(code, "DATABASE_UNAVAILABLE");
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_detail() {
+        let (code, _, msg) = ext_code(AppError::internal("Cypher syntax error near MATCH (n:Secret)"));
+        assert_eq!(code, "INTERNAL_SERVER_ERROR");
+        assert!(!msg.contains("Cypher"));
+    }
+
+    #[test]
+    fn under_prefixes_the_field_path() {
+        let e = AppError::bad_input("edtf", "x").under("input.date");
+        assert_eq!(e.field(), Some("input.date.edtf"));
+    }
+}

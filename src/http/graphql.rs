@@ -1,0 +1,250 @@
+//! `POST /graphql` and `GET /graphql`, following the GraphQL-over-HTTP spec.
+//!
+//! We parse and answer requests ourselves rather than through async-graphql-axum: since 7.0.17 it
+//! always answers `application/graphql-response+json`, which breaks clients that only accept
+//! `application/json`, and its rejections are plain text where ours are JSON.
+
+use async_graphql::{BatchRequest, BatchResponse};
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tracing::Instrument;
+
+use super::AppState;
+use crate::error::codes;
+
+/// The response media types we speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    /// `application/graphql-response+json`: the spec's own type; request errors get a 4xx status.
+    GraphqlResponse,
+    /// `application/json`: legacy clients; every well-formed request gets 200.
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> HeaderValue {
+        match self {
+            MediaType::GraphqlResponse => HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+            MediaType::Json => HeaderValue::from_static("application/json; charset=utf-8"),
+        }
+    }
+}
+
+/// Picks the response media type from `Accept`. No header or a wildcard gets the spec's type; a client
+/// that prefers `application/json` (and does not rank graphql-response+json higher) gets JSON.
+pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Response> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(MediaType::GraphqlResponse);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .next()
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        let media = match kind.as_str() {
+            "application/graphql-response+json" | "*/*" | "application/*" => MediaType::GraphqlResponse,
+            "application/json" => MediaType::Json,
+            _ => continue,
+        };
+        // Ties go to the spec's type, which is listed first in the match above only by rank.
+        let better = match best {
+            None => true,
+            Some((bq, bm)) => q > bq || (q == bq && bm == MediaType::Json && media == MediaType::GraphqlResponse && kind != "*/*" && kind != "application/*"),
+        };
+        if better {
+            best = Some((q, media));
+        }
+    }
+    best.map(|(_, m)| m).ok_or_else(|| {
+        error_response(
+            MediaType::Json,
+            StatusCode::NOT_ACCEPTABLE,
+            codes::NOT_ACCEPTABLE,
+            "this endpoint answers application/graphql-response+json or application/json",
+        )
+    })
+}
+
+/// A JSON error body in the GraphQL response shape, for failures before execution.
+pub fn error_response(media: MediaType, status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, media.header())], body.to_string()).into_response()
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let media = match negotiate(&headers) {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let bytes = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let msg = format!("the request body is larger than {} bytes", state.config.http.body_limit_bytes);
+            return error_response(media, StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, &msg);
+        }
+        Err(rejection) => {
+            return error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, &rejection.body_text())
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_ascii_lowercase();
+    let batch = if content_type.starts_with("application/graphql") && !content_type.contains("json") {
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(query) => BatchRequest::Single(async_graphql::Request::new(query)),
+            Err(_) => return bad_request(media, "the request body is not UTF-8"),
+        }
+    } else if content_type.starts_with("application/json") || content_type.contains("+json") {
+        match serde_json::from_slice::<BatchRequest>(&bytes) {
+            Ok(batch) => batch,
+            Err(e) => return bad_request(media, &format!("the body is not a GraphQL request: {e}")),
+        }
+    } else {
+        return error_response(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::BAD_REQUEST,
+            "send the request as application/json (or application/graphql)",
+        );
+    };
+    execute(state, batch, media).await
+}
+
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html && query.as_deref().map_or(true, |q| !q.contains("query=")) && state.config.http.graphiql {
+        return super::graphiql::page().await.into_response();
+    }
+    let media = match negotiate(&headers) {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(r) => r,
+        Err(e) => return bad_request(media, &format!("the query string is not a GraphQL request: {e}")),
+    };
+    // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here.
+    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+        let mutates = doc.operations.iter().any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query);
+        if mutates {
+            let mut resp = error_response(
+                media,
+                StatusCode::METHOD_NOT_ALLOWED,
+                codes::METHOD_NOT_ALLOWED,
+                "mutations must be sent with POST",
+            );
+            resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return resp;
+        }
+    }
+    execute(state, BatchRequest::Single(request), media).await
+}
+
+fn bad_request(media: MediaType, message: &str) -> Response {
+    error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+}
+
+async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Response {
+    let requests: Vec<&async_graphql::Request> = match &batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => rs.iter().collect(),
+    };
+    if requests.is_empty() || requests.iter().any(|r| r.query.trim().is_empty()) {
+        return bad_request(media, "the request has no query");
+    }
+    let operation = requests
+        .iter()
+        .map(|r| r.operation_name.clone().unwrap_or_else(|| "anonymous".into()))
+        .collect::<Vec<_>>()
+        .join(",");
+    tracing::Span::current().record("graphql.operation", operation.as_str());
+
+    let db = state.store.session(crate::store::Scope::all());
+    let batch = crate::api::attach_request_data(batch, &db, &state.config.graphql);
+    let started = std::time::Instant::now();
+    let span = tracing::info_span!("graphql", operation = %operation);
+    let response = state.schema.execute_batch(batch).instrument(span).await;
+    let round_trips = db.round_trips();
+    tracing::debug!(
+        graphql.operation = %operation,
+        round_trips,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "graphql request executed"
+    );
+
+    let (status, body) = match response {
+        BatchResponse::Single(r) => {
+            let request_error = r.data == async_graphql::Value::Null && !r.errors.is_empty();
+            let r = r.extension("roundTrips", async_graphql::Value::from(round_trips as u64));
+            let status = if request_error && media == MediaType::GraphqlResponse {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            (status, serde_json::to_string(&r))
+        }
+        batch @ BatchResponse::Batch(_) => (StatusCode::OK, serde_json::to_string(&batch)),
+    };
+    match body {
+        Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialize a GraphQL response");
+            error_response(media, StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal server error")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn plain_json_clients_get_json() {
+        assert_eq!(negotiate(&accept("application/json")).unwrap(), MediaType::Json);
+    }
+
+    #[test]
+    fn no_accept_header_or_wildcard_gets_the_spec_type() {
+        assert_eq!(negotiate(&HeaderMap::new()).unwrap(), MediaType::GraphqlResponse);
+        assert_eq!(negotiate(&accept("*/*")).unwrap(), MediaType::GraphqlResponse);
+    }
+
+    #[test]
+    fn both_listed_prefers_the_spec_type_unless_ranked_lower() {
+        assert_eq!(
+            negotiate(&accept("application/json, application/graphql-response+json")).unwrap(),
+            MediaType::GraphqlResponse
+        );
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json;q=0.5, application/json")).unwrap(),
+            MediaType::Json
+        );
+        assert_eq!(negotiate(&accept("application/json, */*;q=0.8")).unwrap(), MediaType::Json);
+    }
+
+    #[test]
+    fn unacceptable_types_get_406() {
+        assert_eq!(negotiate(&accept("text/plain")).unwrap_err().status(), StatusCode::NOT_ACCEPTABLE);
+    }
+}

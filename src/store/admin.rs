@@ -1,0 +1,36 @@
+//! Whole-collection operations: emptiness checks for the seed, and deletion (used by tests' clean-up).
+
+use std::sync::Arc;
+
+use super::{Scope, Statement, Store};
+use crate::error::AppResult;
+
+/// Deletes every node of a collection and its relationships, in batches so that a large collection
+/// does not need one huge transaction.
+pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResult<()> {
+    let db = store.session(Scope::only(vec![collection.to_string()]));
+    loop {
+        let deleted: Vec<i64> = db
+            .write(|tx| {
+                Box::pin(tx.rows(
+                    Statement::new(
+                        "MATCH (n:Node {collection: $collection}) WITH n LIMIT 5000 \
+                         DETACH DELETE n RETURN count(*) AS row",
+                    )
+                    .param("collection", collection),
+                ))
+            })
+            .await?;
+        if deleted.first().copied().unwrap_or(0) == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Whether the database holds any casegraph node at all.
+pub async fn is_empty(store: &Arc<Store>) -> AppResult<bool> {
+    let db = store.session(Scope::all());
+    let rows: Vec<bool> =
+        db.rows(Statement::new("OPTIONAL MATCH (n:Node) WITH n LIMIT 1 RETURN n IS NULL AS row")).await?;
+    Ok(rows.first().copied().unwrap_or(true))
+}

@@ -1,0 +1,57 @@
+//! Applies `schema/constraints.cypher`: idempotent constraints and indexes, at start-up and in tests.
+
+use crate::error::AppResult;
+
+use super::Store;
+
+/// The statements of `schema/constraints.cypher`, compiled into the binary so that a deployed service
+/// never runs with a schema file from another version.
+const CONSTRAINTS: &str = include_str!("../../schema/constraints.cypher");
+
+/// Splits the file into statements, dropping `//` comment lines.
+pub fn statements() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in CONSTRAINTS.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("//") {
+            continue;
+        }
+        current.push_str(trimmed);
+        current.push(' ');
+        if trimmed.ends_with(';') {
+            out.push(current.trim().trim_end_matches(';').to_string());
+            current.clear();
+        }
+    }
+    out
+}
+
+/// The number of `cg_` indexes the migrations create: each constraint is backed by an index of the
+/// same name, so counting indexes tells whether everything is in place.
+pub fn expected_index_count() -> usize {
+    statements().len()
+}
+
+pub async fn apply(store: &Store) -> AppResult<()> {
+    for statement in statements() {
+        store.run_schema_statement(&statement).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_statement_is_idempotent_and_named() {
+        let all = statements();
+        assert!(all.len() > 10);
+        for s in &all {
+            assert!(s.contains("IF NOT EXISTS"), "not idempotent: {s}");
+            assert!(s.contains(" cg_"), "not named cg_*: {s}");
+            assert!(!s.contains(';'), "two statements glued together: {s}");
+        }
+    }
+}

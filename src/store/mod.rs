@@ -1,0 +1,357 @@
+//! The graph store: every Cypher statement the service issues lives under this module.
+//!
+//! - [`Store`] owns the Neo4j connection pool; it is shared by the whole process.
+//! - [`Db`] is a request's handle on it: it carries the request's collection [`Scope`] and counts the
+//!   request's round trips. Every statement is bound to `$collections` here, in one place, so that a
+//!   collection filter (and later per-collection access control) reaches every query.
+//! - Resolvers never write Cypher: they call the functions of the sub-modules, or DataLoaders that do.
+//!
+//! Every user value reaches Cypher as a parameter. Labels and relationship types appear only in the
+//! constant statement texts of this module.
+
+pub mod admin;
+pub mod migrations;
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use futures::future::BoxFuture;
+use neo4rs::{BoltType, ConfigBuilder, Graph, Query};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::{
+    config::Neo4jConfig,
+    error::{AppError, AppResult},
+};
+
+/// A Cypher statement: constant text from the code plus the user's values as parameters.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    text: std::borrow::Cow<'static, str>,
+    params: Map<String, Value>,
+}
+
+impl Statement {
+    /// A statement whose text is a constant of the code.
+    pub fn new(text: &'static str) -> Self {
+        Self { text: text.into(), params: Map::new() }
+    }
+
+    /// A statement assembled from constant fragments (filters, sort orders). Callers must only join
+    /// `&'static str` pieces: user values go in [`Statement::param`].
+    pub fn assembled(text: String) -> Self {
+        Self { text: text.into(), params: Map::new() }
+    }
+
+    pub fn param(mut self, key: &str, value: impl serde::Serialize) -> Self {
+        let value = serde_json::to_value(value).expect("parameters serialize to JSON");
+        self.params.insert(key.to_string(), value);
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn into_query(self, scope: &Scope) -> AppResult<Query> {
+        let mut q = neo4rs::query(&self.text);
+        for (k, v) in self.params {
+            q = q.param(&k, to_bolt(v)?);
+        }
+        if !q.has_param_key("collections") {
+            q = q.param("collections", to_bolt(serde_json::to_value(&scope.0).expect("scope"))?);
+        }
+        Ok(q)
+    }
+}
+
+fn to_bolt(v: Value) -> AppResult<BoltType> {
+    BoltType::try_from(v).map_err(|e| AppError::internal(format!("parameter conversion: {e}")))
+}
+
+/// Which collections a request may see. `None` means all of them (until access control narrows it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope(pub Option<Vec<String>>);
+
+impl Scope {
+    pub fn all() -> Self {
+        Scope(None)
+    }
+    pub fn only(collections: Vec<String>) -> Self {
+        Scope(Some(collections))
+    }
+    /// Narrows this scope to `requested` (a query's `collections` argument): the result is never wider
+    /// than the scope itself.
+    pub fn narrowed(&self, requested: Option<&[String]>) -> Scope {
+        match (&self.0, requested) {
+            (_, None) => self.clone(),
+            (None, Some(r)) => Scope(Some(r.to_vec())),
+            (Some(mine), Some(r)) => Scope(Some(r.iter().filter(|c| mine.contains(c)).cloned().collect())),
+        }
+    }
+}
+
+/// The Cypher predicate that confines node `n` to the request's collections. Every statement that
+/// reads or writes nodes includes it (as `in_scope!("e")`-style text built from this constant).
+pub const SCOPE_PREDICATE: &str = "($collections IS NULL OR {n}.collection IN $collections)";
+
+/// What Neo4j says about itself.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DatabaseInfo {
+    pub name: String,
+    pub version: String,
+    pub edition: String,
+}
+
+/// The process-wide connection to Neo4j.
+pub struct Store {
+    graph: Graph,
+    query_timeout: Duration,
+    migrations_applied: AtomicBool,
+    uri: String,
+}
+
+impl Store {
+    /// Builds the connection pool. Connections are opened lazily, so this does not touch the network.
+    pub fn connect(config: &Neo4jConfig) -> AppResult<Arc<Self>> {
+        let neo4j = ConfigBuilder::default()
+            .uri(&config.uri)
+            .user(&config.user)
+            .password(config.password.expose())
+            .db(config.database.as_str())
+            .max_connections(config.max_connections)
+            .connection_timeout(config.connect_timeout)
+            // Recycle idle connections so that a restarted Neo4j is met with fresh sockets.
+            .idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| AppError::internal(format!("invalid Neo4j configuration: {e}")))?;
+        let graph = Graph::connect(neo4j).map_err(|e| AppError::internal(format!("Neo4j pool: {e}")))?;
+        Ok(Arc::new(Store {
+            graph,
+            query_timeout: config.query_timeout,
+            migrations_applied: AtomicBool::new(false),
+            uri: config.uri.clone(),
+        }))
+    }
+
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// A request-scoped handle.
+    pub fn session(self: &Arc<Self>, scope: Scope) -> Db {
+        Db { store: self.clone(), scope, round_trips: Arc::new(AtomicUsize::new(0)) }
+    }
+
+    /// Applies the schema migrations and remembers that they are in place.
+    pub async fn migrate(self: &Arc<Self>) -> AppResult<()> {
+        migrations::apply(self).await?;
+        self.migrations_applied.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn migrations_applied(&self) -> bool {
+        self.migrations_applied.load(Ordering::SeqCst)
+    }
+
+    async fn run_schema_statement(&self, text: &str) -> AppResult<()> {
+        tracing::debug!(cypher = text, "schema statement");
+        let fut = self.graph.run(neo4rs::query(text));
+        timed(self.query_timeout, fut).await?;
+        Ok(())
+    }
+
+    /// Neo4j's name, version and edition; fails when the database does not answer.
+    pub async fn info(self: &Arc<Self>) -> AppResult<DatabaseInfo> {
+        self.session(Scope::all()).database_info().await
+    }
+
+    /// Readiness: Neo4j answers a real query within `timeout`, and the migrations are in place. If the
+    /// database came back empty (a new data directory), the migrations are applied again.
+    pub async fn ready(self: &Arc<Self>, timeout: Duration) -> AppResult<()> {
+        let check = async {
+            let db = self.session(Scope::all());
+            let rows: Vec<i64> = db
+                .rows(Statement::new(
+                    "SHOW INDEXES YIELD name WHERE name STARTS WITH 'cg_' RETURN count(*) AS row",
+                ))
+                .await?;
+            let present = rows.first().copied().unwrap_or(0) as usize;
+            if present < migrations::expected_index_count() {
+                self.migrations_applied.store(false, Ordering::SeqCst);
+                self.migrate().await?;
+            }
+            Ok::<_, AppError>(())
+        };
+        match tokio::time::timeout(timeout, check).await {
+            Ok(r) => r,
+            Err(_) => Err(AppError::DatabaseUnavailable(format!("no answer within {timeout:?}"))),
+        }
+    }
+
+    /// Waits for Neo4j to answer at start-up, for at most `limit`. The error explains what was tried.
+    pub async fn wait_until_reachable(self: &Arc<Self>, limit: Duration) -> Result<DatabaseInfo, String> {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < limit {
+            match tokio::time::timeout(Duration::from_secs(5), self.info()).await {
+                Ok(Ok(info)) => return Ok(info),
+                Ok(Err(e)) => last = describe(&e),
+                Err(_) => last = "no answer within 5s".into(),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(last)
+    }
+}
+
+fn describe(e: &AppError) -> String {
+    e.detail()
+}
+
+async fn timed<T>(limit: Duration, fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>) -> AppResult<T> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r.map_err(AppError::from),
+        Err(_) => Err(AppError::DatabaseUnavailable(format!("statement timed out after {limit:?}"))),
+    }
+}
+
+/// A request's handle on the store: its collection scope and its round-trip counter.
+#[derive(Clone)]
+pub struct Db {
+    store: Arc<Store>,
+    scope: Scope,
+    round_trips: Arc<AtomicUsize>,
+}
+
+impl Db {
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The same handle confined to `requested` collections (never wider than its own scope).
+    pub fn narrowed(&self, requested: Option<&[String]>) -> Db {
+        Db { store: self.store.clone(), scope: self.scope.narrowed(requested), round_trips: self.round_trips.clone() }
+    }
+
+    /// Neo4j's name, version and edition; fails when the database does not answer.
+    pub async fn database_info(&self) -> AppResult<DatabaseInfo> {
+        let rows: Vec<DatabaseInfo> = self
+            .rows(Statement::new(
+                "CALL dbms.components() YIELD name, versions, edition \
+                 RETURN {name: name, version: versions[0], edition: edition} AS row",
+            ))
+            .await?;
+        rows.into_iter().next().ok_or_else(|| AppError::internal("dbms.components() returned nothing"))
+    }
+
+    pub fn migrations_applied(&self) -> bool {
+        self.store.migrations_applied()
+    }
+
+    /// How many statements this request has sent to Neo4j so far.
+    pub fn round_trips(&self) -> usize {
+        self.round_trips.load(Ordering::SeqCst)
+    }
+
+    fn count_trip(&self, text: &str) {
+        let n = self.round_trips.fetch_add(1, Ordering::SeqCst) + 1;
+        // The statement text only: parameter values may hold personal data and never reach the log.
+        tracing::debug!(cypher = text, round_trip = n, "cypher");
+    }
+
+    /// Runs a read statement whose single column `row` deserializes into `T`.
+    pub async fn rows<T: DeserializeOwned>(&self, statement: Statement) -> AppResult<Vec<T>> {
+        self.count_trip(statement.text());
+        let query = statement.into_query(&self.scope)?;
+        let store = &self.store;
+        let fetch = async {
+            let mut stream = store.graph.execute_read(query).await?;
+            let mut out = Vec::new();
+            while let Some(row) = stream.next().await? {
+                out.push(row);
+            }
+            Ok::<_, neo4rs::Error>(out)
+        };
+        let rows = timed(store.query_timeout, fetch).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    /// Runs `body` in one write transaction: it commits if `body` succeeds and rolls back otherwise,
+    /// so a mutation fully happens or not at all.
+    pub async fn write<T: Send>(
+        &self,
+        body: impl for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send,
+    ) -> AppResult<T> {
+        let limit = self.store.query_timeout;
+        self.count_trip("BEGIN");
+        let txn = timed(limit, self.store.graph.start_txn()).await?;
+        let mut tx = Tx { txn: Some(txn), db: self.clone() };
+        match body(&mut tx).await {
+            Ok(value) => {
+                let txn = tx.txn.take().expect("transaction still open");
+                self.count_trip("COMMIT");
+                timed(limit, txn.commit()).await?;
+                Ok(value)
+            }
+            Err(e) => {
+                if let Some(txn) = tx.txn.take() {
+                    // The error being returned matters more than a failed rollback; the server drops
+                    // the transaction with the connection anyway.
+                    let _ = tokio::time::timeout(limit, txn.rollback()).await;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// An open write transaction; see [`Db::write`].
+pub struct Tx {
+    txn: Option<neo4rs::Txn>,
+    db: Db,
+}
+
+impl Tx {
+    pub fn scope(&self) -> &Scope {
+        &self.db.scope
+    }
+
+    /// Runs a statement inside the transaction; its single column `row` deserializes into `T`.
+    pub async fn rows<T: DeserializeOwned>(&mut self, statement: Statement) -> AppResult<Vec<T>> {
+        self.db.count_trip(statement.text());
+        let query = statement.into_query(&self.db.scope)?;
+        let limit = self.db.store.query_timeout;
+        let txn = self.txn.as_mut().expect("transaction still open");
+        let fetch = async {
+            let mut stream = txn.execute(query).await?;
+            let mut out = Vec::new();
+            while let Some(row) = stream.next(txn.handle()).await? {
+                out.push(row);
+            }
+            Ok::<_, neo4rs::Error>(out)
+        };
+        let rows = timed(limit, fetch).await?;
+        rows.iter().map(decode_row).collect()
+    }
+
+    /// Runs a statement for its effect only.
+    pub async fn run(&mut self, statement: Statement) -> AppResult<()> {
+        self.db.count_trip(statement.text());
+        let query = statement.into_query(&self.db.scope)?;
+        let limit = self.db.store.query_timeout;
+        let txn = self.txn.as_mut().expect("transaction still open");
+        timed(limit, txn.run(query)).await?;
+        Ok(())
+    }
+}
+
+fn decode_row<T: DeserializeOwned>(row: &neo4rs::Row) -> AppResult<T> {
+    row.get::<T>("row").map_err(|e| AppError::internal(format!("cannot decode a row: {e}")))
+}

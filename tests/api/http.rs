@@ -1,0 +1,159 @@
+//! GraphQL over HTTP: content negotiation, 400/405/413, GraphiQL served offline, health.
+
+use axum::{body::Body, http::Request};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+const QUERY: &str = r#"{"query":"{ system { version database { reachable migrationsApplied } } }"}"#;
+
+fn post(accept: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+    let mut b = Request::post("/graphql").header("content-type", "application/json");
+    if let Some(a) = accept {
+        b = b.header("accept", a);
+    }
+    b.body(body.into()).unwrap()
+}
+
+#[tokio::test]
+async fn a_client_accepting_only_json_gets_application_json() {
+    let app = TestApp::spawn().await;
+    let r = app.send(post(Some("application/json"), QUERY)).await;
+    assert_eq!(r.status, 200);
+    assert!(r.content_type().starts_with("application/json"), "got {}", r.content_type());
+    let body = r.json();
+    assert_eq!(body["data"]["system"]["database"]["reachable"], true);
+    assert_eq!(body["data"]["system"]["database"]["migrationsApplied"], true);
+}
+
+#[tokio::test]
+async fn other_clients_get_graphql_response_json() {
+    let app = TestApp::spawn().await;
+    for accept in [None, Some("*/*"), Some("application/graphql-response+json")] {
+        let r = app.send(post(accept, QUERY)).await;
+        assert_eq!(r.status, 200);
+        assert!(r.content_type().starts_with("application/graphql-response+json"), "{accept:?} got {}", r.content_type());
+    }
+}
+
+#[tokio::test]
+async fn an_unparsable_body_is_a_400_with_a_json_error() {
+    let app = TestApp::spawn().await;
+    for accept in ["application/json", "application/graphql-response+json"] {
+        let r = app.send(post(Some(accept), "{not json")).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(r.json()["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_empty_query_is_a_400_with_a_json_error() {
+    let app = TestApp::spawn().await;
+    for body in [r#"{"variables":{}}"#, r#"{"query":"  "}"#] {
+        let r = app.send(post(Some("application/json"), body)).await;
+        assert_eq!(r.status, 400, "body {body}");
+        assert!(r.content_type().starts_with("application/json"));
+        assert_eq!(r.json()["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    }
+}
+
+#[tokio::test]
+async fn a_syntax_error_is_a_400_for_the_spec_type_and_a_200_for_legacy_json() {
+    let app = TestApp::spawn().await;
+    let body = r#"{"query":"{ system { "}"#;
+    let r = app.send(post(Some("application/graphql-response+json"), body)).await;
+    assert_eq!(r.status, 400);
+    assert!(r.json()["errors"][0]["message"].is_string());
+    let r = app.send(post(Some("application/json"), body)).await;
+    assert_eq!(r.status, 200);
+    assert!(r.json()["errors"][0]["message"].is_string());
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413_with_a_json_error() {
+    let mut config = crate::helpers::test_config();
+    config.http.body_limit_bytes = 1024;
+    let app = TestApp::spawn_with(config).await;
+    let big = json!({ "query": format!("{{ system {{ version }} }} # {}", "x".repeat(4096)) }).to_string();
+    let r = app.send(post(Some("application/json"), big)).await;
+    assert_eq!(r.status, 413);
+    assert!(r.content_type().starts_with("application/json"));
+    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn get_requests_run_queries_but_refuse_mutations() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .send(Request::get("/graphql?query=%7Bsystem%7Bversion%7D%7D").header("accept", "application/json").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["data"]["system"]["version"], env!("CARGO_PKG_VERSION"));
+    let r = app
+        .send(Request::get("/graphql?query=mutation%7Bx%7D").header("accept", "application/json").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+}
+
+#[tokio::test]
+async fn an_unacceptable_accept_header_is_a_406() {
+    let app = TestApp::spawn().await;
+    let r = app.send(post(Some("text/plain"), QUERY)).await;
+    assert_eq!(r.status, 406);
+    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "NOT_ACCEPTABLE");
+}
+
+#[tokio::test]
+async fn graphiql_and_all_its_assets_are_served_by_the_service() {
+    let app = TestApp::spawn().await;
+    let page = app.send(Request::get("/graphql").header("accept", "text/html").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(!html.contains("http://") && !html.contains("https://"), "the page must not load anything remote");
+    let mut assets = 0;
+    for src in html.split('"').filter(|s| s.starts_with("/graphiql/assets/")) {
+        let r = app.send(Request::get(src).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, 200, "{src}");
+        assert!(r.body.len() > 100, "{src} is empty");
+        assets += 1;
+    }
+    assert_eq!(assets, 5, "react, react-dom, graphiql js+css and the init script");
+}
+
+#[tokio::test]
+async fn health_answers_without_the_database() {
+    let app = TestApp::spawn().await;
+    let r = app.send(Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["status"], "ok");
+    let r = app.send(Request::get("/ready").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 200);
+}
+
+#[tokio::test]
+async fn every_response_reports_its_round_trips() {
+    let app = TestApp::spawn().await;
+    let r = app.gql("{ system { database { reachable } } }", json!({})).await;
+    assert_eq!(r["extensions"]["roundTrips"], 1);
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let mut config = crate::helpers::test_config();
+    config.http.cors = casegraph::config::CorsOrigins::List(vec!["http://localhost:5173".into()]);
+    let app = TestApp::spawn_with(config).await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let ok = app.send(preflight("http://localhost:5173")).await;
+    assert_eq!(ok.headers.get("access-control-allow-origin").unwrap(), "http://localhost:5173");
+    let other = app.send(preflight("http://evil.example")).await;
+    assert!(other.headers.get("access-control-allow-origin").is_none());
+}

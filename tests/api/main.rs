@@ -1,0 +1,8 @@
+//! Integration tests: the real router against the real Neo4j that `scripts/test` starts.
+//! One binary, so the build links once; each module is an area of the API.
+
+mod helpers;
+
+mod http;
+mod ready;
+mod sdl;
