@@ -29,7 +29,7 @@ pub mod codes {
 /// Deliberately not `Display`: async-graphql converts every `Display` type into an error without
 /// extensions, and that blanket conversion would silently drop our codes. Without `Display`, our own
 /// `From<AppError>` applies and `?` in a resolver always keeps `extensions.code`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     /// The caller sent a value we cannot accept; `field` is the input path at fault.
     BadUserInput { field: Option<String>, message: String },

@@ -3,21 +3,26 @@
 //! Resolvers live in `query/`, `mutation/` and `types/`; they never write Cypher. They ask the
 //! request's [`Db`] (through the store's functions) or its DataLoaders for typed records.
 
+pub mod loaders;
+pub mod mutation;
+pub mod pagination;
+pub mod query;
 pub mod system;
+pub mod types;
 
-use async_graphql::{BatchRequest, EmptyMutation, EmptySubscription, MergedObject, Schema, SDLExportOptions};
+use async_graphql::{BatchRequest, EmptySubscription, MergedObject, Schema, SDLExportOptions};
 
 use crate::{config::GraphqlLimits, store::Db};
 
 /// The root query type: the union of every area's queries.
 #[derive(MergedObject, Default)]
-pub struct Query(system::SystemQuery);
+pub struct Query(system::SystemQuery, query::GraphQuery);
 
-pub type CasegraphSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with the configured depth and complexity limits.
 pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), mutation::Mutation, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .data(limits)
@@ -33,7 +38,10 @@ pub fn sdl() -> String {
 
 /// Gives one request (or batch) its database handle and its DataLoaders.
 pub fn attach_request_data(batch: BatchRequest, db: &Db, _limits: &GraphqlLimits) -> BatchRequest {
-    batch.data(db.clone())
+    // One loader per request: its cache must not outlive the request, or a later request would see
+    // stale data (and, with access control, data of another caller's collections).
+    let loaders = std::sync::Arc::new(loaders::new(db.clone()));
+    batch.data(db.clone()).data(loaders)
 }
 
 /// The request's database handle, as set by [`attach_request_data`].

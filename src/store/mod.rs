@@ -10,6 +10,9 @@
 //! constant statement texts of this module.
 
 pub mod admin;
+pub mod read;
+pub mod records;
+pub mod write;
 pub mod migrations;
 
 use std::{

@@ -1,0 +1,876 @@
+//! Mutations. Each one validates its input into domain values, builds a change set and applies it in
+//! one transaction (see `store::write`): it fully happens or not at all. Upserts take a caller-supplied
+//! stable id, so that re-sending the same input changes nothing.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+
+use super::{db, types};
+use crate::{
+    domain::{
+        ActorKind, ClaimStatus, Coordinates, CountQualifier, Figure, FigureParts, FuzzyDate, LocationPrecision,
+        NodeId, NonEmptyText, PlaceKind, SourceKind, TermKey, Vocabulary,
+    },
+    error::{AppError, AppResult},
+    store::{
+        read,
+        records::{term_id, NodeRecord},
+        write::{self, ChangeSet, Ident, LinkSet, NodeKind, Relation},
+        Db,
+    },
+};
+
+#[derive(Default)]
+pub struct Mutation;
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+/// A fuzzy date.
+#[derive(InputObject, Clone)]
+pub struct FuzzyDateInput {
+    /// EDTF (ISO 8601-2 level 1): `2025-01-01`, `2024-12-31/2025-01-01`, `2024-12`, `2024~`, `2025-01?`,
+    /// `../2025-01`, `2025-01-01/..`.
+    edtf: String,
+    /// The date is not stated by the source but worked out (then `basis` is required).
+    #[graphql(default)]
+    inferred: bool,
+    /// What the date was inferred from.
+    basis: Option<String>,
+}
+
+/// A WGS-84 position.
+#[derive(InputObject, Clone)]
+pub struct GeoPointInput {
+    /// Degrees north, -90 to 90.
+    latitude: f64,
+    /// Degrees east, -180 to 180.
+    longitude: f64,
+}
+
+/// A collection (an investigation or a dataset).
+#[derive(InputObject)]
+pub struct CollectionInput {
+    /// The collection's stable id.
+    id: ID,
+    /// A human-readable name.
+    name: String,
+    /// What it holds and where it comes from.
+    description: Option<String>,
+}
+
+/// A taxonomy term. Its id is derived from collection, vocabulary and key.
+#[derive(InputObject)]
+pub struct TermInput {
+    /// The collection whose taxonomy gets the term.
+    collection: ID,
+    /// Which taxonomy.
+    vocabulary: Vocabulary,
+    /// Stable snake_case key, e.g. `contract_signing`.
+    key: String,
+    /// Human-readable label.
+    label: String,
+    /// What it means and when to use it.
+    description: Option<String>,
+}
+
+/// A claim attached to the fact being written.
+#[derive(InputObject, Clone)]
+pub struct NestedClaimInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The source the claim cites.
+    source: ID,
+    /// The supporting passage, verbatim.
+    excerpt: Option<String>,
+    /// How far it can be relied on.
+    status: ClaimStatus,
+    /// A reviewer's note.
+    note: Option<String>,
+}
+
+/// A claim: a source's support for an event, a participation or a count.
+#[derive(InputObject)]
+pub struct ClaimInput {
+    /// Stable id (generated when omitted; an existing id is updated).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// The event, participation or count supported.
+    about: ID,
+    /// The source cited.
+    source: ID,
+    /// The supporting passage, verbatim.
+    excerpt: Option<String>,
+    /// How far it can be relied on.
+    status: ClaimStatus,
+    /// A reviewer's note.
+    note: Option<String>,
+}
+
+/// An event. Upserting replaces every field and relation given here.
+#[derive(InputObject)]
+pub struct EventInput {
+    /// Stable id (generated when omitted; an existing id is replaced).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// Event type key (an `EVENT_TYPE` term of the collection).
+    #[graphql(name = "type")]
+    event_type: String,
+    /// Short title.
+    title: String,
+    /// What happened.
+    description: Option<String>,
+    /// When.
+    date: FuzzyDateInput,
+    /// Where (a place of the collection).
+    place: Option<ID>,
+    /// Larger events it is part of.
+    #[graphql(default)]
+    part_of: Vec<ID>,
+    /// Events that followed.
+    #[graphql(default)]
+    followed_by: Vec<ID>,
+    /// Events it led to.
+    #[graphql(default)]
+    led_to: Vec<ID>,
+    /// Claims supporting the event (added or updated; other claims are kept).
+    #[graphql(default)]
+    claims: Vec<NestedClaimInput>,
+}
+
+/// Changes to an event: only the fields given change.
+#[derive(InputObject, Default)]
+pub struct EventPatch {
+    /// New event type key.
+    #[graphql(name = "type")]
+    event_type: Option<String>,
+    /// New title.
+    title: Option<String>,
+    /// New description.
+    description: Option<String>,
+    /// New date.
+    date: Option<FuzzyDateInput>,
+    /// New place.
+    place: Option<ID>,
+    /// Replace the events it is part of.
+    part_of: Option<Vec<ID>>,
+    /// Replace the events that followed.
+    followed_by: Option<Vec<ID>>,
+    /// Replace the events it led to.
+    led_to: Option<Vec<ID>>,
+}
+
+/// An actor. Upserting replaces every field and relation given here.
+#[derive(InputObject)]
+pub struct ActorInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// What kind of actor.
+    kind: ActorKind,
+    /// Main name.
+    name: String,
+    /// Other names.
+    #[graphql(default)]
+    aliases: Vec<String>,
+    /// Who or what it is.
+    description: Option<String>,
+    /// Bodies or groups it belongs to.
+    #[graphql(default)]
+    member_of: Vec<ID>,
+    /// Bodies it answers to.
+    #[graphql(default)]
+    answers_to: Vec<ID>,
+}
+
+/// Changes to an actor: only the fields given change.
+#[derive(InputObject, Default)]
+pub struct ActorPatch {
+    /// New kind.
+    kind: Option<ActorKind>,
+    /// New name.
+    name: Option<String>,
+    /// Replace the aliases.
+    aliases: Option<Vec<String>>,
+    /// New description.
+    description: Option<String>,
+    /// Replace the memberships.
+    member_of: Option<Vec<ID>>,
+    /// Replace the superiors.
+    answers_to: Option<Vec<ID>>,
+}
+
+/// A place. Upserting replaces every field and relation given here.
+#[derive(InputObject)]
+pub struct PlaceInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// What kind of place.
+    kind: PlaceKind,
+    /// Main name.
+    name: String,
+    /// Other names.
+    #[graphql(default)]
+    aliases: Vec<String>,
+    /// What the place is.
+    description: Option<String>,
+    /// The place it lies within.
+    within: Option<ID>,
+    /// Coordinates, where known.
+    location: Option<GeoPointInput>,
+    /// How precisely the position is known.
+    precision: LocationPrecision,
+}
+
+/// Changes to a place: only the fields given change.
+#[derive(InputObject, Default)]
+pub struct PlacePatch {
+    /// New kind.
+    kind: Option<PlaceKind>,
+    /// New name.
+    name: Option<String>,
+    /// Replace the aliases.
+    aliases: Option<Vec<String>>,
+    /// New description.
+    description: Option<String>,
+    /// New parent place.
+    within: Option<ID>,
+    /// New coordinates.
+    location: Option<GeoPointInput>,
+    /// New precision.
+    precision: Option<LocationPrecision>,
+}
+
+/// One source citing another.
+#[derive(InputObject, Clone)]
+pub struct CitationInput {
+    /// The cited source.
+    source: ID,
+    /// The passage that cites it.
+    excerpt: Option<String>,
+}
+
+/// A source. Upserting replaces every field and relation given here.
+#[derive(InputObject)]
+pub struct SourceInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// What kind of source.
+    kind: SourceKind,
+    /// Title as published.
+    title: String,
+    /// Where it can be read (http or https).
+    url: Option<String>,
+    /// Language (BCP 47).
+    language: Option<String>,
+    /// Publication date.
+    published: Option<FuzzyDateInput>,
+    /// The outlet or body that published it (an actor).
+    publisher: Option<ID>,
+    /// Sources it cites.
+    #[graphql(default)]
+    cites: Vec<CitationInput>,
+}
+
+/// An actor's part in an event.
+#[derive(InputObject)]
+pub struct ParticipationInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// The event.
+    event: ID,
+    /// The actor.
+    actor: ID,
+    /// Role key (a `PARTICIPANT_ROLE` term of the collection).
+    role: String,
+    /// Details in the source's terms.
+    description: Option<String>,
+    /// Claims supporting the participation.
+    #[graphql(default)]
+    claims: Vec<NestedClaimInput>,
+}
+
+/// A figure about an event, as one source gives it.
+#[derive(InputObject)]
+pub struct CountInput {
+    /// Stable id (generated when omitted).
+    id: Option<ID>,
+    /// The collection.
+    collection: ID,
+    /// The event counted.
+    event: ID,
+    /// What is counted, e.g. "people detained".
+    subject: String,
+    /// The figure, if one is given.
+    value: Option<i64>,
+    /// How it is qualified.
+    qualifier: CountQualifier,
+    /// Lower bound.
+    lower: Option<i64>,
+    /// Upper bound.
+    upper: Option<i64>,
+    /// Unit (default "person").
+    unit: Option<String>,
+    /// The sub-group counted.
+    subgroup: Option<String>,
+    /// The figure as worded by the source.
+    wording: Option<String>,
+    /// The larger figure this one breaks down.
+    part_of: Option<ID>,
+    /// Claims supporting the figure.
+    #[graphql(default)]
+    claims: Vec<NestedClaimInput>,
+}
+
+/// The result of a delete.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    /// The id that was deleted.
+    id: ID,
+    /// How many nodes went with it (the node, its participations or counts, and the claims about them).
+    deleted_nodes: i64,
+}
+
+/// The result of a link or unlink.
+#[derive(SimpleObject)]
+pub struct LinkPayload {
+    /// Whether anything changed (false: the link was already there, or not there).
+    changed: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers: input → domain values, with the field path of any error.
+
+fn new_id(id: &Option<ID>, field: &str) -> AppResult<String> {
+    match id {
+        Some(id) => node_id(id, field),
+        None => Ok(uuid::Uuid::now_v7().to_string()),
+    }
+}
+
+fn node_id(id: &ID, field: &str) -> AppResult<String> {
+    Ok(NodeId::parse(id.as_str()).map_err(|e| e.under(field))?.as_str().to_string())
+}
+
+fn node_ids(ids: &[ID], field: &str) -> AppResult<Vec<String>> {
+    ids.iter().enumerate().map(|(i, id)| node_id(id, &format!("{field}[{i}]"))).collect()
+}
+
+fn text(value: &str, field: &str) -> AppResult<String> {
+    Ok(NonEmptyText::parse(value, field)?.into_string())
+}
+
+fn opt_text(value: &Option<String>, field: &str) -> AppResult<Option<String>> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => Ok(Some(text(v, field)?)),
+    }
+}
+
+fn texts(values: &[String], field: &str) -> AppResult<Vec<String>> {
+    values.iter().enumerate().map(|(i, v)| text(v, &format!("{field}[{i}]"))).collect()
+}
+
+fn term_key(value: &str, field: &str) -> AppResult<String> {
+    Ok(TermKey::parse(value).map_err(|e| e.under(field))?.as_str().to_string())
+}
+
+fn fuzzy(d: &FuzzyDateInput, field: &str) -> AppResult<FuzzyDate> {
+    Ok(FuzzyDate::parse(&d.edtf, d.inferred, d.basis.as_deref()).map_err(|e| e.under(field))?)
+}
+
+fn coordinates(p: &Option<GeoPointInput>, field: &str) -> AppResult<Option<Coordinates>> {
+    p.as_ref().map(|p| Coordinates::new(p.latitude, p.longitude).map_err(|e| e.under(field).into())).transpose()
+}
+
+fn url(u: &Option<String>, field: &str) -> AppResult<Option<String>> {
+    match u.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(u) => Ok(Some(crate::domain::WebUrl::parse(u).map_err(|e| e.under(field))?.as_str().to_string())),
+    }
+}
+
+fn language(l: &Option<String>, field: &str) -> AppResult<Option<String>> {
+    match l.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(l) => Ok(Some(crate::domain::LanguageTag::parse(l).map_err(|e| e.under(field))?.as_str().to_string())),
+    }
+}
+
+fn ident(id: String, collection: &ID, field: &str) -> AppResult<Ident> {
+    Ok(Ident { id, collection: node_id(collection, &format!("{field}.collection"))?, field: field.to_string() })
+}
+
+fn nested_claims(about: &str, collection: &str, claims: &[NestedClaimInput], field: &str) -> AppResult<Vec<write::ClaimWrite>> {
+    claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let f = format!("{field}[{i}]");
+            Ok(write::ClaimWrite {
+                ident: Ident { id: new_id(&c.id, &format!("{f}.id"))?, collection: collection.to_string(), field: f.clone() },
+                about: about.to_string(),
+                source: node_id(&c.source, &format!("{f}.source"))?,
+                excerpt: opt_text(&c.excerpt, &format!("{f}.excerpt"))?,
+                status: c.status,
+                note: opt_text(&c.note, &format!("{f}.note"))?,
+            })
+        })
+        .collect()
+}
+
+fn link(relation: Relation, from: &str, targets: Vec<String>, field: &str) -> LinkSet {
+    LinkSet { relation, from: from.to_string(), targets: targets.into_iter().map(|t| (t, None)).collect(), field: field.to_string() }
+}
+
+/// Runs a change set in one transaction, then reads the written node back.
+async fn commit(ctx: &Context<'_>, cs: ChangeSet, id: &str) -> AppResult<NodeRecord> {
+    let db = db(ctx);
+    db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await })).await?;
+    reread(db, id).await
+}
+
+async fn reread(db: &Db, id: &str) -> AppResult<NodeRecord> {
+    read::nodes_by_id(db, &[id.to_string()])
+        .await?
+        .remove(id)
+        .ok_or_else(|| AppError::internal(format!("{id} vanished right after it was written")))
+}
+
+fn expect<T>(node: NodeRecord, pick: fn(NodeRecord) -> Option<T>) -> AppResult<T> {
+    pick(node).ok_or_else(|| AppError::internal("a write returned a node of another kind"))
+}
+
+/// Loads an existing node for a patch; `NOT_FOUND` if absent or of another kind.
+async fn existing<T>(ctx: &Context<'_>, id: &ID, kind: &'static str, pick: fn(NodeRecord) -> Option<T>) -> AppResult<T> {
+    let key = node_id(id, "id")?;
+    read::nodes_by_id(db(ctx), &[key.clone()])
+        .await?
+        .remove(&key)
+        .and_then(pick)
+        .ok_or_else(|| AppError::not_found(kind, key, "id"))
+}
+
+fn parse_stored<T: std::str::FromStr>(v: &str) -> AppResult<T> {
+    v.parse().map_err(|_| AppError::internal(format!("stored value {v:?} is not known")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change-set builders shared by upsert and update.
+
+fn event_changes(id: String, i: &EventInput) -> AppResult<ChangeSet> {
+    let f = "input";
+    let ident = ident(id.clone(), &i.collection, f)?;
+    let collection = ident.collection.clone();
+    let mut cs = ChangeSet::default();
+    cs.events.push(write::EventWrite {
+        ident,
+        event_type: term_key(&i.event_type, "input.type")?,
+        title: text(&i.title, "input.title")?,
+        description: opt_text(&i.description, "input.description")?,
+        date: fuzzy(&i.date, "input.date")?,
+    });
+    let place = i.place.as_ref().map(|p| node_id(p, "input.place")).transpose()?;
+    cs.links.push(link(Relation::EventAt, &id, place.into_iter().collect(), "input.place"));
+    cs.links.push(link(Relation::EventPartOf, &id, node_ids(&i.part_of, "input.partOf")?, "input.partOf"));
+    cs.links.push(link(Relation::EventFollowedBy, &id, node_ids(&i.followed_by, "input.followedBy")?, "input.followedBy"));
+    cs.links.push(link(Relation::EventLedTo, &id, node_ids(&i.led_to, "input.ledTo")?, "input.ledTo"));
+    cs.claims = nested_claims(&id, &collection, &i.claims, "input.claims")?;
+    Ok(cs)
+}
+
+fn actor_changes(id: String, i: &ActorInput) -> AppResult<ChangeSet> {
+    let mut cs = ChangeSet::default();
+    cs.actors.push(write::ActorWrite {
+        ident: ident(id.clone(), &i.collection, "input")?,
+        kind: i.kind,
+        name: text(&i.name, "input.name")?,
+        aliases: texts(&i.aliases, "input.aliases")?,
+        description: opt_text(&i.description, "input.description")?,
+    });
+    cs.links.push(link(Relation::ActorMemberOf, &id, node_ids(&i.member_of, "input.memberOf")?, "input.memberOf"));
+    cs.links.push(link(Relation::ActorAnswersTo, &id, node_ids(&i.answers_to, "input.answersTo")?, "input.answersTo"));
+    Ok(cs)
+}
+
+fn place_changes(id: String, i: &PlaceInput) -> AppResult<ChangeSet> {
+    let mut cs = ChangeSet::default();
+    cs.places.push(write::PlaceWrite {
+        ident: ident(id.clone(), &i.collection, "input")?,
+        kind: i.kind,
+        name: text(&i.name, "input.name")?,
+        aliases: texts(&i.aliases, "input.aliases")?,
+        description: opt_text(&i.description, "input.description")?,
+        location: coordinates(&i.location, "input.location")?,
+        precision: i.precision,
+    });
+    let within = i.within.as_ref().map(|p| node_id(p, "input.within")).transpose()?;
+    cs.links.push(link(Relation::PlaceWithin, &id, within.into_iter().collect(), "input.within"));
+    Ok(cs)
+}
+
+#[Object]
+impl Mutation {
+    /// Creates or updates a collection.
+    async fn upsert_collection(&self, ctx: &Context<'_>, input: CollectionInput) -> AppResult<types::Collection> {
+        let id = node_id(&input.id, "input.id")?;
+        let mut cs = ChangeSet::default();
+        cs.collections.push(write::CollectionWrite {
+            id: id.clone(),
+            name: text(&input.name, "input.name")?,
+            description: opt_text(&input.description, "input.description")?,
+            field: "input".into(),
+        });
+        expect(commit(ctx, cs, &id).await?, types::as_collection)
+    }
+
+    /// Deletes a collection and everything in it.
+    async fn delete_collection(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Collection, id).await
+    }
+
+    /// Creates or updates a taxonomy term (an event type or a participant role).
+    async fn upsert_term(&self, ctx: &Context<'_>, input: TermInput) -> AppResult<types::Term> {
+        let collection = node_id(&input.collection, "input.collection")?;
+        let key = term_key(&input.key, "input.key")?;
+        let id = term_id(&collection, input.vocabulary, &key);
+        let mut cs = ChangeSet::default();
+        cs.terms.push(write::TermWrite {
+            collection,
+            vocabulary: input.vocabulary,
+            key,
+            label: text(&input.label, "input.label")?,
+            description: opt_text(&input.description, "input.description")?,
+            field: "input".into(),
+        });
+        expect(commit(ctx, cs, &id).await?, types::as_term)
+    }
+
+    /// Deletes a term that nothing uses any more (`CONFLICT` otherwise).
+    async fn delete_term(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Term, id).await
+    }
+
+    /// Creates or replaces an event (by `input.id`), with its place, relations and claims.
+    async fn upsert_event(&self, ctx: &Context<'_>, input: EventInput) -> AppResult<types::Event> {
+        let id = new_id(&input.id, "input.id")?;
+        let cs = event_changes(id.clone(), &input)?;
+        expect(commit(ctx, cs, &id).await?, types::as_event)
+    }
+
+    /// Changes some fields of an event.
+    async fn update_event(&self, ctx: &Context<'_>, id: ID, patch: EventPatch) -> AppResult<types::Event> {
+        let current = existing(ctx, &id, "Event", types::as_event).await?.0;
+        let date = match &patch.date {
+            Some(d) => fuzzy(d, "patch.date")?,
+            None => FuzzyDate::from_stored(&current.date_edtf, current.date_inferred, current.date_basis.clone())?,
+        };
+        let mut cs = ChangeSet::default();
+        cs.events.push(write::EventWrite {
+            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            event_type: match &patch.event_type {
+                Some(t) => term_key(t, "patch.type")?,
+                None => current.event_type.clone(),
+            },
+            title: match &patch.title {
+                Some(t) => text(t, "patch.title")?,
+                None => current.title.clone(),
+            },
+            description: match &patch.description {
+                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
+                None => current.description.clone(),
+            },
+            date,
+        });
+        if let Some(p) = &patch.place {
+            cs.links.push(link(Relation::EventAt, &current.id, vec![node_id(p, "patch.place")?], "patch.place"));
+        }
+        for (rel, v, f) in [
+            (Relation::EventPartOf, &patch.part_of, "patch.partOf"),
+            (Relation::EventFollowedBy, &patch.followed_by, "patch.followedBy"),
+            (Relation::EventLedTo, &patch.led_to, "patch.ledTo"),
+        ] {
+            if let Some(v) = v {
+                cs.links.push(link(rel, &current.id, node_ids(v, f)?, f));
+            }
+        }
+        expect(commit(ctx, cs, &current.id).await?, types::as_event)
+    }
+
+    /// Deletes an event with its participations, its counts and every claim about them.
+    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Event, id).await
+    }
+
+    /// Creates or replaces an actor (by `input.id`).
+    async fn upsert_actor(&self, ctx: &Context<'_>, input: ActorInput) -> AppResult<types::Actor> {
+        let id = new_id(&input.id, "input.id")?;
+        let cs = actor_changes(id.clone(), &input)?;
+        expect(commit(ctx, cs, &id).await?, types::as_actor)
+    }
+
+    /// Changes some fields of an actor.
+    async fn update_actor(&self, ctx: &Context<'_>, id: ID, patch: ActorPatch) -> AppResult<types::Actor> {
+        let current = existing(ctx, &id, "Actor", types::as_actor).await?.0;
+        let mut cs = ChangeSet::default();
+        cs.actors.push(write::ActorWrite {
+            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            kind: match patch.kind {
+                Some(k) => k,
+                None => parse_stored(&current.kind)?,
+            },
+            name: match &patch.name {
+                Some(n) => text(n, "patch.name")?,
+                None => current.name.clone(),
+            },
+            aliases: match &patch.aliases {
+                Some(a) => texts(a, "patch.aliases")?,
+                None => current.aliases.clone(),
+            },
+            description: match &patch.description {
+                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
+                None => current.description.clone(),
+            },
+        });
+        for (rel, v, f) in [
+            (Relation::ActorMemberOf, &patch.member_of, "patch.memberOf"),
+            (Relation::ActorAnswersTo, &patch.answers_to, "patch.answersTo"),
+        ] {
+            if let Some(v) = v {
+                cs.links.push(link(rel, &current.id, node_ids(v, f)?, f));
+            }
+        }
+        expect(commit(ctx, cs, &current.id).await?, types::as_actor)
+    }
+
+    /// Deletes an actor with its participations and the claims about them.
+    async fn delete_actor(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Actor, id).await
+    }
+
+    /// Creates or replaces a place (by `input.id`).
+    async fn upsert_place(&self, ctx: &Context<'_>, input: PlaceInput) -> AppResult<types::Place> {
+        let id = new_id(&input.id, "input.id")?;
+        let cs = place_changes(id.clone(), &input)?;
+        expect(commit(ctx, cs, &id).await?, types::as_place)
+    }
+
+    /// Changes some fields of a place.
+    async fn update_place(&self, ctx: &Context<'_>, id: ID, patch: PlacePatch) -> AppResult<types::Place> {
+        let current = existing(ctx, &id, "Place", types::as_place).await?.0;
+        let location = match &patch.location {
+            Some(l) => coordinates(&Some(l.clone()), "patch.location")?,
+            None => current.location.as_ref().map(|l| Coordinates::new(l.latitude, l.longitude)).transpose()?,
+        };
+        let mut cs = ChangeSet::default();
+        cs.places.push(write::PlaceWrite {
+            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            kind: match patch.kind {
+                Some(k) => k,
+                None => parse_stored(&current.kind)?,
+            },
+            name: match &patch.name {
+                Some(n) => text(n, "patch.name")?,
+                None => current.name.clone(),
+            },
+            aliases: match &patch.aliases {
+                Some(a) => texts(a, "patch.aliases")?,
+                None => current.aliases.clone(),
+            },
+            description: match &patch.description {
+                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
+                None => current.description.clone(),
+            },
+            location,
+            precision: match patch.precision {
+                Some(p) => p,
+                None => parse_stored(&current.precision)?,
+            },
+        });
+        if let Some(w) = &patch.within {
+            cs.links.push(link(Relation::PlaceWithin, &current.id, vec![node_id(w, "patch.within")?], "patch.within"));
+        }
+        expect(commit(ctx, cs, &current.id).await?, types::as_place)
+    }
+
+    /// Deletes a place; events there lose their place, places within it lose their parent.
+    async fn delete_place(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Place, id).await
+    }
+
+    /// Creates or replaces a source (by `input.id`), with its publisher and citations.
+    async fn upsert_source(&self, ctx: &Context<'_>, input: SourceInput) -> AppResult<types::Source> {
+        let id = new_id(&input.id, "input.id")?;
+        let mut cs = ChangeSet::default();
+        cs.sources.push(write::SourceWrite {
+            ident: ident(id.clone(), &input.collection, "input")?,
+            kind: input.kind,
+            title: text(&input.title, "input.title")?,
+            url: url(&input.url, "input.url")?,
+            language: language(&input.language, "input.language")?,
+            published: input.published.as_ref().map(|d| fuzzy(d, "input.published")).transpose()?,
+        });
+        let publisher = input.publisher.as_ref().map(|p| node_id(p, "input.publisher")).transpose()?;
+        cs.links.push(link(Relation::SourcePublishedBy, &id, publisher.into_iter().collect(), "input.publisher"));
+        let cites = input
+            .cites
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let f = format!("input.cites[{i}]");
+                Ok((node_id(&c.source, &format!("{f}.source"))?, opt_text(&c.excerpt, &format!("{f}.excerpt"))?))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        cs.links.push(LinkSet { relation: Relation::SourceCites, from: id.clone(), targets: cites, field: "input.cites".into() });
+        expect(commit(ctx, cs, &id).await?, types::as_source)
+    }
+
+    /// Deletes a source that no claim cites (`CONFLICT` otherwise: re-rate or delete those claims first).
+    async fn delete_source(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Source, id).await
+    }
+
+    /// Creates or replaces an actor's participation in an event, with its claims.
+    async fn upsert_participation(&self, ctx: &Context<'_>, input: ParticipationInput) -> AppResult<types::Participation> {
+        let id = new_id(&input.id, "input.id")?;
+        let ident = ident(id.clone(), &input.collection, "input")?;
+        let collection = ident.collection.clone();
+        let mut cs = ChangeSet::default();
+        cs.participations.push(write::ParticipationWrite {
+            ident,
+            event: node_id(&input.event, "input.event")?,
+            actor: node_id(&input.actor, "input.actor")?,
+            role: term_key(&input.role, "input.role")?,
+            description: opt_text(&input.description, "input.description")?,
+        });
+        cs.claims = nested_claims(&id, &collection, &input.claims, "input.claims")?;
+        expect(commit(ctx, cs, &id).await?, types::as_participation)
+    }
+
+    /// Deletes a participation and the claims about it.
+    async fn delete_participation(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Participation, id).await
+    }
+
+    /// Creates or replaces a figure about an event, with its claims.
+    async fn upsert_count(&self, ctx: &Context<'_>, input: CountInput) -> AppResult<types::Count> {
+        let id = new_id(&input.id, "input.id")?;
+        let ident = ident(id.clone(), &input.collection, "input")?;
+        let collection = ident.collection.clone();
+        let figure = Figure::new(FigureParts {
+            value: input.value,
+            qualifier: input.qualifier,
+            lower: input.lower,
+            upper: input.upper,
+            unit: input.unit.clone().unwrap_or_else(|| "person".into()),
+            wording: input.wording.clone(),
+        })
+        .map_err(|e| e.under("input"))?;
+        let mut cs = ChangeSet::default();
+        cs.counts.push(write::CountWrite {
+            ident,
+            event: node_id(&input.event, "input.event")?,
+            subject: text(&input.subject, "input.subject")?,
+            figure,
+            subgroup: opt_text(&input.subgroup, "input.subgroup")?,
+        });
+        let parent = input.part_of.as_ref().map(|p| node_id(p, "input.partOf")).transpose()?;
+        cs.links.push(link(Relation::CountPartOf, &id, parent.into_iter().collect(), "input.partOf"));
+        cs.claims = nested_claims(&id, &collection, &input.claims, "input.claims")?;
+        expect(commit(ctx, cs, &id).await?, types::as_count)
+    }
+
+    /// Deletes a figure and the claims about it.
+    async fn delete_count(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Count, id).await
+    }
+
+    /// Adds a claim (or updates one, by `input.id`).
+    async fn add_claim(&self, ctx: &Context<'_>, input: ClaimInput) -> AppResult<types::Claim> {
+        let id = new_id(&input.id, "input.id")?;
+        let mut cs = ChangeSet::default();
+        cs.claims.push(write::ClaimWrite {
+            ident: ident(id.clone(), &input.collection, "input")?,
+            about: node_id(&input.about, "input.about")?,
+            source: node_id(&input.source, "input.source")?,
+            excerpt: opt_text(&input.excerpt, "input.excerpt")?,
+            status: input.status,
+            note: opt_text(&input.note, "input.note")?,
+        });
+        expect(commit(ctx, cs, &id).await?, types::as_claim)
+    }
+
+    /// Re-rates a claim: wrong claims are marked `DISPUTED` or `RETRACTED`, not deleted.
+    async fn rate_claim(&self, ctx: &Context<'_>, id: ID, status: ClaimStatus, note: Option<String>) -> AppResult<types::Claim> {
+        let key = node_id(&id, "id")?;
+        let note = opt_text(&note, "note")?;
+        let k = key.clone();
+        db(ctx).write(|tx| Box::pin(async move { write::rate_claim(tx, &k, status, note).await })).await?;
+        expect(reread(db(ctx), &key).await?, types::as_claim)
+    }
+
+    /// Deletes a claim entered by mistake. (A claim that turned out wrong should be re-rated instead.)
+    async fn delete_claim(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+        delete(ctx, NodeKind::Claim, id).await
+    }
+
+    /// Adds one relationship. For relations that allow one target (an event's place, a place's parent,
+    /// a source's publisher, a figure's parent), the new target replaces the old one.
+    async fn link(
+        &self,
+        ctx: &Context<'_>,
+        relation: Relation,
+        from: ID,
+        to: ID,
+        #[graphql(desc = "The citing passage (for SOURCE_CITES).")] excerpt: Option<String>,
+    ) -> AppResult<LinkPayload> {
+        let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
+        let excerpt = opt_text(&excerpt, "excerpt")?;
+        let changed = db(ctx)
+            .write(|tx| Box::pin(async move { write::link_one(tx, relation, &from, &to, excerpt, false).await }))
+            .await?;
+        Ok(LinkPayload { changed })
+    }
+
+    /// Removes one relationship.
+    async fn unlink(&self, ctx: &Context<'_>, relation: Relation, from: ID, to: ID) -> AppResult<LinkPayload> {
+        let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
+        let changed = db(ctx)
+            .write(|tx| Box::pin(async move { write::link_one(tx, relation, &from, &to, None, true).await }))
+            .await?;
+        Ok(LinkPayload { changed })
+    }
+
+    /// Merges a duplicate actor into another: participations, memberships, publications move over; the
+    /// duplicate's names become aliases; the duplicate is deleted.
+    async fn merge_actors(&self, ctx: &Context<'_>, keep: ID, duplicate: ID) -> AppResult<types::Actor> {
+        merge(ctx, NodeKind::Actor, keep, duplicate).await.and_then(|n| expect(n, types::as_actor))
+    }
+
+    /// Merges a duplicate place into another: events, sub-places and names move over.
+    async fn merge_places(&self, ctx: &Context<'_>, keep: ID, duplicate: ID) -> AppResult<types::Place> {
+        merge(ctx, NodeKind::Place, keep, duplicate).await.and_then(|n| expect(n, types::as_place))
+    }
+}
+
+async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> AppResult<DeletePayload> {
+    let key = node_id(&id, "id")?;
+    let k = key.clone();
+    let deleted_nodes = db(ctx).write(|tx| Box::pin(async move { write::delete_node(tx, kind, &k).await })).await?;
+    Ok(DeletePayload { id: ID(key), deleted_nodes })
+}
+
+async fn merge(ctx: &Context<'_>, kind: NodeKind, keep: ID, duplicate: ID) -> AppResult<NodeRecord> {
+    let (keep, duplicate) = (node_id(&keep, "keep")?, node_id(&duplicate, "duplicate")?);
+    let (k, d) = (keep.clone(), duplicate.clone());
+    db(ctx).write(|tx| Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await })).await?;
+    reread(db(ctx), &keep).await
+}

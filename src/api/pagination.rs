@@ -1,0 +1,100 @@
+//! Relay cursor connections over the store's keyset pages.
+
+use async_graphql::{
+    connection::{Connection, Edge, EmptyFields},
+    Context, Object, OutputType,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+use crate::{
+    config::GraphqlLimits,
+    error::AppError,
+    store::{
+        read::{self, Filter, ListKind, ListQuery, Position, SortKey},
+        records::NodeRecord,
+        Db,
+    },
+};
+
+/// Relay's paging arguments, as received.
+#[derive(Debug, Default, Clone)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+/// The fields every list adds to its connection.
+pub struct ListExtra {
+    db: Db,
+    query: ListQuery,
+}
+
+#[Object]
+impl ListExtra {
+    /// How many items match the filters, across all pages. Computed only when asked for.
+    async fn total_count(&self) -> Result<i64, AppError> {
+        read::count(&self.db, &self.query).await
+    }
+}
+
+pub type ListConnection<T> = Connection<String, T, ListExtra, EmptyFields>;
+
+fn encode(p: &Position) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(p).expect("position serializes"))
+}
+
+fn decode(cursor: &str, field: &str) -> Result<Position, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| AppError::bad_input(field, "not a cursor of this list (use an edge's `cursor`)"))
+}
+
+/// Runs a list query for one page and wraps it as a Relay connection.
+pub async fn paginate<T: OutputType>(
+    ctx: &Context<'_>,
+    db: &Db,
+    kind: ListKind,
+    filters: Vec<Filter>,
+    sort: SortKey,
+    descending: bool,
+    args: PageArgs,
+    pick: fn(NodeRecord) -> Option<T>,
+) -> Result<ListConnection<T>, AppError> {
+    let limits = ctx.data_unchecked::<GraphqlLimits>();
+    if args.first.is_some() && args.last.is_some() {
+        return Err(AppError::bad_input("last", "give either `first` or `last`, not both"));
+    }
+    let check = |n: i32, field: &str| {
+        if n < 0 || n as usize > limits.max_page_size {
+            Err(AppError::bad_input(field, format!("must be between 0 and {}", limits.max_page_size)))
+        } else {
+            Ok(n as usize)
+        }
+    };
+    let (limit, from_end) = match (args.first, args.last) {
+        (_, Some(last)) => (check(last, "last")?, true),
+        (Some(first), None) => (check(first, "first")?, false),
+        (None, None) => (limits.default_page_size, false),
+    };
+    let after = args.after.as_deref().map(|c| decode(c, "after")).transpose()?;
+    let before = args.before.as_deref().map(|c| decode(c, "before")).transpose()?;
+    let query = ListQuery { kind, filters, sort, descending, after, before, limit, from_end };
+    let page = if limit == 0 { read::Page { items: vec![], has_more: false } } else { read::list(db, &query).await? };
+
+    let (has_previous, has_next) = if from_end {
+        (page.has_more, query.before.is_some())
+    } else {
+        (query.after.is_some(), page.has_more)
+    };
+    let mut connection = Connection::with_additional_fields(has_previous, has_next, ListExtra { db: db.clone(), query });
+    for (position, node) in page.items {
+        if let Some(item) = pick(node) {
+            connection.edges.push(Edge::new(encode(&position), item));
+        }
+    }
+    Ok(connection)
+}

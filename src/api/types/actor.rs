@@ -1,0 +1,89 @@
+//! Actors: state bodies and their units, groups of people, persons, organisations, news outlets.
+
+use async_graphql::{Context, Object, ID};
+
+use super::{as_actor, as_participation, as_source, follow_as, loader, stored, Event, Participation, Source};
+use crate::{
+    api::loaders::EdgeKey,
+    domain::ActorKind,
+    error::AppError,
+    store::{read::Edge, records::{ActorRecord, NodeRecord}},
+};
+
+/// Someone who acts or is acted upon: the police, a court's press service, a ministry, "migrants from
+/// Central Asia", a person, a news outlet.
+#[derive(Clone)]
+pub struct Actor(pub ActorRecord);
+
+#[Object]
+impl Actor {
+    /// The actor's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection it belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// What kind of actor this is.
+    async fn kind(&self) -> Result<ActorKind, AppError> {
+        stored(&self.0.kind, "actor kind")
+    }
+    /// The main name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Other names, spellings and transliterations.
+    async fn aliases(&self) -> &[String] {
+        &self.0.aliases
+    }
+    /// Who or what the actor is.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The actor's parts in events; `role` keeps only those with that role key.
+    async fn participations(&self, ctx: &Context<'_>, role: Option<String>) -> Result<Vec<Participation>, AppError> {
+        let all = follow_as(ctx, Edge::ActorParticipations, &self.0.id, as_participation).await?;
+        Ok(match role {
+            None => all,
+            Some(r) => all.into_iter().filter(|p| p.0.role == r).collect(),
+        })
+    }
+    /// The events the actor took part in (in any role, or in `role`), each once.
+    async fn events(&self, ctx: &Context<'_>, role: Option<String>) -> Result<Vec<Event>, AppError> {
+        let parts = self.participations(ctx, role).await?;
+        let keys = parts.iter().map(|p| EdgeKey(Edge::ParticipationEvent, p.0.id.clone()));
+        let found = loader(ctx).load_many(keys).await?;
+        let mut events: Vec<Event> = Vec::new();
+        for p in &parts {
+            for linked in found.get(&EdgeKey(Edge::ParticipationEvent, p.0.id.clone())).into_iter().flatten() {
+                if let NodeRecord::Event(e) = &linked.node {
+                    if !events.iter().any(|x| x.0.id == e.id) {
+                        events.push(Event(e.clone()));
+                    }
+                }
+            }
+        }
+        Ok(events)
+    }
+    /// Bodies or groups the actor belongs to (a press service of the courts; men among the detainees).
+    async fn member_of(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
+        follow_as(ctx, Edge::ActorMemberOf, &self.0.id, as_actor).await
+    }
+    /// Actors that belong to this one.
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
+        follow_as(ctx, Edge::ActorMembers, &self.0.id, as_actor).await
+    }
+    /// Bodies the actor answers to.
+    async fn answers_to(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
+        follow_as(ctx, Edge::ActorAnswersTo, &self.0.id, as_actor).await
+    }
+    /// Actors that answer to this one.
+    async fn subordinates(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
+        follow_as(ctx, Edge::ActorSubordinates, &self.0.id, as_actor).await
+    }
+    /// Sources the actor published (for news outlets and press services).
+    async fn publications(&self, ctx: &Context<'_>) -> Result<Vec<Source>, AppError> {
+        follow_as(ctx, Edge::ActorPublications, &self.0.id, as_source).await
+    }
+}

@@ -1,0 +1,76 @@
+//! Places, in a hierarchy.
+
+use async_graphql::{Context, Object, SimpleObject, ID};
+
+use super::{as_event, as_place, follow_as, follow_one, stored, Event};
+use crate::{
+    domain::{LocationPrecision, PlaceKind},
+    error::AppError,
+    store::{read::Edge, records::PlaceRecord},
+};
+
+/// A place: a country, a city, a district, a police station, a detention centre … Places lie within
+/// places; a filter on a place includes everything within it.
+#[derive(Clone)]
+pub struct Place(pub PlaceRecord);
+
+/// A WGS-84 coordinate pair.
+#[derive(SimpleObject)]
+pub struct GeoPoint {
+    /// Degrees north (negative: south).
+    latitude: f64,
+    /// Degrees east (negative: west).
+    longitude: f64,
+}
+
+#[Object]
+impl Place {
+    /// The place's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection it belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// What kind of place this is.
+    async fn kind(&self) -> Result<PlaceKind, AppError> {
+        stored(&self.0.kind, "place kind")
+    }
+    /// The main name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Other names and spellings.
+    async fn aliases(&self) -> &[String] {
+        &self.0.aliases
+    }
+    /// What the place is, in the sources' terms.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Coordinates, where known.
+    async fn location(&self) -> Option<GeoPoint> {
+        self.0.location.as_ref().map(|l| GeoPoint { latitude: l.latitude, longitude: l.longitude })
+    }
+    /// How precisely the place's position is known (e.g. only to the city).
+    async fn precision(&self) -> Result<LocationPrecision, AppError> {
+        stored(&self.0.precision, "location precision")
+    }
+    /// The place this one lies directly within.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Place>, AppError> {
+        follow_one(ctx, Edge::PlaceParent, &self.0.id, as_place).await
+    }
+    /// Every place this one lies within, nearest first.
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<Place>, AppError> {
+        follow_as(ctx, Edge::PlaceAncestors, &self.0.id, as_place).await
+    }
+    /// Places directly within this one.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Place>, AppError> {
+        follow_as(ctx, Edge::PlaceChildren, &self.0.id, as_place).await
+    }
+    /// Events that happened at this very place (use `events(filter: {place:})` to include places within).
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
+        follow_as(ctx, Edge::PlaceEvents, &self.0.id, as_event).await
+    }
+}

@@ -1,0 +1,248 @@
+//! Provenance: claims, and the reified statements they support (participations and counts).
+
+use async_graphql::{Context, Object, SimpleObject, Union, ID};
+
+use super::{as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored, Actor, Event, Source, Term};
+use crate::{
+    domain::{ClaimStatus, CountQualifier, Vocabulary},
+    error::AppError,
+    store::{
+        read::Edge,
+        records::{term_id, ClaimRecord, CountRecord, NodeRecord, ParticipationRecord},
+    },
+};
+
+/// One source's support for one fact (an event, a participation or a count), with the excerpt that
+/// supports it and how far it can be relied on. Wrong claims are re-rated, never deleted.
+#[derive(Clone)]
+pub struct Claim(pub ClaimRecord);
+
+#[Object]
+impl Claim {
+    /// The claim's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection the claim belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// How far the claim can be relied on.
+    async fn status(&self) -> Result<ClaimStatus, AppError> {
+        stored(&self.0.status, "claim status")
+    }
+    /// The passage of the source that supports the fact, verbatim.
+    async fn excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+    /// A reviewer's note, e.g. why the claim was re-rated.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// When the claim was recorded (ISO 8601 date-time).
+    async fn created_at(&self) -> Option<&str> {
+        self.0.created_at.as_deref()
+    }
+    /// The source the claim cites.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>, AppError> {
+        follow_one(ctx, Edge::ClaimSource, &self.0.id, as_source).await
+    }
+    /// The fact the claim supports.
+    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<ClaimSubject>, AppError> {
+        let found = super::follow(ctx, Edge::ClaimSubject, &self.0.id).await?;
+        Ok(found.into_iter().find_map(|l| match l.node {
+            NodeRecord::Event(r) => Some(ClaimSubject::Event(Event(r))),
+            NodeRecord::Participation(r) => Some(ClaimSubject::Participation(Participation(r))),
+            NodeRecord::Count(r) => Some(ClaimSubject::Count(Count(r))),
+            _ => None,
+        }))
+    }
+}
+
+/// What a claim can be about.
+#[derive(Union)]
+pub enum ClaimSubject {
+    Event(Event),
+    Participation(Participation),
+    Count(Count),
+}
+
+/// A summary of the claims behind a fact, to tell at a glance how well it is sourced.
+#[derive(SimpleObject)]
+pub struct Provenance {
+    /// All claims about the fact, whatever their status.
+    claim_count: i32,
+    /// Claims that still count as support (not disputed or retracted).
+    standing_claim_count: i32,
+    /// Distinct sources cited by the standing claims.
+    source_count: i32,
+    /// The statuses present among the claims.
+    statuses: Vec<ClaimStatus>,
+    /// At least one standing claim is `CONFIRMED`.
+    confirmed: bool,
+    /// At least one claim is `DISPUTED`.
+    disputed: bool,
+    /// The fact rests on a single source, and what supports it is flagged `UNCONFIRMED`.
+    single_unconfirmed_source: bool,
+}
+
+/// Loads the claims about `id`, filtered by status if asked.
+pub(crate) async fn claims_of(
+    ctx: &Context<'_>,
+    id: &str,
+    status: Option<Vec<ClaimStatus>>,
+) -> Result<Vec<Claim>, AppError> {
+    let claims = follow_as(ctx, Edge::ClaimsAbout, id, as_claim).await?;
+    Ok(match status {
+        None => claims,
+        Some(wanted) => {
+            let wanted: Vec<&str> = wanted.iter().map(|s| s.as_str()).collect();
+            claims.into_iter().filter(|c| wanted.contains(&c.0.status.as_str())).collect()
+        }
+    })
+}
+
+/// Summarises the claims about `id` (from the same batched load as `claims`).
+pub(crate) async fn provenance_of(ctx: &Context<'_>, id: &str) -> Result<Provenance, AppError> {
+    let claims = claims_of(ctx, id, None).await?;
+    let mut statuses: Vec<ClaimStatus> = Vec::new();
+    let mut standing = Vec::new();
+    for c in &claims {
+        let status: ClaimStatus = stored(&c.0.status, "claim status")?;
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+        if status.is_standing() {
+            standing.push((status, c.0.source_id.clone()));
+        }
+    }
+    let mut sources: Vec<&str> = standing.iter().filter_map(|(_, s)| s.as_deref()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Ok(Provenance {
+        claim_count: claims.len() as i32,
+        standing_claim_count: standing.len() as i32,
+        source_count: sources.len() as i32,
+        confirmed: standing.iter().any(|(s, _)| *s == ClaimStatus::Confirmed),
+        disputed: statuses.contains(&ClaimStatus::Disputed),
+        single_unconfirmed_source: sources.len() == 1
+            && standing.iter().any(|(s, _)| *s == ClaimStatus::Unconfirmed)
+            && !standing.iter().any(|(s, _)| *s == ClaimStatus::Confirmed),
+        statuses,
+    })
+}
+
+/// An actor's part in an event, with a role ("perpetrator", "target", "offerer" …). A node of its own so
+/// that claims can support or dispute it.
+#[derive(Clone)]
+pub struct Participation(pub ParticipationRecord);
+
+#[Object]
+impl Participation {
+    /// The participation's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection it belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// The role's key in the `PARTICIPANT_ROLE` taxonomy, e.g. `perpetrator`.
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    /// The role's taxonomy term, with its label and description.
+    async fn role_term(&self, ctx: &Context<'_>) -> Result<Option<Term>, AppError> {
+        let id = term_id(&self.0.collection, Vocabulary::ParticipantRole, &self.0.role);
+        Ok(load_node(ctx, &id).await?.and_then(super::as_term))
+    }
+    /// Details of the actor's part, in the source's terms.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Who took part.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Actor>, AppError> {
+        follow_one(ctx, Edge::ParticipationActor, &self.0.id, as_actor).await
+    }
+    /// In what.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>, AppError> {
+        follow_one(ctx, Edge::ParticipationEvent, &self.0.id, as_event).await
+    }
+    /// The claims behind this participation; `status` keeps only claims with these statuses.
+    async fn claims(&self, ctx: &Context<'_>, status: Option<Vec<ClaimStatus>>) -> Result<Vec<Claim>, AppError> {
+        claims_of(ctx, &self.0.id, status).await
+    }
+    /// How well this participation is sourced.
+    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+        provenance_of(ctx, &self.0.id).await
+    }
+}
+
+/// A figure about an event as one source gives it: "at least 3,000 detained". Different sources'
+/// figures for the same thing are separate counts; none overwrites another.
+#[derive(Clone)]
+pub struct Count(pub CountRecord);
+
+#[Object]
+impl Count {
+    /// The count's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection it belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// What is counted, e.g. "people detained".
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// The figure itself; null when only bounds are known ("more than 3,000").
+    async fn value(&self) -> Option<i64> {
+        self.0.value
+    }
+    /// How the figure is qualified: exact, at least, about …
+    async fn qualifier(&self) -> Result<CountQualifier, AppError> {
+        stored(&self.0.qualifier, "count qualifier")
+    }
+    /// Lower bound, when one is given.
+    async fn lower(&self) -> Option<i64> {
+        self.0.lower
+    }
+    /// Upper bound, when one is given.
+    async fn upper(&self) -> Option<i64> {
+        self.0.upper
+    }
+    /// The unit, e.g. "person".
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    /// The sub-group counted, e.g. "women and children".
+    async fn subgroup(&self) -> Option<&str> {
+        self.0.subgroup.as_deref()
+    }
+    /// The figure as the source put it, e.g. "much higher".
+    async fn wording(&self) -> Option<&str> {
+        self.0.wording.as_deref()
+    }
+    /// The event the figure is about.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>, AppError> {
+        follow_one(ctx, Edge::CountEvent, &self.0.id, as_event).await
+    }
+    /// The larger figure this one is part of ("2 released" of "31 charged").
+    async fn part_of(&self, ctx: &Context<'_>) -> Result<Option<Count>, AppError> {
+        follow_one(ctx, Edge::CountParent, &self.0.id, as_count).await
+    }
+    /// The figures this one breaks down into.
+    async fn breakdown(&self, ctx: &Context<'_>) -> Result<Vec<Count>, AppError> {
+        follow_as(ctx, Edge::CountBreakdown, &self.0.id, as_count).await
+    }
+    /// The claims behind this figure; `status` keeps only claims with these statuses.
+    async fn claims(&self, ctx: &Context<'_>, status: Option<Vec<ClaimStatus>>) -> Result<Vec<Claim>, AppError> {
+        claims_of(ctx, &self.0.id, status).await
+    }
+    /// How well this figure is sourced.
+    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+        provenance_of(ctx, &self.0.id).await
+    }
+}

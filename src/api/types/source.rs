@@ -1,0 +1,88 @@
+//! Sources: news reports, official statements, documents, and their chains of citation.
+
+use async_graphql::{Context, Object, SimpleObject, ID};
+
+use super::{as_actor, as_claim, date::FuzzyDateObject, follow, follow_as, follow_one, stored, Actor, Claim};
+use crate::{
+    domain::{FuzzyDate, SourceKind},
+    error::AppError,
+    store::{read::Edge, records::{NodeRecord, SourceRecord}},
+};
+
+/// Where a claim comes from: a news report, a press statement, a document.
+#[derive(Clone)]
+pub struct Source(pub SourceRecord);
+
+/// One source citing another, with the passage that does so.
+#[derive(SimpleObject)]
+pub struct Citation {
+    /// The other source.
+    source: Source,
+    /// The passage of the citing source that credits the other one.
+    excerpt: Option<String>,
+}
+
+#[Object]
+impl Source {
+    /// The source's global id.
+    pub(crate) async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    /// The collection it belongs to.
+    async fn collection(&self) -> ID {
+        ID(self.0.collection.clone())
+    }
+    /// What kind of source this is.
+    async fn kind(&self) -> Result<SourceKind, AppError> {
+        stored(&self.0.kind, "source kind")
+    }
+    /// The title as published (or a description where there is none).
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Where it can be read, when known.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+    /// Language (BCP 47 tag, e.g. `en`, `ru`).
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// When it was published, as precisely as known.
+    async fn published(&self) -> Result<Option<FuzzyDateObject>, AppError> {
+        let Some(edtf) = &self.0.published_edtf else { return Ok(None) };
+        let d = FuzzyDate::from_stored(edtf, self.0.published_inferred, self.0.published_basis.clone())
+            .map_err(|e| AppError::internal(format!("stored date of {}: {e}", self.0.id)))?;
+        Ok(Some(FuzzyDateObject(d)))
+    }
+    /// The outlet or body that published it.
+    async fn publisher(&self, ctx: &Context<'_>) -> Result<Option<Actor>, AppError> {
+        follow_one(ctx, Edge::SourcePublisher, &self.0.id, as_actor).await
+    }
+    /// The sources this one cites (Meduza cites Fontanka).
+    async fn cites(&self, ctx: &Context<'_>) -> Result<Vec<Citation>, AppError> {
+        citations(ctx, Edge::SourceCites, &self.0.id).await
+    }
+    /// The sources that cite this one.
+    async fn cited_by(&self, ctx: &Context<'_>) -> Result<Vec<Citation>, AppError> {
+        citations(ctx, Edge::SourceCitedBy, &self.0.id).await
+    }
+    /// The claims that rest on this source.
+    async fn claims(&self, ctx: &Context<'_>) -> Result<Vec<Claim>, AppError> {
+        follow_as(ctx, Edge::SourceClaims, &self.0.id, as_claim).await
+    }
+}
+
+async fn citations(ctx: &Context<'_>, edge: Edge, id: &str) -> Result<Vec<Citation>, AppError> {
+    Ok(follow(ctx, edge, id)
+        .await?
+        .into_iter()
+        .filter_map(|l| match l.node {
+            NodeRecord::Source(s) => Some(Citation {
+                source: Source(s),
+                excerpt: l.edge.get("excerpt").and_then(|v| v.as_str()).map(str::to_string),
+            }),
+            _ => None,
+        })
+        .collect())
+}

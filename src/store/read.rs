@@ -1,0 +1,427 @@
+//! Reads: nodes by id, neighbours along the model's relationships (batched for DataLoaders), and
+//! filtered, keyset-paginated lists. Every statement anchors on indexed ids or labels and is confined
+//! to the request's collections by [`SCOPE`].
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{
+    records::{NodeRecord, NODE_PROJECTION},
+    Db, Statement,
+};
+use crate::error::AppResult;
+
+/// The collection predicate for the node bound to `n`; see [`super::SCOPE_PREDICATE`].
+pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
+
+/// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
+pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
+    let text = format!("UNWIND $ids AS id MATCH (n:Node {{id: id}}) WHERE {SCOPE} RETURN {NODE_PROJECTION} AS row");
+    let rows: Vec<Value> = db.rows(Statement::assembled(text).param("ids", ids)).await?;
+    rows.into_iter()
+        .map(NodeRecord::decode)
+        .map(|r| r.map(|n| (n.id().to_string(), n)))
+        .collect()
+}
+
+/// A traversal the API offers from one node to its neighbours. The pattern text of each is fixed
+/// here, so relationship types and labels only ever come from the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Edge {
+    EventParticipations,
+    ActorParticipations,
+    ParticipationActor,
+    ParticipationEvent,
+    EventPlace,
+    PlaceEvents,
+    PlaceParent,
+    PlaceChildren,
+    EventCounts,
+    CountEvent,
+    CountParent,
+    CountBreakdown,
+    ClaimsAbout,
+    ClaimSubject,
+    ClaimSource,
+    SourceClaims,
+    SourcePublisher,
+    ActorPublications,
+    SourceCites,
+    SourceCitedBy,
+    EventPartOf,
+    EventParts,
+    EventFollowedBy,
+    EventPrecededBy,
+    EventLedTo,
+    EventCausedBy,
+    ActorMemberOf,
+    ActorMembers,
+    ActorAnswersTo,
+    ActorSubordinates,
+    /// Every place the place lies within, nearest first.
+    PlaceAncestors,
+}
+
+impl Edge {
+    /// `(a)` is the node we start from, `n` the neighbour, `r` the relationship (for its properties).
+    fn pattern(self) -> &'static str {
+        use Edge::*;
+        match self {
+            EventParticipations => "(a)<-[r:IN_EVENT]-(n:Participation)",
+            ActorParticipations => "(a)-[r:PARTICIPATES_AS]->(n:Participation)",
+            ParticipationActor => "(a)<-[r:PARTICIPATES_AS]-(n:Actor)",
+            ParticipationEvent => "(a)-[r:IN_EVENT]->(n:Event)",
+            EventPlace => "(a)-[r:AT]->(n:Place)",
+            PlaceEvents => "(a)<-[r:AT]-(n:Event)",
+            PlaceParent => "(a)-[r:WITHIN]->(n:Place)",
+            PlaceChildren => "(a)<-[r:WITHIN]-(n:Place)",
+            EventCounts => "(a)<-[r:COUNT_OF]-(n:Count)",
+            CountEvent => "(a)-[r:COUNT_OF]->(n:Event)",
+            CountParent => "(a)-[r:PART_OF]->(n:Count)",
+            CountBreakdown => "(a)<-[r:PART_OF]-(n:Count)",
+            ClaimsAbout => "(a)<-[r:ABOUT]-(n:Claim)",
+            ClaimSubject => "(a)-[r:ABOUT]->(n)",
+            ClaimSource => "(a:Claim)-[r:CITES]->(n:Source)",
+            SourceClaims => "(a)<-[r:CITES]-(n:Claim)",
+            SourcePublisher => "(a)-[r:PUBLISHED_BY]->(n:Actor)",
+            ActorPublications => "(a)<-[r:PUBLISHED_BY]-(n:Source)",
+            SourceCites => "(a:Source)-[r:CITES]->(n:Source)",
+            SourceCitedBy => "(a:Source)<-[r:CITES]-(n:Source)",
+            EventPartOf => "(a:Event)-[r:PART_OF]->(n:Event)",
+            EventParts => "(a:Event)<-[r:PART_OF]-(n:Event)",
+            EventFollowedBy => "(a)-[r:FOLLOWED_BY]->(n:Event)",
+            EventPrecededBy => "(a)<-[r:FOLLOWED_BY]-(n:Event)",
+            EventLedTo => "(a)-[r:LED_TO]->(n:Event)",
+            EventCausedBy => "(a)<-[r:LED_TO]-(n:Event)",
+            ActorMemberOf => "(a)-[r:MEMBER_OF]->(n:Actor)",
+            ActorMembers => "(a)<-[r:MEMBER_OF]-(n:Actor)",
+            ActorAnswersTo => "(a)-[r:ANSWERS_TO]->(n:Actor)",
+            ActorSubordinates => "(a)<-[r:ANSWERS_TO]-(n:Actor)",
+            // Bounded: place hierarchies are shallow, and a cycle must not make the query run away.
+            PlaceAncestors => "(a)-[r:WITHIN*1..32]->(n:Place)",
+        }
+    }
+
+    /// The order of the neighbours, and the relationship properties returned with each.
+    fn order_and_edge(self) -> (&'static str, &'static str) {
+        match self {
+            Edge::PlaceAncestors => ("size(r), n.id", "{}"),
+            _ => (
+                "coalesce(toString(n.dateEarliest), n.name, n.title, n.subject, n.role, n.status, n.id), n.id",
+                "properties(r)",
+            ),
+        }
+    }
+}
+
+/// A neighbour and the properties of the relationship that leads to it (a citation's excerpt).
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub node: NodeRecord,
+    pub edge: HashMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct LinkedRow {
+    from: String,
+    node: Value,
+    #[serde(default)]
+    edge: HashMap<String, Value>,
+}
+
+/// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch).
+pub async fn neighbours(db: &Db, edge: Edge, from: &[String]) -> AppResult<HashMap<String, Vec<Linked>>> {
+    let (order, edge_props) = edge.order_and_edge();
+    let text = format!(
+        "UNWIND $ids AS id MATCH (a:Node {{id: id}}) MATCH {pattern} WHERE {SCOPE} \
+         WITH id, n, r ORDER BY {order} \
+         RETURN {{from: id, node: {NODE_PROJECTION}, edge: {edge_props}}} AS row",
+        pattern = edge.pattern()
+    );
+    let rows: Vec<LinkedRow> = db.rows(Statement::assembled(text).param("ids", from)).await?;
+    let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
+    for row in rows {
+        let node = NodeRecord::decode(row.node)?;
+        out.entry(row.from).or_default().push(Linked { node, edge: row.edge });
+    }
+    Ok(out)
+}
+
+/// The kinds of node that have a list query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Event,
+    Actor,
+    Place,
+    Source,
+    Count,
+    Claim,
+    Term,
+    Collection,
+}
+
+impl ListKind {
+    fn label(self) -> &'static str {
+        match self {
+            ListKind::Event => "Event",
+            ListKind::Actor => "Actor",
+            ListKind::Place => "Place",
+            ListKind::Source => "Source",
+            ListKind::Count => "Count",
+            ListKind::Claim => "Claim",
+            ListKind::Term => "Term",
+            ListKind::Collection => "Collection",
+        }
+    }
+}
+
+/// A filter on a list. Each variant contributes a fixed predicate on `n` and binds its values as
+/// parameters: user input never becomes Cypher text.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    /// `n.type` (events) is one of these term keys.
+    Types(Vec<String>),
+    /// `n.kind` (actors, places, sources) is one of these.
+    Kinds(Vec<String>),
+    /// The event's date interval overlaps [from, to] (ISO dates; either may be open).
+    DateOverlap { from: Option<String>, to: Option<String> },
+    /// The event happened at this place or anywhere within it; for places: lies within it (or is it).
+    EventWithinPlace(String),
+    PlaceWithinPlace(String),
+    /// The event has a participant matching actor and/or role.
+    Participant { actor: Option<String>, role: Option<String> },
+    /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
+    CitesSource(String),
+    /// Claims citing this source (for claim lists).
+    ClaimCites(String),
+    /// Counts about this event.
+    CountOfEvent(String),
+    /// Claims with one of these statuses (for claim lists).
+    ClaimStatusIn(Vec<String>),
+    /// Case-insensitive substring of the node's names, title, description, subject or excerpt.
+    Text(String),
+    /// The node has at least one claim with one of these statuses.
+    ProvenanceStatusIn(Vec<String>),
+    /// The node has no claim with any of these statuses.
+    ProvenanceStatusNotIn(Vec<String>),
+    /// Distinct sources among the node's standing claims (not disputed or retracted): at least / at most.
+    MinSources(i64),
+    MaxSources(i64),
+    /// Terms of one vocabulary.
+    Vocabulary(String),
+}
+
+impl Filter {
+    fn predicate(&self, i: usize) -> (String, Vec<(String, Value)>) {
+        let p = |name: &str| format!("f{i}_{name}");
+        let one = |name: &str, v: Value| vec![(p(name), v)];
+        match self {
+            Filter::Types(t) => (format!("n.type IN ${}", p("v")), one("v", t.clone().into())),
+            Filter::Kinds(k) => (format!("n.kind IN ${}", p("v")), one("v", k.clone().into())),
+            Filter::DateOverlap { from, to } => (
+                format!(
+                    "(${f} IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date(${f})) AND \
+                     (${t} IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date(${t}))",
+                    f = p("from"),
+                    t = p("to")
+                ),
+                vec![(p("from"), from.clone().into()), (p("to"), to.clone().into())],
+            ),
+            Filter::EventWithinPlace(id) => (
+                format!("EXISTS {{ MATCH (n)-[:AT]->(:Place)-[:WITHIN*0..32]->(:Place {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
+            Filter::PlaceWithinPlace(id) => (
+                format!("EXISTS {{ MATCH (n)-[:WITHIN*0..32]->(:Place {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
+            Filter::Participant { actor, role } => (
+                format!(
+                    "EXISTS {{ MATCH (n)<-[:IN_EVENT]-(pa:Participation)<-[:PARTICIPATES_AS]-(ac:Actor) \
+                     WHERE (${a} IS NULL OR ac.id = ${a}) AND (${r} IS NULL OR pa.role = ${r}) }}",
+                    a = p("actor"),
+                    r = p("role")
+                ),
+                vec![(p("actor"), actor.clone().into()), (p("role"), role.clone().into())],
+            ),
+            Filter::CitesSource(id) => (
+                format!(
+                    "EXISTS {{ MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(:Claim)-[:CITES]->(:Source {{id: ${}}}) }}",
+                    p("v")
+                ),
+                one("v", id.clone().into()),
+            ),
+            Filter::ClaimCites(id) => (
+                format!("EXISTS {{ MATCH (n)-[:CITES]->(:Source {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
+            Filter::CountOfEvent(id) => (
+                format!("EXISTS {{ MATCH (n)-[:COUNT_OF]->(:Event {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
+            Filter::ClaimStatusIn(s) => (format!("n.status IN ${}", p("v")), one("v", s.clone().into())),
+            Filter::Text(t) => (
+                format!(
+                    "any(x IN [n.title, n.name, n.description, n.subject, n.excerpt, n.label] + coalesce(n.aliases, []) \
+                     WHERE x IS NOT NULL AND toLower(x) CONTAINS ${})",
+                    p("v")
+                ),
+                one("v", t.to_lowercase().into()),
+            ),
+            Filter::ProvenanceStatusIn(s) => (
+                format!("EXISTS {{ MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ${} }}", p("v")),
+                one("v", s.clone().into()),
+            ),
+            Filter::ProvenanceStatusNotIn(s) => (
+                format!("NOT EXISTS {{ MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ${} }}", p("v")),
+                one("v", s.clone().into()),
+            ),
+            Filter::MinSources(k) => (
+                format!("size(COLLECT {{ {STANDING_SOURCES} }}) >= ${}", p("v")),
+                one("v", (*k).into()),
+            ),
+            Filter::MaxSources(k) => (
+                format!("size(COLLECT {{ {STANDING_SOURCES} }}) <= ${}", p("v")),
+                one("v", (*k).into()),
+            ),
+            Filter::Vocabulary(v) => (format!("n.vocabulary = ${}", p("v")), one("v", v.clone().into())),
+        }
+    }
+}
+
+/// The distinct sources cited by a node's standing claims (disputed and retracted claims do not count).
+const STANDING_SOURCES: &str = "MATCH (n)<-[:ABOUT]-(sc:Claim)-[:CITES]->(ss:Source) \
+    WHERE NOT sc.status IN ['DISPUTED', 'RETRACTED'] RETURN DISTINCT ss.id";
+
+/// The expression a list is sorted by. Keys compare within one kind of value, so a cursor stays valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Earliest possible date (open starts first), for events.
+    DateEarliest,
+    /// Publication date, for sources.
+    Published,
+    Title,
+    Name,
+    CreatedAt,
+    /// The figure (value, else its lower bound, else its upper bound).
+    Figure,
+    Id,
+}
+
+impl SortKey {
+    fn expression(self) -> &'static str {
+        match self {
+            SortKey::DateEarliest => "coalesce(toString(n.dateEarliest), '')",
+            SortKey::Published => "coalesce(toString(n.publishedEarliest), '')",
+            SortKey::Title => "toLower(coalesce(n.title, n.label, ''))",
+            SortKey::Name => "toLower(coalesce(n.name, n.label, ''))",
+            SortKey::CreatedAt => "coalesce(toString(n.createdAt), '')",
+            SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
+            SortKey::Id => "n.id",
+        }
+    }
+}
+
+/// A position in a list: the sort key of a node and its id (the tie-breaker). Keyset cursors stay
+/// correct when nodes are inserted before them, unlike offsets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+pub struct Position {
+    pub key: Value,
+    pub id: String,
+}
+
+/// A list query: kind, filters, order and one page window.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub kind: ListKind,
+    pub filters: Vec<Filter>,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<Position>,
+    pub before: Option<Position>,
+    /// Page size and which end of the window to take it from (`first` = from the start).
+    pub limit: usize,
+    pub from_end: bool,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub items: Vec<(Position, NodeRecord)>,
+    /// There are more items beyond the page in the direction of travel.
+    pub has_more: bool,
+}
+
+impl ListQuery {
+    fn where_clause(&self) -> (String, Vec<(String, Value)>) {
+        let mut clauses = vec![SCOPE.to_string()];
+        let mut params = Vec::new();
+        for (i, f) in self.filters.iter().enumerate() {
+            let (c, p) = f.predicate(i);
+            clauses.push(c);
+            params.extend(p);
+        }
+        (clauses.join(" AND "), params)
+    }
+
+    fn statement(&self, text: String, params: Vec<(String, Value)>) -> Statement {
+        params.into_iter().fold(Statement::assembled(text), |s, (k, v)| s.param(&k, v))
+    }
+}
+
+/// Fetches one page: one round trip, whatever the page size.
+pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
+    let (filter, params) = q.where_clause();
+    // Ascending in the list's own order, unless we page backwards from the end.
+    let ascending = q.descending == q.from_end;
+    let dir = if ascending { "ASC" } else { "DESC" };
+    // `after` always means "further along the list's order", `before` the opposite.
+    let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
+    let text = format!(
+        "MATCH (n:{label}) WHERE {filter} \
+         WITH n, {key} AS k \
+         WHERE ($afterKey IS NULL OR k {after_op} $afterKey OR (k = $afterKey AND n.id {after_op} $afterId)) \
+           AND ($beforeKey IS NULL OR k {before_op} $beforeKey OR (k = $beforeKey AND n.id {before_op} $beforeId)) \
+         WITH n, k ORDER BY k {dir}, n.id {dir} LIMIT $limit \
+         RETURN {{key: k, node: {NODE_PROJECTION}}} AS row",
+        label = q.kind.label(),
+        key = q.sort.expression(),
+    );
+    let statement = q
+        .statement(text, params)
+        .param("afterKey", q.after.as_ref().map(|p| p.key.clone()))
+        .param("afterId", q.after.as_ref().map(|p| p.id.clone()))
+        .param("beforeKey", q.before.as_ref().map(|p| p.key.clone()))
+        .param("beforeId", q.before.as_ref().map(|p| p.id.clone()))
+        .param("limit", (q.limit + 1) as i64);
+
+    #[derive(Deserialize)]
+    struct Row {
+        key: Value,
+        node: Value,
+    }
+    let rows: Vec<Row> = db.rows(statement).await?;
+    let has_more = rows.len() > q.limit;
+    let mut items = rows
+        .into_iter()
+        .take(q.limit)
+        .map(|r| {
+            let node = NodeRecord::decode(r.node)?;
+            Ok((Position { key: r.key, id: node.id().to_string() }, node))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    if q.from_end {
+        items.reverse();
+    }
+    Ok(Page { items, has_more })
+}
+
+/// How many nodes match the list's filters (ignoring the page window). Only run when asked for.
+pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
+    let (filter, params) = q.where_clause();
+    let text = format!("MATCH (n:{label}) WHERE {filter} RETURN count(n) AS row", label = q.kind.label());
+    let rows: Vec<i64> = db.rows(q.statement(text, params)).await?;
+    Ok(rows.first().copied().unwrap_or(0))
+}

@@ -1,0 +1,216 @@
+//! Typed records read from the graph.
+//!
+//! Every read returns nodes through one projection, [`NODE_PROJECTION`], that turns Neo4j's temporal
+//! and spatial values into strings and numbers, so a single decoder serves every kind of node.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{AppError, AppResult};
+
+/// Projects node `n` into a map: all properties, its labels, and the values that JSON cannot carry
+/// natively (dates, datetimes, points) converted. `toString(null)` is null, so this one projection fits
+/// every label. Claims also carry the id of the source they cite, which every provenance answer needs.
+pub const NODE_PROJECTION: &str = "n {.*, \
+    labels: labels(n), \
+    dateEarliest: toString(n.dateEarliest), dateLatest: toString(n.dateLatest), \
+    publishedEarliest: toString(n.publishedEarliest), publishedLatest: toString(n.publishedLatest), \
+    createdAt: toString(n.createdAt), \
+    location: CASE WHEN n.location IS NULL THEN null ELSE {latitude: n.location.y, longitude: n.location.x} END, \
+    sourceId: CASE WHEN n:Claim THEN head([(n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
+  }";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionRecord {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TermRecord {
+    pub id: String,
+    pub collection: String,
+    pub vocabulary: String,
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredDate {
+    pub edtf: String,
+    pub inferred: bool,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRecord {
+    pub id: String,
+    pub collection: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub date_edtf: String,
+    #[serde(default)]
+    pub date_inferred: bool,
+    pub date_basis: Option<String>,
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorRecord {
+    pub id: String,
+    pub collection: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LatLon {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceRecord {
+    pub id: String,
+    pub collection: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub location: Option<LatLon>,
+    pub precision: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceRecord {
+    pub id: String,
+    pub collection: String,
+    pub kind: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub published_edtf: Option<String>,
+    #[serde(default)]
+    pub published_inferred: bool,
+    pub published_basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipationRecord {
+    pub id: String,
+    pub collection: String,
+    pub role: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountRecord {
+    pub id: String,
+    pub collection: String,
+    pub subject: String,
+    pub value: Option<i64>,
+    pub qualifier: String,
+    pub lower: Option<i64>,
+    pub upper: Option<i64>,
+    pub unit: String,
+    pub subgroup: Option<String>,
+    pub wording: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimRecord {
+    pub id: String,
+    pub collection: String,
+    pub status: String,
+    pub excerpt: Option<String>,
+    pub note: Option<String>,
+    pub created_at: Option<String>,
+    pub source_id: Option<String>,
+}
+
+/// Any node, decoded by its label.
+#[derive(Debug, Clone)]
+pub enum NodeRecord {
+    Collection(CollectionRecord),
+    Term(TermRecord),
+    Event(EventRecord),
+    Actor(ActorRecord),
+    Place(PlaceRecord),
+    Source(SourceRecord),
+    Participation(ParticipationRecord),
+    Count(CountRecord),
+    Claim(ClaimRecord),
+}
+
+impl NodeRecord {
+    /// Decodes one projected node (see [`NODE_PROJECTION`]).
+    pub fn decode(value: Value) -> AppResult<Self> {
+        let labels: Vec<String> = value
+            .get("labels")
+            .and_then(|l| serde_json::from_value(l.clone()).ok())
+            .unwrap_or_default();
+        let has = |l: &str| labels.iter().any(|x| x == l);
+        fn de<T: serde::de::DeserializeOwned>(v: Value) -> AppResult<T> {
+            serde_json::from_value(v).map_err(|e| AppError::internal(format!("malformed stored node: {e}")))
+        }
+        Ok(if has("Event") {
+            NodeRecord::Event(de(value)?)
+        } else if has("Actor") {
+            NodeRecord::Actor(de(value)?)
+        } else if has("Place") {
+            NodeRecord::Place(de(value)?)
+        } else if has("Source") {
+            NodeRecord::Source(de(value)?)
+        } else if has("Participation") {
+            NodeRecord::Participation(de(value)?)
+        } else if has("Count") {
+            NodeRecord::Count(de(value)?)
+        } else if has("Claim") {
+            NodeRecord::Claim(de(value)?)
+        } else if has("Term") {
+            NodeRecord::Term(de(value)?)
+        } else if has("Collection") {
+            NodeRecord::Collection(de(value)?)
+        } else {
+            return Err(AppError::internal(format!("node with unknown labels {labels:?}")));
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            NodeRecord::Collection(r) => &r.id,
+            NodeRecord::Term(r) => &r.id,
+            NodeRecord::Event(r) => &r.id,
+            NodeRecord::Actor(r) => &r.id,
+            NodeRecord::Place(r) => &r.id,
+            NodeRecord::Source(r) => &r.id,
+            NodeRecord::Participation(r) => &r.id,
+            NodeRecord::Count(r) => &r.id,
+            NodeRecord::Claim(r) => &r.id,
+        }
+    }
+}
+
+/// The id of a taxonomy term: derived from what identifies it, so that events and participations can
+/// reach their term without a lookup and a re-import finds the same node.
+pub fn term_id(collection: &str, vocabulary: crate::domain::Vocabulary, key: &str) -> String {
+    format!("{collection}:term:{}:{key}", vocabulary.as_str().to_ascii_lowercase())
+}
