@@ -9,8 +9,14 @@ use std::{env, fs, path::PathBuf, process::Command};
 const ASSETS: &[(&str, &str)] = &[
     ("graphiql/graphiql.min.js", "graphiql.min.js"),
     ("graphiql/graphiql.min.css", "graphiql.min.css"),
-    ("react/umd/react.production.min.js", "react.production.min.js"),
-    ("react-dom/umd/react-dom.production.min.js", "react-dom.production.min.js"),
+    (
+        "react/umd/react.production.min.js",
+        "react.production.min.js",
+    ),
+    (
+        "react-dom/umd/react-dom.production.min.js",
+        "react-dom.production.min.js",
+    ),
 ];
 
 fn main() {
@@ -30,7 +36,10 @@ fn main() {
                 panic!("GraphiQL assets are missing and `npm` could not be started ({e}); run `npm ci` in web/graphiql")
             });
         assert!(status.success(), "`npm ci` in web/graphiql failed");
-        assert!(!missing(), "`npm ci` ran but GraphiQL's assets are still missing");
+        assert!(
+            !missing(),
+            "`npm ci` ran but GraphiQL's assets are still missing"
+        );
     }
 
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());

@@ -81,7 +81,12 @@ pub struct GraphqlLimits {
 
 impl Default for GraphqlLimits {
     fn default() -> Self {
-        Self { max_depth: 15, max_complexity: 5_000, max_page_size: 100, default_page_size: 20 }
+        Self {
+            max_depth: 15,
+            max_complexity: 5_000,
+            max_page_size: 100,
+            default_page_size: 20,
+        }
     }
 }
 
@@ -123,7 +128,9 @@ impl VarSource for ProcessEnv {
 
 impl<const N: usize> VarSource for [(&str, &str); N] {
     fn var(&self, name: &str) -> Option<String> {
-        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
     }
 }
 
@@ -133,7 +140,10 @@ impl Config {
         // A missing .env is normal (CI, containers); a malformed one is not silently ignored.
         if let Err(e) = dotenvy::dotenv() {
             if !e.not_found() {
-                return Err(ConfigError { name: ".env", message: e.to_string() });
+                return Err(ConfigError {
+                    name: ".env",
+                    message: e.to_string(),
+                });
             }
         }
         Self::from_source(&ProcessEnv)
@@ -154,7 +164,9 @@ impl Config {
                 graphiql: parse(src, "CASEGRAPH_GRAPHIQL", "true")?,
             },
             neo4j: Neo4jConfig {
-                uri: src.var("NEO4J_URI").unwrap_or_else(|| "bolt://127.0.0.1:7687".into()),
+                uri: src
+                    .var("NEO4J_URI")
+                    .unwrap_or_else(|| "bolt://127.0.0.1:7687".into()),
                 user: src.var("NEO4J_USER").unwrap_or_else(|| "neo4j".into()),
                 password: Secret::new(password),
                 database: src.var("NEO4J_DATABASE").unwrap_or_else(|| "neo4j".into()),
@@ -183,20 +195,28 @@ impl Config {
     }
 }
 
-fn parse<T: FromStr>(src: &impl VarSource, name: &'static str, default: &str) -> Result<T, ConfigError>
+fn parse<T: FromStr>(
+    src: &impl VarSource,
+    name: &'static str,
+    default: &str,
+) -> Result<T, ConfigError>
 where
     T::Err: fmt::Display,
 {
     let raw = src.var(name).unwrap_or_else(|| default.to_string());
-    raw.trim()
-        .parse()
-        .map_err(|e| ConfigError { name, message: format!("cannot parse {raw:?}: {e}") })
+    raw.trim().parse().map_err(|e| ConfigError {
+        name,
+        message: format!("cannot parse {raw:?}: {e}"),
+    })
 }
 
 fn secs(src: &impl VarSource, name: &'static str, default: &str) -> Result<Duration, ConfigError> {
     let n: u64 = parse(src, name, default)?;
     if n == 0 {
-        return Err(ConfigError { name, message: "must be at least 1 second".into() });
+        return Err(ConfigError {
+            name,
+            message: "must be at least 1 second".into(),
+        });
     }
     Ok(Duration::from_secs(n))
 }
@@ -207,7 +227,10 @@ fn cors(raw: String) -> CorsOrigins {
         "" => CorsOrigins::None,
         "*" => CorsOrigins::Any,
         list => CorsOrigins::List(
-            list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            list.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
         ),
     }
 }
@@ -233,14 +256,18 @@ mod tests {
 
     #[test]
     fn a_malformed_number_is_an_error_naming_the_variable() {
-        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_PORT", "eighty")]).unwrap_err();
+        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_PORT", "eighty")])
+            .unwrap_err();
         assert_eq!(e.name, "CASEGRAPH_PORT");
     }
 
     #[test]
     fn cors_origins_parse_as_none_any_or_list() {
         assert_eq!(cors("*".into()), CorsOrigins::Any);
-        assert_eq!(cors(" a , b ".into()), CorsOrigins::List(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            cors(" a , b ".into()),
+            CorsOrigins::List(vec!["a".into(), "b".into()])
+        );
     }
 
     #[test]

@@ -32,11 +32,21 @@ pub mod codes {
 #[derive(Debug, Clone)]
 pub enum AppError {
     /// The caller sent a value we cannot accept; `field` is the input path at fault.
-    BadUserInput { field: Option<String>, message: String },
+    BadUserInput {
+        field: Option<String>,
+        message: String,
+    },
     /// An id that names nothing (in the caller's collections).
-    NotFound { kind: &'static str, id: String, field: Option<String> },
+    NotFound {
+        kind: &'static str,
+        id: String,
+        field: Option<String>,
+    },
     /// The request is valid on its own but clashes with what is stored.
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
     DatabaseUnavailable(String),
     /// Anything else: a bug or an unexpected database answer. Logged, never shown.
@@ -47,15 +57,25 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::BadUserInput { field: Some(field.into()), message: message.into() }
+        AppError::BadUserInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(kind: &'static str, id: impl Into<String>, field: impl Into<String>) -> Self {
-        AppError::NotFound { kind, id: id.into(), field: Some(field.into()) }
+        AppError::NotFound {
+            kind,
+            id: id.into(),
+            field: Some(field.into()),
+        }
     }
 
     pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
-        AppError::Conflict { field: field.map(str::to_string), message: message.into() }
+        AppError::Conflict {
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
@@ -65,9 +85,13 @@ impl AppError {
     /// The message a client sees. Internal details stay in the logs.
     pub fn message(&self) -> String {
         match self {
-            AppError::BadUserInput { message, .. } | AppError::Conflict { message, .. } => message.clone(),
+            AppError::BadUserInput { message, .. } | AppError::Conflict { message, .. } => {
+                message.clone()
+            }
             AppError::NotFound { kind, id, .. } => format!("no {kind} with id {id:?}"),
-            AppError::DatabaseUnavailable(_) => "the database is unavailable, try again shortly".into(),
+            AppError::DatabaseUnavailable(_) => {
+                "the database is unavailable, try again shortly".into()
+            }
             AppError::Internal(_) => "internal server error".into(),
         }
     }
@@ -107,9 +131,19 @@ impl AppError {
             _ => Some(prefix.to_string()),
         };
         match self {
-            AppError::BadUserInput { field, message } => AppError::BadUserInput { field: join(field), message },
-            AppError::NotFound { kind, id, field } => AppError::NotFound { kind, id, field: join(field) },
-            AppError::Conflict { field, message } => AppError::Conflict { field: join(field), message },
+            AppError::BadUserInput { field, message } => AppError::BadUserInput {
+                field: join(field),
+                message,
+            },
+            AppError::NotFound { kind, id, field } => AppError::NotFound {
+                kind,
+                id,
+                field: join(field),
+            },
+            AppError::Conflict { field, message } => AppError::Conflict {
+                field: join(field),
+                message,
+            },
             other => other,
         }
     }
@@ -117,7 +151,10 @@ impl AppError {
 
 impl From<crate::domain::ValidationError> for AppError {
     fn from(e: crate::domain::ValidationError) -> Self {
-        AppError::BadUserInput { field: Some(e.field), message: e.message }
+        AppError::BadUserInput {
+            field: Some(e.field),
+            message: e.message,
+        }
     }
 }
 
@@ -137,7 +174,10 @@ impl From<neo4rs::Error> for AppError {
                 AppError::DatabaseUnavailable(e.to_string())
             }
             E::Neo4j(n) if n.code() == "Neo.ClientError.Schema.ConstraintValidationFailed" => {
-                AppError::Conflict { field: None, message: "this would duplicate an existing record".into() }
+                AppError::Conflict {
+                    field: None,
+                    message: "this would duplicate an existing record".into(),
+                }
             }
             _ => AppError::Internal(e.to_string()),
         }
@@ -148,7 +188,9 @@ impl From<AppError> for async_graphql::Error {
     fn from(e: AppError) -> Self {
         match &e {
             AppError::Internal(detail) => tracing::error!(error.detail = %detail, "internal error"),
-            AppError::DatabaseUnavailable(detail) => tracing::warn!(error.detail = %detail, "database unavailable"),
+            AppError::DatabaseUnavailable(detail) => {
+                tracing::warn!(error.detail = %detail, "database unavailable")
+            }
             _ => {}
         }
         let code = e.code();
@@ -208,7 +250,9 @@ mod tests {
 
     #[test]
     fn internal_errors_do_not_leak_their_detail() {
-        let (code, _, msg) = ext_code(AppError::internal("Cypher syntax error near MATCH (n:Secret)"));
+        let (code, _, msg) = ext_code(AppError::internal(
+            "Cypher syntax error near MATCH (n:Secret)",
+        ));
         assert_eq!(code, "INTERNAL_SERVER_ERROR");
         assert!(!msg.contains("Cypher"));
     }

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use casegraph::{config::Config, startup, telemetry};
 
 #[derive(Parser)]
-#[command(name = "casegraph", version, about = "GraphQL knowledge graph of events, actors, places and sources")]
+#[command(
+    name = "casegraph",
+    version,
+    about = "GraphQL knowledge graph of events, actors, places and sources"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -43,7 +47,10 @@ async fn main() -> std::process::ExitCode {
     telemetry::init(&config.log);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::Migrate => startup::connect_and_migrate(&config).await.map(|_| ()).map_err(|e| e.to_string()),
+        Command::Migrate => startup::connect_and_migrate(&config)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         Command::Import { file } => import(config, file).await,
         Command::ExportSchema => unreachable!("handled above"),
     };
@@ -58,7 +65,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = startup::Application::build(config.clone()).await.map_err(|e| e.to_string())?;
+    let app = startup::Application::build(config.clone())
+        .await
+        .map_err(|e| e.to_string())?;
     let host = match config.http.host.to_string().as_str() {
         "0.0.0.0" | "::" => "localhost".to_string(),
         h => h.to_string(),
@@ -69,8 +78,12 @@ async fn serve(config: Config) -> Result<(), String> {
 }
 
 async fn import(config: Config, file: String) -> Result<(), String> {
-    let store = startup::connect_and_migrate(&config).await.map_err(|e| e.to_string())?;
-    let report = casegraph::import::import_file(&store, &file).await.map_err(|e| e.detail())?;
+    let store = startup::connect_and_migrate(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = casegraph::import::import_file(&store, &file)
+        .await
+        .map_err(|e| e.detail())?;
     println!("{report}");
     Ok(())
 }

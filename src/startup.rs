@@ -21,7 +21,12 @@ pub enum StartupError {
          Fix: start the local database with `scripts/neo4j-local start` (or use `scripts/run`, which does), \
          or point NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD at a running Neo4j 5.26."
     )]
-    Unreachable { uri: String, user: String, secs: u64, reason: String },
+    Unreachable {
+        uri: String,
+        user: String,
+        secs: u64,
+        reason: String,
+    },
     #[error("cannot apply the schema migrations: {0}")]
     Migrations(String),
     #[error("cannot load the seed dataset {file}: {reason}")]
@@ -35,16 +40,20 @@ pub enum StartupError {
 /// Connects to Neo4j, waiting for it for the configured start-up time, and applies the migrations.
 pub async fn connect_and_migrate(config: &Config) -> Result<Arc<Store>, StartupError> {
     let store = Store::connect(&config.neo4j).map_err(|e| StartupError::Other(e.detail()))?;
-    let info = store.wait_until_reachable(config.neo4j.startup_timeout).await.map_err(|reason| {
-        StartupError::Unreachable {
+    let info = store
+        .wait_until_reachable(config.neo4j.startup_timeout)
+        .await
+        .map_err(|reason| StartupError::Unreachable {
             uri: config.neo4j.uri.clone(),
             user: config.neo4j.user.clone(),
             secs: config.neo4j.startup_timeout.as_secs(),
             reason,
-        }
-    })?;
+        })?;
     tracing::info!(neo4j.uri = %config.neo4j.uri, neo4j.version = %info.version, neo4j.edition = %info.edition, "connected to Neo4j");
-    store.migrate().await.map_err(|e| StartupError::Migrations(detail(&e)))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| StartupError::Migrations(detail(&e)))?;
     Ok(store)
 }
 
@@ -60,13 +69,24 @@ impl Application {
         if config.seed.load_when_empty {
             crate::import::load_seed_if_empty(&store, &config.seed.file)
                 .await
-                .map_err(|e| StartupError::Seed { file: config.seed.file.clone(), reason: detail(&e) })?;
+                .map_err(|e| StartupError::Seed {
+                    file: config.seed.file.clone(),
+                    reason: detail(&e),
+                })?;
         }
         let addr = SocketAddr::new(config.http.host, config.http.port);
-        let listener =
-            TcpListener::bind(addr).await.map_err(|e| StartupError::Bind { addr, reason: e.to_string() })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| StartupError::Bind {
+                addr,
+                reason: e.to_string(),
+            })?;
         let router = router_for(store.clone(), config);
-        Ok(Application { listener, router, store })
+        Ok(Application {
+            listener,
+            router,
+            store,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -79,14 +99,20 @@ impl Application {
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
 /// The router over an existing store: what tests use to drive requests without a listener.
 pub fn router_for(store: Arc<Store>, config: Config) -> axum::Router {
     let schema = api::build_schema(config.graphql);
-    http::router(http::AppState { schema, store, config: Arc::new(config) })
+    http::router(http::AppState {
+        schema,
+        store,
+        config: Arc::new(config),
+    })
 }
 
 async fn shutdown_signal() {

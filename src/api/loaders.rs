@@ -46,7 +46,11 @@ impl Loader<EdgeKey> for GraphLoader {
         }
         let lookups = by_edge.into_iter().map(|(edge, ids)| {
             let db = self.db.clone();
-            async move { read::neighbours(&db, edge, &ids).await.map(|found| (edge, ids, found)) }
+            async move {
+                read::neighbours(&db, edge, &ids)
+                    .await
+                    .map(|found| (edge, ids, found))
+            }
         });
         let mut out = HashMap::new();
         for result in futures::future::join_all(lookups).await {

@@ -10,7 +10,7 @@ pub mod query;
 pub mod system;
 pub mod types;
 
-use async_graphql::{BatchRequest, EmptySubscription, MergedObject, Schema, SDLExportOptions};
+use async_graphql::{BatchRequest, EmptySubscription, MergedObject, SDLExportOptions, Schema};
 
 use crate::{config::GraphqlLimits, store::Db};
 

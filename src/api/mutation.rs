@@ -7,8 +7,8 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use super::{db, types};
 use crate::{
     domain::{
-        ActorKind, ClaimStatus, Coordinates, CountQualifier, Figure, FigureParts, FuzzyDate, LocationPrecision,
-        NodeId, NonEmptyText, PlaceKind, SourceKind, TermKey, Vocabulary,
+        ActorKind, ClaimStatus, Coordinates, CountQualifier, Figure, FigureParts, FuzzyDate,
+        LocationPrecision, NodeId, NonEmptyText, PlaceKind, SourceKind, TermKey, Vocabulary,
     },
     error::{AppError, AppResult},
     store::{
@@ -357,11 +357,17 @@ fn new_id(id: &Option<ID>, field: &str) -> AppResult<String> {
 }
 
 fn node_id(id: &ID, field: &str) -> AppResult<String> {
-    Ok(NodeId::parse(id.as_str()).map_err(|e| e.under(field))?.as_str().to_string())
+    Ok(NodeId::parse(id.as_str())
+        .map_err(|e| e.under(field))?
+        .as_str()
+        .to_string())
 }
 
 fn node_ids(ids: &[ID], field: &str) -> AppResult<Vec<String>> {
-    ids.iter().enumerate().map(|(i, id)| node_id(id, &format!("{field}[{i}]"))).collect()
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| node_id(id, &format!("{field}[{i}]")))
+        .collect()
 }
 
 fn text(value: &str, field: &str) -> AppResult<String> {
@@ -376,11 +382,18 @@ fn opt_text(value: &Option<String>, field: &str) -> AppResult<Option<String>> {
 }
 
 fn texts(values: &[String], field: &str) -> AppResult<Vec<String>> {
-    values.iter().enumerate().map(|(i, v)| text(v, &format!("{field}[{i}]"))).collect()
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| text(v, &format!("{field}[{i}]")))
+        .collect()
 }
 
 fn term_key(value: &str, field: &str) -> AppResult<String> {
-    Ok(TermKey::parse(value).map_err(|e| e.under(field))?.as_str().to_string())
+    Ok(TermKey::parse(value)
+        .map_err(|e| e.under(field))?
+        .as_str()
+        .to_string())
 }
 
 fn fuzzy(d: &FuzzyDateInput, field: &str) -> AppResult<FuzzyDate> {
@@ -388,35 +401,60 @@ fn fuzzy(d: &FuzzyDateInput, field: &str) -> AppResult<FuzzyDate> {
 }
 
 fn coordinates(p: &Option<GeoPointInput>, field: &str) -> AppResult<Option<Coordinates>> {
-    p.as_ref().map(|p| Coordinates::new(p.latitude, p.longitude).map_err(|e| e.under(field).into())).transpose()
+    p.as_ref()
+        .map(|p| Coordinates::new(p.latitude, p.longitude).map_err(|e| e.under(field).into()))
+        .transpose()
 }
 
 fn url(u: &Option<String>, field: &str) -> AppResult<Option<String>> {
     match u.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(u) => Ok(Some(crate::domain::WebUrl::parse(u).map_err(|e| e.under(field))?.as_str().to_string())),
+        Some(u) => Ok(Some(
+            crate::domain::WebUrl::parse(u)
+                .map_err(|e| e.under(field))?
+                .as_str()
+                .to_string(),
+        )),
     }
 }
 
 fn language(l: &Option<String>, field: &str) -> AppResult<Option<String>> {
     match l.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(l) => Ok(Some(crate::domain::LanguageTag::parse(l).map_err(|e| e.under(field))?.as_str().to_string())),
+        Some(l) => Ok(Some(
+            crate::domain::LanguageTag::parse(l)
+                .map_err(|e| e.under(field))?
+                .as_str()
+                .to_string(),
+        )),
     }
 }
 
 fn ident(id: String, collection: &ID, field: &str) -> AppResult<Ident> {
-    Ok(Ident { id, collection: node_id(collection, &format!("{field}.collection"))?, field: field.to_string() })
+    Ok(Ident {
+        id,
+        collection: node_id(collection, &format!("{field}.collection"))?,
+        field: field.to_string(),
+    })
 }
 
-fn nested_claims(about: &str, collection: &str, claims: &[NestedClaimInput], field: &str) -> AppResult<Vec<write::ClaimWrite>> {
+fn nested_claims(
+    about: &str,
+    collection: &str,
+    claims: &[NestedClaimInput],
+    field: &str,
+) -> AppResult<Vec<write::ClaimWrite>> {
     claims
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let f = format!("{field}[{i}]");
             Ok(write::ClaimWrite {
-                ident: Ident { id: new_id(&c.id, &format!("{f}.id"))?, collection: collection.to_string(), field: f.clone() },
+                ident: Ident {
+                    id: new_id(&c.id, &format!("{f}.id"))?,
+                    collection: collection.to_string(),
+                    field: f.clone(),
+                },
                 about: about.to_string(),
                 source: node_id(&c.source, &format!("{f}.source"))?,
                 excerpt: opt_text(&c.excerpt, &format!("{f}.excerpt"))?,
@@ -428,13 +466,19 @@ fn nested_claims(about: &str, collection: &str, claims: &[NestedClaimInput], fie
 }
 
 fn link(relation: Relation, from: &str, targets: Vec<String>, field: &str) -> LinkSet {
-    LinkSet { relation, from: from.to_string(), targets: targets.into_iter().map(|t| (t, None)).collect(), field: field.to_string() }
+    LinkSet {
+        relation,
+        from: from.to_string(),
+        targets: targets.into_iter().map(|t| (t, None)).collect(),
+        field: field.to_string(),
+    }
 }
 
 /// Runs a change set in one transaction, then reads the written node back.
 async fn commit(ctx: &Context<'_>, cs: ChangeSet, id: &str) -> AppResult<NodeRecord> {
     let db = db(ctx);
-    db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await })).await?;
+    db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await }))
+        .await?;
     reread(db, id).await
 }
 
@@ -450,7 +494,12 @@ fn expect<T>(node: NodeRecord, pick: fn(NodeRecord) -> Option<T>) -> AppResult<T
 }
 
 /// Loads an existing node for a patch; `NOT_FOUND` if absent or of another kind.
-async fn existing<T>(ctx: &Context<'_>, id: &ID, kind: &'static str, pick: fn(NodeRecord) -> Option<T>) -> AppResult<T> {
+async fn existing<T>(
+    ctx: &Context<'_>,
+    id: &ID,
+    kind: &'static str,
+    pick: fn(NodeRecord) -> Option<T>,
+) -> AppResult<T> {
     let key = node_id(id, "id")?;
     read::nodes_by_id(db(ctx), &[key.clone()])
         .await?
@@ -460,7 +509,8 @@ async fn existing<T>(ctx: &Context<'_>, id: &ID, kind: &'static str, pick: fn(No
 }
 
 fn parse_stored<T: std::str::FromStr>(v: &str) -> AppResult<T> {
-    v.parse().map_err(|_| AppError::internal(format!("stored value {v:?} is not known")))
+    v.parse()
+        .map_err(|_| AppError::internal(format!("stored value {v:?} is not known")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,11 +528,35 @@ fn event_changes(id: String, i: &EventInput) -> AppResult<ChangeSet> {
         description: opt_text(&i.description, "input.description")?,
         date: fuzzy(&i.date, "input.date")?,
     });
-    let place = i.place.as_ref().map(|p| node_id(p, "input.place")).transpose()?;
-    cs.links.push(link(Relation::EventAt, &id, place.into_iter().collect(), "input.place"));
-    cs.links.push(link(Relation::EventPartOf, &id, node_ids(&i.part_of, "input.partOf")?, "input.partOf"));
-    cs.links.push(link(Relation::EventFollowedBy, &id, node_ids(&i.followed_by, "input.followedBy")?, "input.followedBy"));
-    cs.links.push(link(Relation::EventLedTo, &id, node_ids(&i.led_to, "input.ledTo")?, "input.ledTo"));
+    let place = i
+        .place
+        .as_ref()
+        .map(|p| node_id(p, "input.place"))
+        .transpose()?;
+    cs.links.push(link(
+        Relation::EventAt,
+        &id,
+        place.into_iter().collect(),
+        "input.place",
+    ));
+    cs.links.push(link(
+        Relation::EventPartOf,
+        &id,
+        node_ids(&i.part_of, "input.partOf")?,
+        "input.partOf",
+    ));
+    cs.links.push(link(
+        Relation::EventFollowedBy,
+        &id,
+        node_ids(&i.followed_by, "input.followedBy")?,
+        "input.followedBy",
+    ));
+    cs.links.push(link(
+        Relation::EventLedTo,
+        &id,
+        node_ids(&i.led_to, "input.ledTo")?,
+        "input.ledTo",
+    ));
     cs.claims = nested_claims(&id, &collection, &i.claims, "input.claims")?;
     Ok(cs)
 }
@@ -496,8 +570,18 @@ fn actor_changes(id: String, i: &ActorInput) -> AppResult<ChangeSet> {
         aliases: texts(&i.aliases, "input.aliases")?,
         description: opt_text(&i.description, "input.description")?,
     });
-    cs.links.push(link(Relation::ActorMemberOf, &id, node_ids(&i.member_of, "input.memberOf")?, "input.memberOf"));
-    cs.links.push(link(Relation::ActorAnswersTo, &id, node_ids(&i.answers_to, "input.answersTo")?, "input.answersTo"));
+    cs.links.push(link(
+        Relation::ActorMemberOf,
+        &id,
+        node_ids(&i.member_of, "input.memberOf")?,
+        "input.memberOf",
+    ));
+    cs.links.push(link(
+        Relation::ActorAnswersTo,
+        &id,
+        node_ids(&i.answers_to, "input.answersTo")?,
+        "input.answersTo",
+    ));
     Ok(cs)
 }
 
@@ -512,15 +596,30 @@ fn place_changes(id: String, i: &PlaceInput) -> AppResult<ChangeSet> {
         location: coordinates(&i.location, "input.location")?,
         precision: i.precision,
     });
-    let within = i.within.as_ref().map(|p| node_id(p, "input.within")).transpose()?;
-    cs.links.push(link(Relation::PlaceWithin, &id, within.into_iter().collect(), "input.within"));
+    let within = i
+        .within
+        .as_ref()
+        .map(|p| node_id(p, "input.within"))
+        .transpose()?;
+    cs.links.push(link(
+        Relation::PlaceWithin,
+        &id,
+        within.into_iter().collect(),
+        "input.within",
+    ));
     Ok(cs)
 }
 
+/// Writes. Each mutation is one transaction: it fully happens or not at all. Bad input gets
+/// `BAD_USER_INPUT` with `extensions.field` naming the input at fault; unknown ids get `NOT_FOUND`.
 #[Object]
 impl Mutation {
     /// Creates or updates a collection.
-    async fn upsert_collection(&self, ctx: &Context<'_>, input: CollectionInput) -> AppResult<types::Collection> {
+    async fn upsert_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: CollectionInput,
+    ) -> AppResult<types::Collection> {
         let id = node_id(&input.id, "input.id")?;
         let mut cs = ChangeSet::default();
         cs.collections.push(write::CollectionWrite {
@@ -533,12 +632,20 @@ impl Mutation {
     }
 
     /// Deletes a collection and everything in it.
-    async fn delete_collection(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Collection, id).await
     }
 
     /// Creates or updates a taxonomy term (an event type or a participant role).
-    async fn upsert_term(&self, ctx: &Context<'_>, input: TermInput) -> AppResult<types::Term> {
+    async fn upsert_term(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: TermInput,
+    ) -> AppResult<types::Term> {
         let collection = node_id(&input.collection, "input.collection")?;
         let key = term_key(&input.key, "input.key")?;
         let id = term_id(&collection, input.vocabulary, &key);
@@ -555,27 +662,49 @@ impl Mutation {
     }
 
     /// Deletes a term that nothing uses any more (`CONFLICT` otherwise).
-    async fn delete_term(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_term(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Term, id).await
     }
 
     /// Creates or replaces an event (by `input.id`), with its place, relations and claims.
-    async fn upsert_event(&self, ctx: &Context<'_>, input: EventInput) -> AppResult<types::Event> {
+    async fn upsert_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: EventInput,
+    ) -> AppResult<types::Event> {
         let id = new_id(&input.id, "input.id")?;
         let cs = event_changes(id.clone(), &input)?;
         expect(commit(ctx, cs, &id).await?, types::as_event)
     }
 
     /// Changes some fields of an event.
-    async fn update_event(&self, ctx: &Context<'_>, id: ID, patch: EventPatch) -> AppResult<types::Event> {
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: EventPatch,
+    ) -> AppResult<types::Event> {
         let current = existing(ctx, &id, "Event", types::as_event).await?.0;
         let date = match &patch.date {
             Some(d) => fuzzy(d, "patch.date")?,
-            None => FuzzyDate::from_stored(&current.date_edtf, current.date_inferred, current.date_basis.clone())?,
+            None => FuzzyDate::from_stored(
+                &current.date_edtf,
+                current.date_inferred,
+                current.date_basis.clone(),
+            )?,
         };
         let mut cs = ChangeSet::default();
         cs.events.push(write::EventWrite {
-            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            ident: Ident {
+                id: current.id.clone(),
+                collection: current.collection.clone(),
+                field: "patch".into(),
+            },
             event_type: match &patch.event_type {
                 Some(t) => term_key(t, "patch.type")?,
                 None => current.event_type.clone(),
@@ -591,11 +720,20 @@ impl Mutation {
             date,
         });
         if let Some(p) = &patch.place {
-            cs.links.push(link(Relation::EventAt, &current.id, vec![node_id(p, "patch.place")?], "patch.place"));
+            cs.links.push(link(
+                Relation::EventAt,
+                &current.id,
+                vec![node_id(p, "patch.place")?],
+                "patch.place",
+            ));
         }
         for (rel, v, f) in [
             (Relation::EventPartOf, &patch.part_of, "patch.partOf"),
-            (Relation::EventFollowedBy, &patch.followed_by, "patch.followedBy"),
+            (
+                Relation::EventFollowedBy,
+                &patch.followed_by,
+                "patch.followedBy",
+            ),
             (Relation::EventLedTo, &patch.led_to, "patch.ledTo"),
         ] {
             if let Some(v) = v {
@@ -606,23 +744,41 @@ impl Mutation {
     }
 
     /// Deletes an event with its participations, its counts and every claim about them.
-    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Event, id).await
     }
 
     /// Creates or replaces an actor (by `input.id`).
-    async fn upsert_actor(&self, ctx: &Context<'_>, input: ActorInput) -> AppResult<types::Actor> {
+    async fn upsert_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: ActorInput,
+    ) -> AppResult<types::Actor> {
         let id = new_id(&input.id, "input.id")?;
         let cs = actor_changes(id.clone(), &input)?;
         expect(commit(ctx, cs, &id).await?, types::as_actor)
     }
 
     /// Changes some fields of an actor.
-    async fn update_actor(&self, ctx: &Context<'_>, id: ID, patch: ActorPatch) -> AppResult<types::Actor> {
+    async fn update_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: ActorPatch,
+    ) -> AppResult<types::Actor> {
         let current = existing(ctx, &id, "Actor", types::as_actor).await?.0;
         let mut cs = ChangeSet::default();
         cs.actors.push(write::ActorWrite {
-            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            ident: Ident {
+                id: current.id.clone(),
+                collection: current.collection.clone(),
+                field: "patch".into(),
+            },
             kind: match patch.kind {
                 Some(k) => k,
                 None => parse_stored(&current.kind)?,
@@ -642,7 +798,11 @@ impl Mutation {
         });
         for (rel, v, f) in [
             (Relation::ActorMemberOf, &patch.member_of, "patch.memberOf"),
-            (Relation::ActorAnswersTo, &patch.answers_to, "patch.answersTo"),
+            (
+                Relation::ActorAnswersTo,
+                &patch.answers_to,
+                "patch.answersTo",
+            ),
         ] {
             if let Some(v) = v {
                 cs.links.push(link(rel, &current.id, node_ids(v, f)?, f));
@@ -652,27 +812,49 @@ impl Mutation {
     }
 
     /// Deletes an actor with its participations and the claims about them.
-    async fn delete_actor(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Actor, id).await
     }
 
     /// Creates or replaces a place (by `input.id`).
-    async fn upsert_place(&self, ctx: &Context<'_>, input: PlaceInput) -> AppResult<types::Place> {
+    async fn upsert_place(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: PlaceInput,
+    ) -> AppResult<types::Place> {
         let id = new_id(&input.id, "input.id")?;
         let cs = place_changes(id.clone(), &input)?;
         expect(commit(ctx, cs, &id).await?, types::as_place)
     }
 
     /// Changes some fields of a place.
-    async fn update_place(&self, ctx: &Context<'_>, id: ID, patch: PlacePatch) -> AppResult<types::Place> {
+    async fn update_place(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: PlacePatch,
+    ) -> AppResult<types::Place> {
         let current = existing(ctx, &id, "Place", types::as_place).await?.0;
         let location = match &patch.location {
             Some(l) => coordinates(&Some(l.clone()), "patch.location")?,
-            None => current.location.as_ref().map(|l| Coordinates::new(l.latitude, l.longitude)).transpose()?,
+            None => current
+                .location
+                .as_ref()
+                .map(|l| Coordinates::new(l.latitude, l.longitude))
+                .transpose()?,
         };
         let mut cs = ChangeSet::default();
         cs.places.push(write::PlaceWrite {
-            ident: Ident { id: current.id.clone(), collection: current.collection.clone(), field: "patch".into() },
+            ident: Ident {
+                id: current.id.clone(),
+                collection: current.collection.clone(),
+                field: "patch".into(),
+            },
             kind: match patch.kind {
                 Some(k) => k,
                 None => parse_stored(&current.kind)?,
@@ -696,18 +878,31 @@ impl Mutation {
             },
         });
         if let Some(w) = &patch.within {
-            cs.links.push(link(Relation::PlaceWithin, &current.id, vec![node_id(w, "patch.within")?], "patch.within"));
+            cs.links.push(link(
+                Relation::PlaceWithin,
+                &current.id,
+                vec![node_id(w, "patch.within")?],
+                "patch.within",
+            ));
         }
         expect(commit(ctx, cs, &current.id).await?, types::as_place)
     }
 
     /// Deletes a place; events there lose their place, places within it lose their parent.
-    async fn delete_place(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_place(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Place, id).await
     }
 
     /// Creates or replaces a source (by `input.id`), with its publisher and citations.
-    async fn upsert_source(&self, ctx: &Context<'_>, input: SourceInput) -> AppResult<types::Source> {
+    async fn upsert_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: SourceInput,
+    ) -> AppResult<types::Source> {
         let id = new_id(&input.id, "input.id")?;
         let mut cs = ChangeSet::default();
         cs.sources.push(write::SourceWrite {
@@ -716,30 +911,59 @@ impl Mutation {
             title: text(&input.title, "input.title")?,
             url: url(&input.url, "input.url")?,
             language: language(&input.language, "input.language")?,
-            published: input.published.as_ref().map(|d| fuzzy(d, "input.published")).transpose()?,
+            published: input
+                .published
+                .as_ref()
+                .map(|d| fuzzy(d, "input.published"))
+                .transpose()?,
         });
-        let publisher = input.publisher.as_ref().map(|p| node_id(p, "input.publisher")).transpose()?;
-        cs.links.push(link(Relation::SourcePublishedBy, &id, publisher.into_iter().collect(), "input.publisher"));
+        let publisher = input
+            .publisher
+            .as_ref()
+            .map(|p| node_id(p, "input.publisher"))
+            .transpose()?;
+        cs.links.push(link(
+            Relation::SourcePublishedBy,
+            &id,
+            publisher.into_iter().collect(),
+            "input.publisher",
+        ));
         let cites = input
             .cites
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let f = format!("input.cites[{i}]");
-                Ok((node_id(&c.source, &format!("{f}.source"))?, opt_text(&c.excerpt, &format!("{f}.excerpt"))?))
+                Ok((
+                    node_id(&c.source, &format!("{f}.source"))?,
+                    opt_text(&c.excerpt, &format!("{f}.excerpt"))?,
+                ))
             })
             .collect::<AppResult<Vec<_>>>()?;
-        cs.links.push(LinkSet { relation: Relation::SourceCites, from: id.clone(), targets: cites, field: "input.cites".into() });
+        cs.links.push(LinkSet {
+            relation: Relation::SourceCites,
+            from: id.clone(),
+            targets: cites,
+            field: "input.cites".into(),
+        });
         expect(commit(ctx, cs, &id).await?, types::as_source)
     }
 
     /// Deletes a source that no claim cites (`CONFLICT` otherwise: re-rate or delete those claims first).
-    async fn delete_source(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Source, id).await
     }
 
     /// Creates or replaces an actor's participation in an event, with its claims.
-    async fn upsert_participation(&self, ctx: &Context<'_>, input: ParticipationInput) -> AppResult<types::Participation> {
+    async fn upsert_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: ParticipationInput,
+    ) -> AppResult<types::Participation> {
         let id = new_id(&input.id, "input.id")?;
         let ident = ident(id.clone(), &input.collection, "input")?;
         let collection = ident.collection.clone();
@@ -756,12 +980,20 @@ impl Mutation {
     }
 
     /// Deletes a participation and the claims about it.
-    async fn delete_participation(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Participation, id).await
     }
 
     /// Creates or replaces a figure about an event, with its claims.
-    async fn upsert_count(&self, ctx: &Context<'_>, input: CountInput) -> AppResult<types::Count> {
+    async fn upsert_count(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: CountInput,
+    ) -> AppResult<types::Count> {
         let id = new_id(&input.id, "input.id")?;
         let ident = ident(id.clone(), &input.collection, "input")?;
         let collection = ident.collection.clone();
@@ -782,19 +1014,36 @@ impl Mutation {
             figure,
             subgroup: opt_text(&input.subgroup, "input.subgroup")?,
         });
-        let parent = input.part_of.as_ref().map(|p| node_id(p, "input.partOf")).transpose()?;
-        cs.links.push(link(Relation::CountPartOf, &id, parent.into_iter().collect(), "input.partOf"));
+        let parent = input
+            .part_of
+            .as_ref()
+            .map(|p| node_id(p, "input.partOf"))
+            .transpose()?;
+        cs.links.push(link(
+            Relation::CountPartOf,
+            &id,
+            parent.into_iter().collect(),
+            "input.partOf",
+        ));
         cs.claims = nested_claims(&id, &collection, &input.claims, "input.claims")?;
         expect(commit(ctx, cs, &id).await?, types::as_count)
     }
 
     /// Deletes a figure and the claims about it.
-    async fn delete_count(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_count(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Count, id).await
     }
 
     /// Adds a claim (or updates one, by `input.id`).
-    async fn add_claim(&self, ctx: &Context<'_>, input: ClaimInput) -> AppResult<types::Claim> {
+    async fn add_claim(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The values to write.")] input: ClaimInput,
+    ) -> AppResult<types::Claim> {
         let id = new_id(&input.id, "input.id")?;
         let mut cs = ChangeSet::default();
         cs.claims.push(write::ClaimWrite {
@@ -809,16 +1058,28 @@ impl Mutation {
     }
 
     /// Re-rates a claim: wrong claims are marked `DISPUTED` or `RETRACTED`, not deleted.
-    async fn rate_claim(&self, ctx: &Context<'_>, id: ID, status: ClaimStatus, note: Option<String>) -> AppResult<types::Claim> {
+    async fn rate_claim(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The claim's new status.")] status: ClaimStatus,
+        #[graphql(desc = "Why (kept with the claim).")] note: Option<String>,
+    ) -> AppResult<types::Claim> {
         let key = node_id(&id, "id")?;
         let note = opt_text(&note, "note")?;
         let k = key.clone();
-        db(ctx).write(|tx| Box::pin(async move { write::rate_claim(tx, &k, status, note).await })).await?;
+        db(ctx)
+            .write(|tx| Box::pin(async move { write::rate_claim(tx, &k, status, note).await }))
+            .await?;
         expect(reread(db(ctx), &key).await?, types::as_claim)
     }
 
     /// Deletes a claim entered by mistake. (A claim that turned out wrong should be re-rated instead.)
-    async fn delete_claim(&self, ctx: &Context<'_>, id: ID) -> AppResult<DeletePayload> {
+    async fn delete_claim(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> AppResult<DeletePayload> {
         delete(ctx, NodeKind::Claim, id).await
     }
 
@@ -827,50 +1088,90 @@ impl Mutation {
     async fn link(
         &self,
         ctx: &Context<'_>,
-        relation: Relation,
-        from: ID,
-        to: ID,
+        #[graphql(desc = "Which relationship.")] relation: Relation,
+        #[graphql(desc = "The id of the node the relationship starts from.")] from: ID,
+        #[graphql(desc = "The id of the node the relationship points to.")] to: ID,
         #[graphql(desc = "The citing passage (for SOURCE_CITES).")] excerpt: Option<String>,
     ) -> AppResult<LinkPayload> {
         let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
         let excerpt = opt_text(&excerpt, "excerpt")?;
         let changed = db(ctx)
-            .write(|tx| Box::pin(async move { write::link_one(tx, relation, &from, &to, excerpt, false).await }))
+            .write(|tx| {
+                Box::pin(
+                    async move { write::link_one(tx, relation, &from, &to, excerpt, false).await },
+                )
+            })
             .await?;
         Ok(LinkPayload { changed })
     }
 
     /// Removes one relationship.
-    async fn unlink(&self, ctx: &Context<'_>, relation: Relation, from: ID, to: ID) -> AppResult<LinkPayload> {
+    async fn unlink(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which relationship.")] relation: Relation,
+        #[graphql(desc = "The id of the node the relationship starts from.")] from: ID,
+        #[graphql(desc = "The id of the node the relationship points to.")] to: ID,
+    ) -> AppResult<LinkPayload> {
         let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
         let changed = db(ctx)
-            .write(|tx| Box::pin(async move { write::link_one(tx, relation, &from, &to, None, true).await }))
+            .write(|tx| {
+                Box::pin(async move { write::link_one(tx, relation, &from, &to, None, true).await })
+            })
             .await?;
         Ok(LinkPayload { changed })
     }
 
     /// Merges a duplicate actor into another: participations, memberships, publications move over; the
     /// duplicate's names become aliases; the duplicate is deleted.
-    async fn merge_actors(&self, ctx: &Context<'_>, keep: ID, duplicate: ID) -> AppResult<types::Actor> {
-        merge(ctx, NodeKind::Actor, keep, duplicate).await.and_then(|n| expect(n, types::as_actor))
+    async fn merge_actors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the node that stays.")] keep: ID,
+        #[graphql(desc = "The id of the duplicate: merged into `keep`, then deleted.")]
+        duplicate: ID,
+    ) -> AppResult<types::Actor> {
+        merge(ctx, NodeKind::Actor, keep, duplicate)
+            .await
+            .and_then(|n| expect(n, types::as_actor))
     }
 
     /// Merges a duplicate place into another: events, sub-places and names move over.
-    async fn merge_places(&self, ctx: &Context<'_>, keep: ID, duplicate: ID) -> AppResult<types::Place> {
-        merge(ctx, NodeKind::Place, keep, duplicate).await.and_then(|n| expect(n, types::as_place))
+    async fn merge_places(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the node that stays.")] keep: ID,
+        #[graphql(desc = "The id of the duplicate: merged into `keep`, then deleted.")]
+        duplicate: ID,
+    ) -> AppResult<types::Place> {
+        merge(ctx, NodeKind::Place, keep, duplicate)
+            .await
+            .and_then(|n| expect(n, types::as_place))
     }
 }
 
 async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> AppResult<DeletePayload> {
     let key = node_id(&id, "id")?;
     let k = key.clone();
-    let deleted_nodes = db(ctx).write(|tx| Box::pin(async move { write::delete_node(tx, kind, &k).await })).await?;
-    Ok(DeletePayload { id: ID(key), deleted_nodes })
+    let deleted_nodes = db(ctx)
+        .write(|tx| Box::pin(async move { write::delete_node(tx, kind, &k).await }))
+        .await?;
+    Ok(DeletePayload {
+        id: ID(key),
+        deleted_nodes,
+    })
 }
 
-async fn merge(ctx: &Context<'_>, kind: NodeKind, keep: ID, duplicate: ID) -> AppResult<NodeRecord> {
+async fn merge(
+    ctx: &Context<'_>,
+    kind: NodeKind,
+    keep: ID,
+    duplicate: ID,
+) -> AppResult<NodeRecord> {
     let (keep, duplicate) = (node_id(&keep, "keep")?, node_id(&duplicate, "duplicate")?);
     let (k, d) = (keep.clone(), duplicate.clone());
-    db(ctx).write(|tx| Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await })).await?;
+    db(ctx)
+        .write(|tx| Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await }))
+        .await?;
     reread(db(ctx), &keep).await
 }

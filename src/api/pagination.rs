@@ -50,7 +50,9 @@ fn decode(cursor: &str, field: &str) -> Result<Position, AppError> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| AppError::bad_input(field, "not a cursor of this list (use an edge's `cursor`)"))
+        .ok_or_else(|| {
+            AppError::bad_input(field, "not a cursor of this list (use an edge's `cursor`)")
+        })
 }
 
 /// Runs a list query for one page and wraps it as a Relay connection.
@@ -66,11 +68,17 @@ pub async fn paginate<T: OutputType>(
 ) -> Result<ListConnection<T>, AppError> {
     let limits = ctx.data_unchecked::<GraphqlLimits>();
     if args.first.is_some() && args.last.is_some() {
-        return Err(AppError::bad_input("last", "give either `first` or `last`, not both"));
+        return Err(AppError::bad_input(
+            "last",
+            "give either `first` or `last`, not both",
+        ));
     }
     let check = |n: i32, field: &str| {
         if n < 0 || n as usize > limits.max_page_size {
-            Err(AppError::bad_input(field, format!("must be between 0 and {}", limits.max_page_size)))
+            Err(AppError::bad_input(
+                field,
+                format!("must be between 0 and {}", limits.max_page_size),
+            ))
         } else {
             Ok(n as usize)
         }
@@ -80,17 +88,48 @@ pub async fn paginate<T: OutputType>(
         (Some(first), None) => (check(first, "first")?, false),
         (None, None) => (limits.default_page_size, false),
     };
-    let after = args.after.as_deref().map(|c| decode(c, "after")).transpose()?;
-    let before = args.before.as_deref().map(|c| decode(c, "before")).transpose()?;
-    let query = ListQuery { kind, filters, sort, descending, after, before, limit, from_end };
-    let page = if limit == 0 { read::Page { items: vec![], has_more: false } } else { read::list(db, &query).await? };
+    let after = args
+        .after
+        .as_deref()
+        .map(|c| decode(c, "after"))
+        .transpose()?;
+    let before = args
+        .before
+        .as_deref()
+        .map(|c| decode(c, "before"))
+        .transpose()?;
+    let query = ListQuery {
+        kind,
+        filters,
+        sort,
+        descending,
+        after,
+        before,
+        limit,
+        from_end,
+    };
+    let page = if limit == 0 {
+        read::Page {
+            items: vec![],
+            has_more: false,
+        }
+    } else {
+        read::list(db, &query).await?
+    };
 
     let (has_previous, has_next) = if from_end {
         (page.has_more, query.before.is_some())
     } else {
         (query.after.is_some(), page.has_more)
     };
-    let mut connection = Connection::with_additional_fields(has_previous, has_next, ListExtra { db: db.clone(), query });
+    let mut connection = Connection::with_additional_fields(
+        has_previous,
+        has_next,
+        ListExtra {
+            db: db.clone(),
+            query,
+        },
+    );
     for (position, node) in page.items {
         if let Some(item) = pick(node) {
             connection.edges.push(Edge::new(encode(&position), item));

@@ -142,12 +142,18 @@ fn date(value: &Option<String>, field: &str) -> Result<Option<String>, AppError>
         .map(|v| {
             chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
                 .map(|d| d.to_string())
-                .map_err(|_| AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)")))
+                .map_err(|_| {
+                    AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)"))
+                })
         })
         .transpose()
 }
 
-fn provenance_filters(p: &Option<ProvenanceFilter>, field: &str, out: &mut Vec<Filter>) -> Result<(), AppError> {
+fn provenance_filters(
+    p: &Option<ProvenanceFilter>,
+    field: &str,
+    out: &mut Vec<Filter>,
+) -> Result<(), AppError> {
     let Some(p) = p else { return Ok(()) };
     let names = |v: &Vec<ClaimStatus>| v.iter().map(|s| s.as_str().to_string()).collect::<Vec<_>>();
     if let Some(s) = &p.status_in {
@@ -156,17 +162,30 @@ fn provenance_filters(p: &Option<ProvenanceFilter>, field: &str, out: &mut Vec<F
     if let Some(s) = &p.status_not_in {
         out.push(Filter::ProvenanceStatusNotIn(names(s)));
     }
-    for (value, name, min) in [(p.min_sources, "minSources", true), (p.max_sources, "maxSources", false)] {
+    for (value, name, min) in [
+        (p.min_sources, "minSources", true),
+        (p.max_sources, "maxSources", false),
+    ] {
         if let Some(n) = value {
             if n < 0 {
-                return Err(AppError::bad_input(format!("{field}.{name}"), "must not be negative"));
+                return Err(AppError::bad_input(
+                    format!("{field}.{name}"),
+                    "must not be negative",
+                ));
             }
-            out.push(if min { Filter::MinSources(n as i64) } else { Filter::MaxSources(n as i64) });
+            out.push(if min {
+                Filter::MinSources(n as i64)
+            } else {
+                Filter::MaxSources(n as i64)
+            });
         }
     }
     if let (Some(lo), Some(hi)) = (p.min_sources, p.max_sources) {
         if hi < lo {
-            return Err(AppError::bad_input(format!("{field}.maxSources"), "is below minSources"));
+            return Err(AppError::bad_input(
+                format!("{field}.maxSources"),
+                "is below minSources",
+            ));
         }
     }
     Ok(())
@@ -179,38 +198,78 @@ fn text(t: &Option<String>, out: &mut Vec<Filter>) {
 }
 
 fn scoped<'a>(ctx: &Context<'a>, collections: &Option<Vec<ID>>) -> Db {
-    let requested: Option<Vec<String>> = collections.as_ref().map(|c| c.iter().map(|id| id.to_string()).collect());
+    let requested: Option<Vec<String>> = collections
+        .as_ref()
+        .map(|c| c.iter().map(|id| id.to_string()).collect());
     db(ctx).narrowed(requested.as_deref())
 }
 
-fn page(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> PageArgs {
-    PageArgs { first, after, last, before }
+fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageArgs {
+    PageArgs {
+        first,
+        after,
+        last,
+        before,
+    }
 }
 
 #[Object]
 impl GraphQuery {
     /// Any object by its global id (Relay). Null when no such object is in the collections you can see.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>, AppError> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> Result<Option<Node>, AppError> {
         Ok(types::load_node(ctx, &id).await?.map(Node::from))
     }
 
     /// Several objects by id, in the order asked (Relay); null for each id that names nothing.
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>, AppError> {
-        let max = ctx.data_unchecked::<crate::config::GraphqlLimits>().max_page_size;
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ids (at most the maximum page size).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>, AppError> {
+        let max = ctx
+            .data_unchecked::<crate::config::GraphqlLimits>()
+            .max_page_size;
         if ids.len() > max {
-            return Err(AppError::bad_input("ids", format!("at most {max} ids at once")));
+            return Err(AppError::bad_input(
+                "ids",
+                format!("at most {max} ids at once"),
+            ));
         }
         let keys = ids.iter().map(|id| super::loaders::NodeKey(id.to_string()));
         let found = types::loader(ctx).load_many(keys).await?;
         Ok(ids
             .iter()
-            .map(|id| found.get(&super::loaders::NodeKey(id.to_string())).cloned().map(Node::from))
+            .map(|id| {
+                found
+                    .get(&super::loaders::NodeKey(id.to_string()))
+                    .cloned()
+                    .map(Node::from)
+            })
             .collect())
     }
 
     /// The collections (investigations, datasets) in the graph.
     async fn collections(&self, ctx: &Context<'_>) -> Result<Vec<Collection>, AppError> {
-        let conn = paginate(ctx, db(ctx), ListKind::Collection, vec![], SortKey::Name, false, page(Some(100), None, None, None), types::as_collection).await?;
+        let conn = paginate(
+            ctx,
+            db(ctx),
+            ListKind::Collection,
+            vec![],
+            SortKey::Name,
+            false,
+            page(Some(100), None, None, None),
+            types::as_collection,
+        )
+        .await?;
         Ok(conn.edges.into_iter().map(|e| e.node).collect())
     }
 
@@ -222,8 +281,20 @@ impl GraphQuery {
         #[graphql(desc = "Only terms of these collections.")] collections: Option<Vec<ID>>,
     ) -> Result<Vec<Term>, AppError> {
         let db = scoped(ctx, &collections);
-        let filters = vocabulary.map(|v| vec![Filter::Vocabulary(v.as_str().to_string())]).unwrap_or_default();
-        let conn = paginate(ctx, &db, ListKind::Term, filters, SortKey::Name, false, page(Some(100), None, None, None), types::as_term).await?;
+        let filters = vocabulary
+            .map(|v| vec![Filter::Vocabulary(v.as_str().to_string())])
+            .unwrap_or_default();
+        let conn = paginate(
+            ctx,
+            &db,
+            ListKind::Term,
+            filters,
+            SortKey::Name,
+            false,
+            page(Some(100), None, None, None),
+            types::as_term,
+        )
+        .await?;
         Ok(conn.edges.into_iter().map(|e| e.node).collect())
     }
 
@@ -232,8 +303,10 @@ impl GraphQuery {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<EventFilter>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<EventFilter>,
         #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
         #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
         #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
@@ -251,7 +324,10 @@ impl GraphQuery {
             let to = date(&d.to, "filter.date.to")?;
             if let (Some(a), Some(b)) = (&from, &to) {
                 if b < a {
-                    return Err(AppError::bad_input("filter.date.to", "the window ends before it starts"));
+                    return Err(AppError::bad_input(
+                        "filter.date.to",
+                        "the window ends before it starts",
+                    ));
                 }
             }
             filters.push(Filter::DateOverlap { from, to });
@@ -260,7 +336,10 @@ impl GraphQuery {
             filters.push(Filter::EventWithinPlace(p.to_string()));
         }
         if f.actor.is_some() || f.role.is_some() {
-            filters.push(Filter::Participant { actor: f.actor.as_ref().map(|a| a.to_string()), role: f.role.clone() });
+            filters.push(Filter::Participant {
+                actor: f.actor.as_ref().map(|a| a.to_string()),
+                role: f.role.clone(),
+            });
         }
         if let Some(s) = &f.source {
             filters.push(Filter::CitesSource(s.to_string()));
@@ -272,7 +351,17 @@ impl GraphQuery {
             EventSort::Title => SortKey::Title,
         };
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Event, filters, sort, desc, page(first, after, last, before), types::as_event).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Event,
+            filters,
+            sort,
+            desc,
+            page(first, after, last, before),
+            types::as_event,
+        )
+        .await
     }
 
     /// Actors, filtered and paginated, sorted by name.
@@ -280,22 +369,38 @@ impl GraphQuery {
     async fn actors(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<ActorFilter>,
-        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<SortDirection>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<ActorFilter>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> Result<ListConnection<Actor>, AppError> {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(k.iter().map(|k| k.as_str().to_string()).collect()));
+            filters.push(Filter::Kinds(
+                k.iter().map(|k| k.as_str().to_string()).collect(),
+            ));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Actor, filters, SortKey::Name, desc, page(first, after, last, before), types::as_actor).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Actor,
+            filters,
+            SortKey::Name,
+            desc,
+            page(first, after, last, before),
+            types::as_actor,
+        )
+        .await
     }
 
     /// Places, filtered and paginated, sorted by name.
@@ -303,25 +408,41 @@ impl GraphQuery {
     async fn places(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<PlaceFilter>,
-        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<SortDirection>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<PlaceFilter>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> Result<ListConnection<Place>, AppError> {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(k.iter().map(|k| k.as_str().to_string()).collect()));
+            filters.push(Filter::Kinds(
+                k.iter().map(|k| k.as_str().to_string()).collect(),
+            ));
         }
         if let Some(w) = &f.within {
             filters.push(Filter::PlaceWithinPlace(w.to_string()));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Place, filters, SortKey::Name, desc, page(first, after, last, before), types::as_place).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Place,
+            filters,
+            SortKey::Name,
+            desc,
+            page(first, after, last, before),
+            types::as_place,
+        )
+        .await
     }
 
     /// Sources, filtered and paginated, sorted by publication date.
@@ -329,22 +450,37 @@ impl GraphQuery {
     async fn sources(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort direction by publication date (default: ascending).")] direction: Option<SortDirection>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort direction by publication date (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> Result<ListConnection<Source>, AppError> {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(k.iter().map(|k| k.as_str().to_string()).collect()));
+            filters.push(Filter::Kinds(
+                k.iter().map(|k| k.as_str().to_string()).collect(),
+            ));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Source, filters, SortKey::Published, desc, page(first, after, last, before), types::as_source).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Source,
+            filters,
+            SortKey::Published,
+            desc,
+            page(first, after, last, before),
+            types::as_source,
+        )
+        .await
     }
 
     /// Figures (counts), filtered and paginated, sorted by value.
@@ -352,13 +488,17 @@ impl GraphQuery {
     async fn counts(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<CountFilter>,
-        #[graphql(desc = "Sort direction by value (default: ascending).")] direction: Option<SortDirection>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<CountFilter>,
+        #[graphql(desc = "Sort direction by value (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> Result<ListConnection<Count>, AppError> {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
@@ -371,7 +511,17 @@ impl GraphQuery {
         text(&f.text, &mut filters);
         provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Count, filters, SortKey::Figure, desc, page(first, after, last, before), types::as_count).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Count,
+            filters,
+            SortKey::Figure,
+            desc,
+            page(first, after, last, before),
+            types::as_count,
+        )
+        .await
     }
 
     /// Claims, filtered and paginated, newest last.
@@ -379,24 +529,39 @@ impl GraphQuery {
     async fn claims(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<Vec<ID>>,
-        filter: Option<ClaimFilter>,
-        #[graphql(desc = "Sort direction by creation time (default: ascending).")] direction: Option<SortDirection>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<ClaimFilter>,
+        #[graphql(desc = "Sort direction by creation time (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> Result<ListConnection<Claim>, AppError> {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(s) = &f.status {
-            filters.push(Filter::ClaimStatusIn(s.iter().map(|s| s.as_str().to_string()).collect()));
+            filters.push(Filter::ClaimStatusIn(
+                s.iter().map(|s| s.as_str().to_string()).collect(),
+            ));
         }
         if let Some(s) = &f.source {
             filters.push(Filter::ClaimCites(s.to_string()));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
-        paginate(ctx, &scoped(ctx, &collections), ListKind::Claim, filters, SortKey::CreatedAt, desc, page(first, after, last, before), types::as_claim).await
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Claim,
+            filters,
+            SortKey::CreatedAt,
+            desc,
+            page(first, after, last, before),
+            types::as_claim,
+        )
+        .await
     }
 }

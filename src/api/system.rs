@@ -17,6 +17,7 @@ impl SystemQuery {
 /// The casegraph service.
 pub struct SystemInfo;
 
+/// The casegraph service.
 #[Object]
 impl SystemInfo {
     /// casegraph's version (semantic versioning).

@@ -10,7 +10,8 @@ use axum::{
 const GRAPHIQL_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/graphiql.min.js"));
 const GRAPHIQL_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/graphiql.min.css"));
 const REACT_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/react.production.min.js"));
-const REACT_DOM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/react-dom.production.min.js"));
+const REACT_DOM_JS: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/react-dom.production.min.js"));
 const INIT_JS: &str = include_str!("graphiql_init.js");
 
 /// Where the assets are mounted; the page refers to them relative to it.
@@ -48,7 +49,10 @@ pub async fn asset(Path(name): Path<String>) -> Response {
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         body,
     )
         .into_response()

@@ -28,7 +28,9 @@ pub enum MediaType {
 impl MediaType {
     fn header(self) -> HeaderValue {
         match self {
-            MediaType::GraphqlResponse => HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+            MediaType::GraphqlResponse => {
+                HeaderValue::from_static("application/graphql-response+json; charset=utf-8")
+            }
             MediaType::Json => HeaderValue::from_static("application/json; charset=utf-8"),
         }
     }
@@ -45,21 +47,34 @@ pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Response> {
         let mut parts = item.split(';');
         let kind = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
             .next()
             .unwrap_or(1.0);
         if q <= 0.0 {
             continue;
         }
         let media = match kind.as_str() {
-            "application/graphql-response+json" | "*/*" | "application/*" => MediaType::GraphqlResponse,
+            "application/graphql-response+json" | "*/*" | "application/*" => {
+                MediaType::GraphqlResponse
+            }
             "application/json" => MediaType::Json,
             _ => continue,
         };
         // Ties go to the spec's type, which is listed first in the match above only by rank.
         let better = match best {
             None => true,
-            Some((bq, bm)) => q > bq || (q == bq && bm == MediaType::Json && media == MediaType::GraphqlResponse && kind != "*/*" && kind != "application/*"),
+            Some((bq, bm)) => {
+                q > bq
+                    || (q == bq
+                        && bm == MediaType::Json
+                        && media == MediaType::GraphqlResponse
+                        && kind != "*/*"
+                        && kind != "application/*")
+            }
         };
         if better {
             best = Some((q, media));
@@ -77,11 +92,21 @@ pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Response> {
 
 /// A JSON error body in the GraphQL response shape, for failures before execution.
 pub fn error_response(media: MediaType, status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, [(header::CONTENT_TYPE, media.header())], body.to_string()).into_response()
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, media.header())],
+        body.to_string(),
+    )
+        .into_response()
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let media = match negotiate(&headers) {
         Ok(m) => m,
         Err(resp) => return resp,
@@ -89,11 +114,24 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
     let bytes = match body {
         Ok(b) => b,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let msg = format!("the request body is larger than {} bytes", state.config.http.body_limit_bytes);
-            return error_response(media, StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, &msg);
+            let msg = format!(
+                "the request body is larger than {} bytes",
+                state.config.http.body_limit_bytes
+            );
+            return error_response(
+                media,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::PAYLOAD_TOO_LARGE,
+                &msg,
+            );
         }
         Err(rejection) => {
-            return error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, &rejection.body_text())
+            return error_response(
+                media,
+                StatusCode::BAD_REQUEST,
+                codes::BAD_REQUEST,
+                &rejection.body_text(),
+            )
         }
     };
     let content_type = headers
@@ -101,7 +139,8 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json")
         .to_ascii_lowercase();
-    let batch = if content_type.starts_with("application/graphql") && !content_type.contains("json") {
+    let batch = if content_type.starts_with("application/graphql") && !content_type.contains("json")
+    {
         match String::from_utf8(bytes.to_vec()) {
             Ok(query) => BatchRequest::Single(async_graphql::Request::new(query)),
             Err(_) => return bad_request(media, "the request body is not UTF-8"),
@@ -109,7 +148,9 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
     } else if content_type.starts_with("application/json") || content_type.contains("+json") {
         match serde_json::from_slice::<BatchRequest>(&bytes) {
             Ok(batch) => batch,
-            Err(e) => return bad_request(media, &format!("the body is not a GraphQL request: {e}")),
+            Err(e) => {
+                return bad_request(media, &format!("the body is not a GraphQL request: {e}"))
+            }
         }
     } else {
         return error_response(
@@ -122,12 +163,19 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
     execute(state, batch, media).await
 }
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    if wants_html && query.as_deref().map_or(true, |q| !q.contains("query=")) && state.config.http.graphiql {
+    if wants_html
+        && query.as_deref().map_or(true, |q| !q.contains("query="))
+        && state.config.http.graphiql
+    {
         return super::graphiql::page().await.into_response();
     }
     let media = match negotiate(&headers) {
@@ -136,11 +184,19 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(que
     };
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(r) => r,
-        Err(e) => return bad_request(media, &format!("the query string is not a GraphQL request: {e}")),
+        Err(e) => {
+            return bad_request(
+                media,
+                &format!("the query string is not a GraphQL request: {e}"),
+            )
+        }
     };
     // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here.
     if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
-        let mutates = doc.operations.iter().any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query);
+        let mutates = doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query);
         if mutates {
             let mut resp = error_response(
                 media,
@@ -148,7 +204,8 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(que
                 codes::METHOD_NOT_ALLOWED,
                 "mutations must be sent with POST",
             );
-            resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+            resp.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
             return resp;
         }
     }
@@ -169,7 +226,11 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
     }
     let operation = requests
         .iter()
-        .map(|r| r.operation_name.clone().unwrap_or_else(|| "anonymous".into()))
+        .map(|r| {
+            r.operation_name
+                .clone()
+                .unwrap_or_else(|| "anonymous".into())
+        })
         .collect::<Vec<_>>()
         .join(",");
     tracing::Span::current().record("graphql.operation", operation.as_str());
@@ -204,7 +265,12 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "cannot serialize a GraphQL response");
-            error_response(media, StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal server error")
+            error_response(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                "internal server error",
+            )
         }
     }
 }
@@ -221,30 +287,51 @@ mod tests {
 
     #[test]
     fn plain_json_clients_get_json() {
-        assert_eq!(negotiate(&accept("application/json")).unwrap(), MediaType::Json);
+        assert_eq!(
+            negotiate(&accept("application/json")).unwrap(),
+            MediaType::Json
+        );
     }
 
     #[test]
     fn no_accept_header_or_wildcard_gets_the_spec_type() {
-        assert_eq!(negotiate(&HeaderMap::new()).unwrap(), MediaType::GraphqlResponse);
-        assert_eq!(negotiate(&accept("*/*")).unwrap(), MediaType::GraphqlResponse);
+        assert_eq!(
+            negotiate(&HeaderMap::new()).unwrap(),
+            MediaType::GraphqlResponse
+        );
+        assert_eq!(
+            negotiate(&accept("*/*")).unwrap(),
+            MediaType::GraphqlResponse
+        );
     }
 
     #[test]
     fn both_listed_prefers_the_spec_type_unless_ranked_lower() {
         assert_eq!(
-            negotiate(&accept("application/json, application/graphql-response+json")).unwrap(),
+            negotiate(&accept(
+                "application/json, application/graphql-response+json"
+            ))
+            .unwrap(),
             MediaType::GraphqlResponse
         );
         assert_eq!(
-            negotiate(&accept("application/graphql-response+json;q=0.5, application/json")).unwrap(),
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            ))
+            .unwrap(),
             MediaType::Json
         );
-        assert_eq!(negotiate(&accept("application/json, */*;q=0.8")).unwrap(), MediaType::Json);
+        assert_eq!(
+            negotiate(&accept("application/json, */*;q=0.8")).unwrap(),
+            MediaType::Json
+        );
     }
 
     #[test]
     fn unacceptable_types_get_406() {
-        assert_eq!(negotiate(&accept("text/plain")).unwrap_err().status(), StatusCode::NOT_ACCEPTABLE);
+        assert_eq!(
+            negotiate(&accept("text/plain")).unwrap_err().status(),
+            StatusCode::NOT_ACCEPTABLE
+        );
     }
 }

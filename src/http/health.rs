@@ -18,7 +18,10 @@ pub async fn health() -> impl IntoResponse {
 /// soon as it is back, without restarting the service.
 pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.ready(Duration::from_secs(3)).await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "up", "migrations": "applied" }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": "up", "migrations": "applied" })),
+        ),
         Err(e) => {
             let reason = match &e {
                 AppError::DatabaseUnavailable(_) => "database unavailable",

@@ -37,25 +37,27 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready));
     if http.graphiql {
-        router = router
-            .route("/graphiql", get(graphiql::page))
-            .route(&format!("{}/{{name}}", graphiql::ASSET_PREFIX), get(graphiql::asset));
+        router = router.route("/graphiql", get(graphiql::page)).route(
+            &format!("{}/{{name}}", graphiql::ASSET_PREFIX),
+            get(graphiql::asset),
+        );
     }
     router
         .layer(DefaultBodyLimit::max(http.body_limit_bytes))
-        .layer(middleware::from_fn_with_state(http.request_timeout, timeout))
+        .layer(middleware::from_fn_with_state(
+            http.request_timeout,
+            timeout,
+        ))
         .layer(cors(&state.config))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                // One span per request; the GraphQL handler records the operation name into it.
-                tracing::info_span!(
-                    "request",
-                    method = %req.method(),
-                    path = %req.uri().path(),
-                    graphql.operation = tracing::field::Empty,
-                )
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // One span per request; the GraphQL handler records the operation name into it.
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                path = %req.uri().path(),
+                graphql.operation = tracing::field::Empty,
+            )
+        }))
         .with_state(state)
 }
 
@@ -77,13 +79,17 @@ fn cors(config: &Config) -> CorsLayer {
     use crate::config::CorsOrigins;
     let base = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([axum::http::header::CONTENT_TYPE, axum::http::header::ACCEPT, axum::http::header::AUTHORIZATION])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::ACCEPT,
+            axum::http::header::AUTHORIZATION,
+        ])
         .max_age(Duration::from_secs(600));
     match &config.http.cors {
         CorsOrigins::None => base.allow_origin(AllowOrigin::list(Vec::<HeaderValue>::new())),
         CorsOrigins::Any => base.allow_origin(Any),
-        CorsOrigins::List(list) => {
-            base.allow_origin(AllowOrigin::list(list.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
-        }
+        CorsOrigins::List(list) => base.allow_origin(AllowOrigin::list(
+            list.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+        )),
     }
 }

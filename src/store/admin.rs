@@ -12,13 +12,15 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
     loop {
         let deleted: Vec<i64> = db
             .write(|tx| {
-                Box::pin(tx.rows(
-                    Statement::new(
-                        "MATCH (n:Node {collection: $collection}) WITH n LIMIT 5000 \
+                Box::pin(
+                    tx.rows(
+                        Statement::new(
+                            "MATCH (n:Node {collection: $collection}) WITH n LIMIT 5000 \
                          DETACH DELETE n RETURN count(*) AS row",
-                    )
-                    .param("collection", collection),
-                ))
+                        )
+                        .param("collection", collection),
+                    ),
+                )
             })
             .await?;
         if deleted.first().copied().unwrap_or(0) == 0 {
@@ -30,7 +32,10 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
 /// Whether the database holds any casegraph node at all.
 pub async fn is_empty(store: &Arc<Store>) -> AppResult<bool> {
     let db = store.session(Scope::all());
-    let rows: Vec<bool> =
-        db.rows(Statement::new("OPTIONAL MATCH (n:Node) WITH n LIMIT 1 RETURN n IS NULL AS row")).await?;
+    let rows: Vec<bool> = db
+        .rows(Statement::new(
+            "OPTIONAL MATCH (n:Node) WITH n LIMIT 1 RETURN n IS NULL AS row",
+        ))
+        .await?;
     Ok(rows.first().copied().unwrap_or(true))
 }

@@ -10,10 +10,10 @@
 //! constant statement texts of this module.
 
 pub mod admin;
+pub mod migrations;
 pub mod read;
 pub mod records;
 pub mod write;
-pub mod migrations;
 
 use std::{
     sync::{
@@ -43,13 +43,19 @@ pub struct Statement {
 impl Statement {
     /// A statement whose text is a constant of the code.
     pub fn new(text: &'static str) -> Self {
-        Self { text: text.into(), params: Map::new() }
+        Self {
+            text: text.into(),
+            params: Map::new(),
+        }
     }
 
     /// A statement assembled from constant fragments (filters, sort orders). Callers must only join
     /// `&'static str` pieces: user values go in [`Statement::param`].
     pub fn assembled(text: String) -> Self {
-        Self { text: text.into(), params: Map::new() }
+        Self {
+            text: text.into(),
+            params: Map::new(),
+        }
     }
 
     pub fn param(mut self, key: &str, value: impl serde::Serialize) -> Self {
@@ -68,7 +74,10 @@ impl Statement {
             q = q.param(&k, to_bolt(v)?);
         }
         if !q.has_param_key("collections") {
-            q = q.param("collections", to_bolt(serde_json::to_value(&scope.0).expect("scope"))?);
+            q = q.param(
+                "collections",
+                to_bolt(serde_json::to_value(&scope.0).expect("scope"))?,
+            );
         }
         Ok(q)
     }
@@ -95,7 +104,9 @@ impl Scope {
         match (&self.0, requested) {
             (_, None) => self.clone(),
             (None, Some(r)) => Scope(Some(r.to_vec())),
-            (Some(mine), Some(r)) => Scope(Some(r.iter().filter(|c| mine.contains(c)).cloned().collect())),
+            (Some(mine), Some(r)) => Scope(Some(
+                r.iter().filter(|c| mine.contains(c)).cloned().collect(),
+            )),
         }
     }
 }
@@ -134,7 +145,8 @@ impl Store {
             .idle_timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| AppError::internal(format!("invalid Neo4j configuration: {e}")))?;
-        let graph = Graph::connect(neo4j).map_err(|e| AppError::internal(format!("Neo4j pool: {e}")))?;
+        let graph =
+            Graph::connect(neo4j).map_err(|e| AppError::internal(format!("Neo4j pool: {e}")))?;
         Ok(Arc::new(Store {
             graph,
             query_timeout: config.query_timeout,
@@ -149,7 +161,11 @@ impl Store {
 
     /// A request-scoped handle.
     pub fn session(self: &Arc<Self>, scope: Scope) -> Db {
-        Db { store: self.clone(), scope, round_trips: Arc::new(AtomicUsize::new(0)) }
+        Db {
+            store: self.clone(),
+            scope,
+            round_trips: Arc::new(AtomicUsize::new(0)),
+        }
     }
 
     /// Applies the schema migrations and remembers that they are in place.
@@ -194,12 +210,17 @@ impl Store {
         };
         match tokio::time::timeout(timeout, check).await {
             Ok(r) => r,
-            Err(_) => Err(AppError::DatabaseUnavailable(format!("no answer within {timeout:?}"))),
+            Err(_) => Err(AppError::DatabaseUnavailable(format!(
+                "no answer within {timeout:?}"
+            ))),
         }
     }
 
     /// Waits for Neo4j to answer at start-up, for at most `limit`. The error explains what was tried.
-    pub async fn wait_until_reachable(self: &Arc<Self>, limit: Duration) -> Result<DatabaseInfo, String> {
+    pub async fn wait_until_reachable(
+        self: &Arc<Self>,
+        limit: Duration,
+    ) -> Result<DatabaseInfo, String> {
         let started = Instant::now();
         let mut last = String::new();
         while started.elapsed() < limit {
@@ -218,10 +239,15 @@ fn describe(e: &AppError) -> String {
     e.detail()
 }
 
-async fn timed<T>(limit: Duration, fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>) -> AppResult<T> {
+async fn timed<T>(
+    limit: Duration,
+    fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
+) -> AppResult<T> {
     match tokio::time::timeout(limit, fut).await {
         Ok(r) => r.map_err(AppError::from),
-        Err(_) => Err(AppError::DatabaseUnavailable(format!("statement timed out after {limit:?}"))),
+        Err(_) => Err(AppError::DatabaseUnavailable(format!(
+            "statement timed out after {limit:?}"
+        ))),
     }
 }
 
@@ -240,7 +266,11 @@ impl Db {
 
     /// The same handle confined to `requested` collections (never wider than its own scope).
     pub fn narrowed(&self, requested: Option<&[String]>) -> Db {
-        Db { store: self.store.clone(), scope: self.scope.narrowed(requested), round_trips: self.round_trips.clone() }
+        Db {
+            store: self.store.clone(),
+            scope: self.scope.narrowed(requested),
+            round_trips: self.round_trips.clone(),
+        }
     }
 
     /// Neo4j's name, version and edition; fails when the database does not answer.
@@ -251,7 +281,9 @@ impl Db {
                  RETURN {name: name, version: versions[0], edition: edition} AS row",
             ))
             .await?;
-        rows.into_iter().next().ok_or_else(|| AppError::internal("dbms.components() returned nothing"))
+        rows.into_iter()
+            .next()
+            .ok_or_else(|| AppError::internal("dbms.components() returned nothing"))
     }
 
     pub fn migrations_applied(&self) -> bool {
@@ -295,7 +327,10 @@ impl Db {
         let limit = self.store.query_timeout;
         self.count_trip("BEGIN");
         let txn = timed(limit, self.store.graph.start_txn()).await?;
-        let mut tx = Tx { txn: Some(txn), db: self.clone() };
+        let mut tx = Tx {
+            txn: Some(txn),
+            db: self.clone(),
+        };
         match body(&mut tx).await {
             Ok(value) => {
                 let txn = tx.txn.take().expect("transaction still open");
@@ -356,5 +391,6 @@ impl Tx {
 }
 
 fn decode_row<T: DeserializeOwned>(row: &neo4rs::Row) -> AppResult<T> {
-    row.get::<T>("row").map_err(|e| AppError::internal(format!("cannot decode a row: {e}")))
+    row.get::<T>("row")
+        .map_err(|e| AppError::internal(format!("cannot decode a row: {e}")))
 }

@@ -18,8 +18,12 @@ pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collec
 
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
 pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
-    let text = format!("UNWIND $ids AS id MATCH (n:Node {{id: id}}) WHERE {SCOPE} RETURN {NODE_PROJECTION} AS row");
-    let rows: Vec<Value> = db.rows(Statement::assembled(text).param("ids", ids)).await?;
+    let text = format!(
+        "UNWIND $ids AS id MATCH (n:Node {{id: id}}) WHERE {SCOPE} RETURN {NODE_PROJECTION} AS row"
+    );
+    let rows: Vec<Value> = db
+        .rows(Statement::assembled(text).param("ids", ids))
+        .await?;
     rows.into_iter()
         .map(NodeRecord::decode)
         .map(|r| r.map(|n| (n.id().to_string(), n)))
@@ -132,7 +136,11 @@ struct LinkedRow {
 }
 
 /// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch).
-pub async fn neighbours(db: &Db, edge: Edge, from: &[String]) -> AppResult<HashMap<String, Vec<Linked>>> {
+pub async fn neighbours(
+    db: &Db,
+    edge: Edge,
+    from: &[String],
+) -> AppResult<HashMap<String, Vec<Linked>>> {
     let (order, edge_props) = edge.order_and_edge();
     let text = format!(
         "UNWIND $ids AS id MATCH (a:Node {{id: id}}) MATCH {pattern} WHERE {SCOPE} \
@@ -140,11 +148,16 @@ pub async fn neighbours(db: &Db, edge: Edge, from: &[String]) -> AppResult<HashM
          RETURN {{from: id, node: {NODE_PROJECTION}, edge: {edge_props}}} AS row",
         pattern = edge.pattern()
     );
-    let rows: Vec<LinkedRow> = db.rows(Statement::assembled(text).param("ids", from)).await?;
+    let rows: Vec<LinkedRow> = db
+        .rows(Statement::assembled(text).param("ids", from))
+        .await?;
     let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
     for row in rows {
         let node = NodeRecord::decode(row.node)?;
-        out.entry(row.from).or_default().push(Linked { node, edge: row.edge });
+        out.entry(row.from).or_default().push(Linked {
+            node,
+            edge: row.edge,
+        });
     }
     Ok(out)
 }
@@ -186,12 +199,18 @@ pub enum Filter {
     /// `n.kind` (actors, places, sources) is one of these.
     Kinds(Vec<String>),
     /// The event's date interval overlaps [from, to] (ISO dates; either may be open).
-    DateOverlap { from: Option<String>, to: Option<String> },
+    DateOverlap {
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// The event happened at this place or anywhere within it; for places: lies within it (or is it).
     EventWithinPlace(String),
     PlaceWithinPlace(String),
     /// The event has a participant matching actor and/or role.
-    Participant { actor: Option<String>, role: Option<String> },
+    Participant {
+        actor: Option<String>,
+        role: Option<String>,
+    },
     /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
     CitesSource(String),
     /// Claims citing this source (for claim lists).
@@ -367,7 +386,9 @@ impl ListQuery {
     }
 
     fn statement(&self, text: String, params: Vec<(String, Value)>) -> Statement {
-        params.into_iter().fold(Statement::assembled(text), |s, (k, v)| s.param(&k, v))
+        params
+            .into_iter()
+            .fold(Statement::assembled(text), |s, (k, v)| s.param(&k, v))
     }
 }
 
@@ -409,7 +430,13 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
         .take(q.limit)
         .map(|r| {
             let node = NodeRecord::decode(r.node)?;
-            Ok((Position { key: r.key, id: node.id().to_string() }, node))
+            Ok((
+                Position {
+                    key: r.key,
+                    id: node.id().to_string(),
+                },
+                node,
+            ))
         })
         .collect::<AppResult<Vec<_>>>()?;
     if q.from_end {
@@ -421,7 +448,10 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
 /// How many nodes match the list's filters (ignoring the page window). Only run when asked for.
 pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
     let (filter, params) = q.where_clause();
-    let text = format!("MATCH (n:{label}) WHERE {filter} RETURN count(n) AS row", label = q.kind.label());
+    let text = format!(
+        "MATCH (n:{label}) WHERE {filter} RETURN count(n) AS row",
+        label = q.kind.label()
+    );
     let rows: Vec<i64> = db.rows(q.statement(text, params)).await?;
     Ok(rows.first().copied().unwrap_or(0))
 }

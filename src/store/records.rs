@@ -169,7 +169,8 @@ impl NodeRecord {
             .unwrap_or_default();
         let has = |l: &str| labels.iter().any(|x| x == l);
         fn de<T: serde::de::DeserializeOwned>(v: Value) -> AppResult<T> {
-            serde_json::from_value(v).map_err(|e| AppError::internal(format!("malformed stored node: {e}")))
+            serde_json::from_value(v)
+                .map_err(|e| AppError::internal(format!("malformed stored node: {e}")))
         }
         Ok(if has("Event") {
             NodeRecord::Event(de(value)?)
@@ -190,7 +191,9 @@ impl NodeRecord {
         } else if has("Collection") {
             NodeRecord::Collection(de(value)?)
         } else {
-            return Err(AppError::internal(format!("node with unknown labels {labels:?}")));
+            return Err(AppError::internal(format!(
+                "node with unknown labels {labels:?}"
+            )));
         })
     }
 
@@ -212,5 +215,8 @@ impl NodeRecord {
 /// The id of a taxonomy term: derived from what identifies it, so that events and participations can
 /// reach their term without a lookup and a re-import finds the same node.
 pub fn term_id(collection: &str, vocabulary: crate::domain::Vocabulary, key: &str) -> String {
-    format!("{collection}:term:{}:{key}", vocabulary.as_str().to_ascii_lowercase())
+    format!(
+        "{collection}:term:{}:{key}",
+        vocabulary.as_str().to_ascii_lowercase()
+    )
 }

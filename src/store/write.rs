@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use super::{records::term_id, Statement, Tx};
 use crate::{
     domain::{
-        ActorKind, ClaimStatus, Coordinates, Figure, FuzzyDate, LocationPrecision, PlaceKind, SourceKind, Vocabulary,
+        ActorKind, ClaimStatus, Coordinates, Figure, FuzzyDate, LocationPrecision, PlaceKind,
+        SourceKind, Vocabulary,
     },
     error::{AppError, AppResult},
 };
@@ -267,8 +268,10 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
         let rows: Vec<Value> = cs
             .actors
             .iter()
-            .map(|a| json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
-                "name": a.name, "aliases": a.aliases, "description": a.description}))
+            .map(|a| {
+                json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
+                "name": a.name, "aliases": a.aliases, "description": a.description})
+            })
             .collect();
         tx.run(Statement::new(
             "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Actor, n.createdAt = datetime() \
@@ -336,8 +339,10 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
         let rows: Vec<Value> = cs
             .participations
             .iter()
-            .map(|p| json!({"id": p.ident.id, "collection": p.ident.collection, "event": p.event,
-                "actor": p.actor, "role": p.role, "description": p.description}))
+            .map(|p| {
+                json!({"id": p.ident.id, "collection": p.ident.collection, "event": p.event,
+                "actor": p.actor, "role": p.role, "description": p.description})
+            })
             .collect();
         tx.run(Statement::new(
             "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Participation, n.createdAt = datetime() \
@@ -419,14 +424,24 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
 
 /// Every node written must belong to a collection the caller may write to.
 fn check_scope(tx: &Tx, cs: &ChangeSet) -> AppResult<()> {
-    let Some(allowed) = &tx.scope().0 else { return Ok(()) };
-    let mut all = cs.collections.iter().map(|c| (&c.id, &c.field)).collect::<Vec<_>>();
+    let Some(allowed) = &tx.scope().0 else {
+        return Ok(());
+    };
+    let mut all = cs
+        .collections
+        .iter()
+        .map(|c| (&c.id, &c.field))
+        .collect::<Vec<_>>();
     all.extend(cs.terms.iter().map(|t| (&t.collection, &t.field)));
     for (_, ident) in idents(cs) {
         all.push((&ident.collection, &ident.field));
     }
     match all.into_iter().find(|(c, _)| !allowed.contains(c)) {
-        Some((c, field)) => Err(AppError::not_found("Collection", c.clone(), format!("{field}.collection"))),
+        Some((c, field)) => Err(AppError::not_found(
+            "Collection",
+            c.clone(),
+            format!("{field}.collection"),
+        )),
         None => Ok(()),
     }
 }
@@ -438,7 +453,11 @@ fn idents(cs: &ChangeSet) -> impl Iterator<Item = (&'static str, &Ident)> {
         .chain(cs.places.iter().map(|x| ("Place", &x.ident)))
         .chain(cs.sources.iter().map(|x| ("Source", &x.ident)))
         .chain(cs.events.iter().map(|x| ("Event", &x.ident)))
-        .chain(cs.participations.iter().map(|x| ("Participation", &x.ident)))
+        .chain(
+            cs.participations
+                .iter()
+                .map(|x| ("Participation", &x.ident)),
+        )
         .chain(cs.counts.iter().map(|x| ("Count", &x.ident)))
         .chain(cs.claims.iter().map(|x| ("Claim", &x.ident)))
 }
@@ -458,7 +477,10 @@ async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
     for r in &rows {
         let id = r["id"].as_str().unwrap_or_default();
         if !seen.insert(id.to_string()) {
-            return Err(AppError::conflict(r["field"].as_str(), format!("the id {id:?} is given twice")));
+            return Err(AppError::conflict(
+                r["field"].as_str(),
+                format!("the id {id:?} is given twice"),
+            ));
         }
     }
     if rows.is_empty() {
@@ -501,29 +523,77 @@ async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
         refs.push(json!({"id": id, "labels": labels, "collection": collection, "field": field, "term": term}));
     };
     for t in &cs.terms {
-        push(&t.collection, &["Collection"], &t.collection, format!("{}.collection", t.field), false);
+        push(
+            &t.collection,
+            &["Collection"],
+            &t.collection,
+            format!("{}.collection", t.field),
+            false,
+        );
     }
     for (_, ident) in idents(cs) {
-        push(&ident.collection, &["Collection"], &ident.collection, format!("{}.collection", ident.field), false);
+        push(
+            &ident.collection,
+            &["Collection"],
+            &ident.collection,
+            format!("{}.collection", ident.field),
+            false,
+        );
     }
     for e in &cs.events {
         let id = term_id(&e.ident.collection, Vocabulary::EventType, &e.event_type);
-        push(&id, &["Term"], &e.ident.collection, format!("{}.type", e.ident.field), true);
+        push(
+            &id,
+            &["Term"],
+            &e.ident.collection,
+            format!("{}.type", e.ident.field),
+            true,
+        );
     }
     for p in &cs.participations {
         let c = &p.ident.collection;
-        push(&p.event, &["Event"], c, format!("{}.event", p.ident.field), false);
-        push(&p.actor, &["Actor"], c, format!("{}.actor", p.ident.field), false);
+        push(
+            &p.event,
+            &["Event"],
+            c,
+            format!("{}.event", p.ident.field),
+            false,
+        );
+        push(
+            &p.actor,
+            &["Actor"],
+            c,
+            format!("{}.actor", p.ident.field),
+            false,
+        );
         let id = term_id(c, Vocabulary::ParticipantRole, &p.role);
         push(&id, &["Term"], c, format!("{}.role", p.ident.field), true);
     }
     for k in &cs.counts {
-        push(&k.event, &["Event"], &k.ident.collection, format!("{}.event", k.ident.field), false);
+        push(
+            &k.event,
+            &["Event"],
+            &k.ident.collection,
+            format!("{}.event", k.ident.field),
+            false,
+        );
     }
     for c in &cs.claims {
         let col = &c.ident.collection;
-        push(&c.about, &["Event", "Participation", "Count"], col, format!("{}.about", c.ident.field), false);
-        push(&c.source, &["Source"], col, format!("{}.source", c.ident.field), false);
+        push(
+            &c.about,
+            &["Event", "Participation", "Count"],
+            col,
+            format!("{}.about", c.ident.field),
+            false,
+        );
+        push(
+            &c.source,
+            &["Source"],
+            col,
+            format!("{}.source", c.ident.field),
+            false,
+        );
     }
     if refs.is_empty() {
         return Ok(());
@@ -547,23 +617,42 @@ async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                      collection: x.collection} AS row LIMIT 1",
         ).param("refs", refs))
         .await?;
-    let Some(m) = missing.into_iter().next() else { return Ok(()) };
+    let Some(m) = missing.into_iter().next() else {
+        return Ok(());
+    };
     if m.term {
         let key = m.id.rsplit(':').next().unwrap_or(&m.id).to_string();
         return Err(AppError::bad_input(
             m.field,
-            format!("{key:?} is not a term of this collection's taxonomy; add it with upsertTerm first"),
+            format!(
+                "{key:?} is not a term of this collection's taxonomy; add it with upsertTerm first"
+            ),
         ));
     }
     let wanted = m.labels.join(" or ");
     Err(match (m.found, m.collection) {
-        (None, _) => AppError::NotFound { kind: leak(&wanted), id: m.id, field: Some(m.field) },
+        (None, _) => AppError::NotFound {
+            kind: leak(&wanted),
+            id: m.id,
+            field: Some(m.field),
+        },
         (Some(found), Some(col)) if !found.iter().any(|l| m.labels.contains(l)) => {
-            AppError::bad_input(m.field, format!("{:?} is a {} (in {col:?}), not a {wanted}", m.id, found.join("/")))
+            AppError::bad_input(
+                m.field,
+                format!(
+                    "{:?} is a {} (in {col:?}), not a {wanted}",
+                    m.id,
+                    found.join("/")
+                ),
+            )
         }
         (Some(_), col) => AppError::bad_input(
             m.field,
-            format!("{:?} belongs to collection {:?}; links stay within one collection", m.id, col.unwrap_or_default()),
+            format!(
+                "{:?} belongs to collection {:?}; links stay within one collection",
+                m.id,
+                col.unwrap_or_default()
+            ),
         ),
     })
 }
@@ -601,12 +690,22 @@ async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
             ("PUBLISHED_BY", ..) => "PUBLISHED_BY",
             _ => "CITES",
         };
-        by_relation.entry(key).or_insert((l.relation, Vec::new())).1.push(l);
+        by_relation
+            .entry(key)
+            .or_insert((l.relation, Vec::new()))
+            .1
+            .push(l);
         if l.relation.is_to_one() && l.targets.len() > 1 {
-            return Err(AppError::bad_input(l.field.clone(), "takes at most one target"));
+            return Err(AppError::bad_input(
+                l.field.clone(),
+                "takes at most one target",
+            ));
         }
         if l.targets.iter().any(|(t, _)| t == &l.from) {
-            return Err(AppError::bad_input(l.field.clone(), "a node cannot be linked to itself"));
+            return Err(AppError::bad_input(
+                l.field.clone(),
+                "a node cannot be linked to itself",
+            ));
         }
     }
     for (_, (relation, sets)) in by_relation {
@@ -639,17 +738,31 @@ async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
                        WHEN {cycle} THEN 'cycle' ELSE null END AS reason \
              WHERE reason IS NOT NULL \
              RETURN {{id: tid, field: row.field, reason: reason}} AS row LIMIT 1",
-            cycle = if acyclic { format!("EXISTS {{ MATCH (b)-[:{ty}*1..32]->(a) }}") } else { "false".into() },
+            cycle = if acyclic {
+                format!("EXISTS {{ MATCH (b)-[:{ty}*1..32]->(a) }}")
+            } else {
+                "false".into()
+            },
         );
-        let bad: Vec<Bad> = tx.rows(Statement::assembled(check).param("rows", rows.clone())).await?;
+        let bad: Vec<Bad> = tx
+            .rows(Statement::assembled(check).param("rows", rows.clone()))
+            .await?;
         if let Some(b) = bad.into_iter().next() {
             return Err(match b.reason.as_str() {
-                "missing" => AppError::NotFound { kind: leak(to_label), id: b.id, field: Some(b.field) },
+                "missing" => AppError::NotFound {
+                    kind: leak(to_label),
+                    id: b.id,
+                    field: Some(b.field),
+                },
                 "kind" => AppError::bad_input(b.field, format!("{:?} is not a {to_label}", b.id)),
-                "collection" => {
-                    AppError::bad_input(b.field, format!("{:?} is in another collection; links stay within one", b.id))
-                }
-                _ => AppError::bad_input(b.field, format!("linking to {:?} would make a cycle", b.id)),
+                "collection" => AppError::bad_input(
+                    b.field,
+                    format!("{:?} is in another collection; links stay within one", b.id),
+                ),
+                _ => AppError::bad_input(
+                    b.field,
+                    format!("linking to {:?} would make a cycle", b.id),
+                ),
             });
         }
         let text = format!(
@@ -658,7 +771,8 @@ async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
              CALL (a, row) {{ UNWIND row.targets AS t MATCH (b:{to_label} {{id: t.id}}) \
                              MERGE (a)-[r:{ty}]->(b) SET r.excerpt = t.excerpt }}"
         );
-        tx.run(Statement::assembled(text).param("rows", rows)).await?;
+        tx.run(Statement::assembled(text).param("rows", rows))
+            .await?;
     }
     Ok(())
 }
@@ -699,20 +813,38 @@ pub async fn link_one(
             excerpt: Option<String>,
         }
         let current: Vec<Target> = tx
-            .rows(Statement::assembled(format!(
+            .rows(
+                Statement::assembled(format!(
                 "MATCH (a:{from_label} {{id: $from}})-[r:{ty}]->(b:{to_label}) WHERE b.id <> $to \
                  RETURN {{id: b.id, excerpt: r.excerpt}} AS row"
-            )).param("from", from).param("to", to))
+            ))
+                .param("from", from)
+                .param("to", to),
+            )
             .await?;
         targets.extend(current.into_iter().map(|t| (t.id, t.excerpt)));
     }
-    apply_links(tx, &[LinkSet { relation, from: from.to_string(), targets, field: "to".into() }]).await?;
+    apply_links(
+        tx,
+        &[LinkSet {
+            relation,
+            from: from.to_string(),
+            targets,
+            field: "to".into(),
+        }],
+    )
+    .await?;
     Ok(true)
 }
 
 /// Re-rates a claim (and optionally its note). Claims are never deleted for being wrong: they are
 /// marked `DISPUTED` or `RETRACTED`.
-pub async fn rate_claim(tx: &mut Tx, id: &str, status: ClaimStatus, note: Option<String>) -> AppResult<()> {
+pub async fn rate_claim(
+    tx: &mut Tx,
+    id: &str,
+    status: ClaimStatus,
+    note: Option<String>,
+) -> AppResult<()> {
     let updated: Vec<String> = tx
         .rows(Statement::new(
             "MATCH (n:Claim {id: $id}) WHERE ($collections IS NULL OR n.collection IN $collections) \
@@ -781,22 +913,32 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &str) -> AppResult<i64
     match kind {
         NodeKind::Collection => {
             let n: Vec<i64> = tx
-                .rows(Statement::new(
-                    "MATCH (n:Node {collection: $id}) WITH collect(n) AS all \
+                .rows(
+                    Statement::new(
+                        "MATCH (n:Node {collection: $id}) WITH collect(n) AS all \
                      FOREACH (x IN all | DETACH DELETE x) RETURN size(all) AS row",
-                ).param("id", id))
+                    )
+                    .param("id", id),
+                )
                 .await?;
             return Ok(n.first().copied().unwrap_or(0));
         }
         NodeKind::Source => {
             let citing: Vec<i64> = tx
-                .rows(Statement::new("MATCH (:Source {id: $id})<-[:CITES]-(c:Claim) RETURN count(c) AS row").param("id", id))
+                .rows(
+                    Statement::new(
+                        "MATCH (:Source {id: $id})<-[:CITES]-(c:Claim) RETURN count(c) AS row",
+                    )
+                    .param("id", id),
+                )
                 .await?;
             let n = citing.first().copied().unwrap_or(0);
             if n > 0 {
                 return Err(AppError::conflict(
                     Some("id"),
-                    format!("{n} claim(s) cite this source; re-rate (RETRACTED) or delete them first"),
+                    format!(
+                        "{n} claim(s) cite this source; re-rate (RETRACTED) or delete them first"
+                    ),
                 ));
             }
         }
@@ -812,7 +954,10 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &str) -> AppResult<i64
                 .await?;
             let n = used.first().copied().unwrap_or(0);
             if n > 0 {
-                return Err(AppError::conflict(Some("id"), format!("{n} node(s) still use this term")));
+                return Err(AppError::conflict(
+                    Some("id"),
+                    format!("{n} node(s) still use this term"),
+                ));
             }
         }
         _ => {}
@@ -834,10 +979,18 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &str) -> AppResult<i64
 /// Merges `duplicate` into `keep` (two actors, or two places): every relationship and every claim of
 /// the duplicate moves to the kept node, the duplicate's name and aliases become aliases, and the
 /// duplicate's id is remembered in `mergedIds`. Then the duplicate is deleted.
-pub async fn merge_nodes(tx: &mut Tx, kind: NodeKind, keep: &str, duplicate: &str) -> AppResult<()> {
+pub async fn merge_nodes(
+    tx: &mut Tx,
+    kind: NodeKind,
+    keep: &str,
+    duplicate: &str,
+) -> AppResult<()> {
     let label = kind.label();
     if keep == duplicate {
-        return Err(AppError::bad_input("duplicate", "cannot merge a node into itself"));
+        return Err(AppError::bad_input(
+            "duplicate",
+            "cannot merge a node into itself",
+        ));
     }
     #[derive(serde::Deserialize)]
     struct Pair {
@@ -851,20 +1004,38 @@ pub async fn merge_nodes(tx: &mut Tx, kind: NodeKind, keep: &str, duplicate: &st
              RETURN {{keep: k.collection, dup: d.collection}} AS row"
         )).param("keep", keep).param("dup", duplicate))
         .await?;
-    let pair = pair.into_iter().next().unwrap_or(Pair { keep: None, dup: None });
+    let pair = pair.into_iter().next().unwrap_or(Pair {
+        keep: None,
+        dup: None,
+    });
     match (pair.keep, pair.dup) {
         (None, _) => return Err(AppError::not_found(label, keep, "keep")),
         (_, None) => return Err(AppError::not_found(label, duplicate, "duplicate")),
         (Some(a), Some(b)) if a != b => {
-            return Err(AppError::bad_input("duplicate", "the two nodes are in different collections"))
+            return Err(AppError::bad_input(
+                "duplicate",
+                "the two nodes are in different collections",
+            ))
         }
         _ => {}
     }
     // Each relationship type the kind can have, in each direction. Types come from the code only.
     let moves: &[(&str, bool)] = match kind {
-        NodeKind::Actor => &[("PARTICIPATES_AS", true), ("MEMBER_OF", true), ("MEMBER_OF", false), ("ANSWERS_TO", true), ("ANSWERS_TO", false), ("PUBLISHED_BY", false)],
+        NodeKind::Actor => &[
+            ("PARTICIPATES_AS", true),
+            ("MEMBER_OF", true),
+            ("MEMBER_OF", false),
+            ("ANSWERS_TO", true),
+            ("ANSWERS_TO", false),
+            ("PUBLISHED_BY", false),
+        ],
         NodeKind::Place => &[("AT", false), ("WITHIN", false), ("WITHIN", true)],
-        _ => return Err(AppError::bad_input("keep", "only actors and places can be merged")),
+        _ => {
+            return Err(AppError::bad_input(
+                "keep",
+                "only actors and places can be merged",
+            ))
+        }
     };
     for (ty, outgoing) in moves {
         let text = if *outgoing {
@@ -873,7 +1044,11 @@ pub async fn merge_nodes(tx: &mut Tx, kind: NodeKind, keep: &str, duplicate: &st
                  WITH k, x, r WHERE x <> k AND NOT EXISTS {{ MATCH (k)-[:{ty}]->(x) }} \
                  {guard} MERGE (k)-[:{ty}]->(x)",
                 // A place keeps its own parent if it has one: a place lies within one place only.
-                guard = if *ty == "WITHIN" { "AND NOT EXISTS { MATCH (k)-[:WITHIN]->() }" } else { "" }
+                guard = if *ty == "WITHIN" {
+                    "AND NOT EXISTS { MATCH (k)-[:WITHIN]->() }"
+                } else {
+                    ""
+                }
             )
         } else {
             format!(
@@ -882,7 +1057,12 @@ pub async fn merge_nodes(tx: &mut Tx, kind: NodeKind, keep: &str, duplicate: &st
                  MERGE (k)<-[:{ty}]-(x)"
             )
         };
-        tx.run(Statement::assembled(text).param("dup", duplicate).param("keep", keep)).await?;
+        tx.run(
+            Statement::assembled(text)
+                .param("dup", duplicate)
+                .param("keep", keep),
+        )
+        .await?;
     }
     let finish = format!(
         "MATCH (k:{label} {{id: $keep}}), (d:{label} {{id: $dup}}) \
@@ -895,6 +1075,11 @@ pub async fn merge_nodes(tx: &mut Tx, kind: NodeKind, keep: &str, duplicate: &st
          DETACH DELETE d",
         extra = if kind == NodeKind::Place { ", k.location = coalesce(k.location, d.location)" } else { "" }
     );
-    tx.run(Statement::assembled(finish).param("dup", duplicate).param("keep", keep)).await?;
+    tx.run(
+        Statement::assembled(finish)
+            .param("dup", duplicate)
+            .param("keep", keep),
+    )
+    .await?;
     Ok(())
 }

@@ -42,11 +42,18 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
     pub fn content_type(&self) -> &str {
-        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -66,16 +73,36 @@ impl TestApp {
         store.migrate().await.expect("migrations apply");
         let router = casegraph::startup::router_for(store.clone(), config.clone());
         let collection = format!("test-{}", uuid::Uuid::now_v7());
-        TestApp { router, store, config, collection }
+        TestApp {
+            router,
+            store,
+            config,
+            collection,
+        }
     }
 
     /// Sends any request through the real router.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-        TestResponse { status, headers, body }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// One GraphQL request in one line: returns the whole JSON response (`data`, `errors`, `extensions`).
@@ -90,14 +117,23 @@ impl TestApp {
                     .unwrap(),
             )
             .await;
-        assert_eq!(response.status, 200, "GraphQL over HTTP failed: {}", String::from_utf8_lossy(&response.body));
+        assert_eq!(
+            response.status,
+            200,
+            "GraphQL over HTTP failed: {}",
+            String::from_utf8_lossy(&response.body)
+        );
         response.json()
     }
 
     /// Like [`TestApp::gql`], but fails the test on any GraphQL error and returns `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.gql(query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {:#}", response["errors"]);
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {:#}",
+            response["errors"]
+        );
         response["data"].clone()
     }
 
@@ -114,7 +150,10 @@ pub fn first_error(response: &Value) -> (String, Option<String>) {
     let e = &response["errors"][0];
     assert!(!e.is_null(), "expected an error, got {response:#}");
     (
-        e["extensions"]["code"].as_str().unwrap_or("<no code>").to_string(),
+        e["extensions"]["code"]
+            .as_str()
+            .unwrap_or("<no code>")
+            .to_string(),
         e["extensions"]["field"].as_str().map(str::to_string),
     )
 }

@@ -5,7 +5,8 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
-const QUERY: &str = r#"{"query":"{ system { version database { reachable migrationsApplied } } }"}"#;
+const QUERY: &str =
+    r#"{"query":"{ system { version database { reachable migrationsApplied } } }"}"#;
 
 fn post(accept: Option<&str>, body: impl Into<Body>) -> Request<Body> {
     let mut b = Request::post("/graphql").header("content-type", "application/json");
@@ -20,10 +21,17 @@ async fn a_client_accepting_only_json_gets_application_json() {
     let app = TestApp::spawn().await;
     let r = app.send(post(Some("application/json"), QUERY)).await;
     assert_eq!(r.status, 200);
-    assert!(r.content_type().starts_with("application/json"), "got {}", r.content_type());
+    assert!(
+        r.content_type().starts_with("application/json"),
+        "got {}",
+        r.content_type()
+    );
     let body = r.json();
     assert_eq!(body["data"]["system"]["database"]["reachable"], true);
-    assert_eq!(body["data"]["system"]["database"]["migrationsApplied"], true);
+    assert_eq!(
+        body["data"]["system"]["database"]["migrationsApplied"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -32,7 +40,12 @@ async fn other_clients_get_graphql_response_json() {
     for accept in [None, Some("*/*"), Some("application/graphql-response+json")] {
         let r = app.send(post(accept, QUERY)).await;
         assert_eq!(r.status, 200);
-        assert!(r.content_type().starts_with("application/graphql-response+json"), "{accept:?} got {}", r.content_type());
+        assert!(
+            r.content_type()
+                .starts_with("application/graphql-response+json"),
+            "{accept:?} got {}",
+            r.content_type()
+        );
     }
 }
 
@@ -61,7 +74,9 @@ async fn a_missing_or_empty_query_is_a_400_with_a_json_error() {
 async fn a_syntax_error_is_a_400_for_the_spec_type_and_a_200_for_legacy_json() {
     let app = TestApp::spawn().await;
     let body = r#"{"query":"{ system { "}"#;
-    let r = app.send(post(Some("application/graphql-response+json"), body)).await;
+    let r = app
+        .send(post(Some("application/graphql-response+json"), body))
+        .await;
     assert_eq!(r.status, 400);
     assert!(r.json()["errors"][0]["message"].is_string());
     let r = app.send(post(Some("application/json"), body)).await;
@@ -74,26 +89,46 @@ async fn an_oversized_body_is_a_413_with_a_json_error() {
     let mut config = crate::helpers::test_config();
     config.http.body_limit_bytes = 1024;
     let app = TestApp::spawn_with(config).await;
-    let big = json!({ "query": format!("{{ system {{ version }} }} # {}", "x".repeat(4096)) }).to_string();
+    let big = json!({ "query": format!("{{ system {{ version }} }} # {}", "x".repeat(4096)) })
+        .to_string();
     let r = app.send(post(Some("application/json"), big)).await;
     assert_eq!(r.status, 413);
     assert!(r.content_type().starts_with("application/json"));
-    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
+    assert_eq!(
+        r.json()["errors"][0]["extensions"]["code"],
+        "PAYLOAD_TOO_LARGE"
+    );
 }
 
 #[tokio::test]
 async fn get_requests_run_queries_but_refuse_mutations() {
     let app = TestApp::spawn().await;
     let r = app
-        .send(Request::get("/graphql?query=%7Bsystem%7Bversion%7D%7D").header("accept", "application/json").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/graphql?query=%7Bsystem%7Bversion%7D%7D")
+                .header("accept", "application/json")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.json()["data"]["system"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        r.json()["data"]["system"]["version"],
+        env!("CARGO_PKG_VERSION")
+    );
     let r = app
-        .send(Request::get("/graphql?query=mutation%7Bx%7D").header("accept", "application/json").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/graphql?query=mutation%7Bx%7D")
+                .header("accept", "application/json")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, 405);
-    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    assert_eq!(
+        r.json()["errors"][0]["extensions"]["code"],
+        "METHOD_NOT_ALLOWED"
+    );
 }
 
 #[tokio::test]
@@ -101,40 +136,67 @@ async fn an_unacceptable_accept_header_is_a_406() {
     let app = TestApp::spawn().await;
     let r = app.send(post(Some("text/plain"), QUERY)).await;
     assert_eq!(r.status, 406);
-    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "NOT_ACCEPTABLE");
+    assert_eq!(
+        r.json()["errors"][0]["extensions"]["code"],
+        "NOT_ACCEPTABLE"
+    );
 }
 
 #[tokio::test]
 async fn graphiql_and_all_its_assets_are_served_by_the_service() {
     let app = TestApp::spawn().await;
-    let page = app.send(Request::get("/graphql").header("accept", "text/html").body(Body::empty()).unwrap()).await;
+    let page = app
+        .send(
+            Request::get("/graphql")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(page.status, 200);
     let html = String::from_utf8(page.body).unwrap();
-    assert!(!html.contains("http://") && !html.contains("https://"), "the page must not load anything remote");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page must not load anything remote"
+    );
     let mut assets = 0;
-    for src in html.split('"').filter(|s| s.starts_with("/graphiql/assets/")) {
-        let r = app.send(Request::get(src).body(Body::empty()).unwrap()).await;
+    for src in html
+        .split('"')
+        .filter(|s| s.starts_with("/graphiql/assets/"))
+    {
+        let r = app
+            .send(Request::get(src).body(Body::empty()).unwrap())
+            .await;
         assert_eq!(r.status, 200, "{src}");
         assert!(r.body.len() > 100, "{src} is empty");
         assets += 1;
     }
-    assert_eq!(assets, 5, "react, react-dom, graphiql js+css and the init script");
+    assert_eq!(
+        assets, 5,
+        "react, react-dom, graphiql js+css and the init script"
+    );
 }
 
 #[tokio::test]
 async fn health_answers_without_the_database() {
     let app = TestApp::spawn().await;
-    let r = app.send(Request::get("/health").body(Body::empty()).unwrap()).await;
+    let r = app
+        .send(Request::get("/health").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["status"], "ok");
-    let r = app.send(Request::get("/ready").body(Body::empty()).unwrap()).await;
+    let r = app
+        .send(Request::get("/ready").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(r.status, 200);
 }
 
 #[tokio::test]
 async fn every_response_reports_its_round_trips() {
     let app = TestApp::spawn().await;
-    let r = app.gql("{ system { database { reachable } } }", json!({})).await;
+    let r = app
+        .gql("{ system { database { reachable } } }", json!({}))
+        .await;
     assert_eq!(r["extensions"]["roundTrips"], 1);
 }
 
@@ -153,7 +215,10 @@ async fn cors_allows_only_configured_origins() {
             .unwrap()
     };
     let ok = app.send(preflight("http://localhost:5173")).await;
-    assert_eq!(ok.headers.get("access-control-allow-origin").unwrap(), "http://localhost:5173");
+    assert_eq!(
+        ok.headers.get("access-control-allow-origin").unwrap(),
+        "http://localhost:5173"
+    );
     let other = app.send(preflight("http://evil.example")).await;
     assert!(other.headers.get("access-control-allow-origin").is_none());
 }

@@ -33,11 +33,18 @@ impl Drop for OwnNeo4j {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn ready_status(app: &TestApp) -> u16 {
-    app.send(Request::get("/ready").body(Body::empty()).unwrap()).await.status.as_u16()
+    app.send(Request::get("/ready").body(Body::empty()).unwrap())
+        .await
+        .status
+        .as_u16()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +52,10 @@ async fn ready_follows_neo4j_down_and_up_without_a_restart() {
     let port = free_port();
     let dir = std::env::temp_dir().join(format!("casegraph-ready-{}", uuid::Uuid::now_v7()));
     let neo4j = OwnNeo4j { dir, port };
-    assert!(tokio::task::block_in_place(|| neo4j.script("start")), "own Neo4j starts");
+    assert!(
+        tokio::task::block_in_place(|| neo4j.script("start")),
+        "own Neo4j starts"
+    );
 
     let mut config = test_config();
     config.neo4j.uri = format!("bolt://127.0.0.1:{port}");
@@ -54,14 +64,31 @@ async fn ready_follows_neo4j_down_and_up_without_a_restart() {
     let app = TestApp::spawn_with(config).await;
     assert_eq!(ready_status(&app).await, 200, "ready while Neo4j is up");
 
-    assert!(tokio::task::block_in_place(|| neo4j.script("stop")), "own Neo4j stops");
-    assert_eq!(ready_status(&app).await, 503, "not ready while Neo4j is down");
-    let r = app.gql("{ system { database { reachable } } }", serde_json::json!({})).await;
+    assert!(
+        tokio::task::block_in_place(|| neo4j.script("stop")),
+        "own Neo4j stops"
+    );
+    assert_eq!(
+        ready_status(&app).await,
+        503,
+        "not ready while Neo4j is down"
+    );
+    let r = app
+        .gql(
+            "{ system { database { reachable } } }",
+            serde_json::json!({}),
+        )
+        .await;
     assert_eq!(r["data"]["system"]["database"]["reachable"], false);
-    let down = app.gql(crate::helpers::DB_BOUND_QUERY, serde_json::json!({})).await;
+    let down = app
+        .gql(crate::helpers::DB_BOUND_QUERY, serde_json::json!({}))
+        .await;
     assert_eq!(crate::helpers::first_error(&down).0, "DATABASE_UNAVAILABLE");
 
-    assert!(tokio::task::block_in_place(|| neo4j.script("start")), "own Neo4j restarts");
+    assert!(
+        tokio::task::block_in_place(|| neo4j.script("start")),
+        "own Neo4j restarts"
+    );
     let mut status = 0;
     for _ in 0..40 {
         status = ready_status(&app).await;
@@ -70,5 +97,8 @@ async fn ready_follows_neo4j_down_and_up_without_a_restart() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    assert_eq!(status, 200, "ready again once Neo4j is back, with no restart of the service");
+    assert_eq!(
+        status, 200,
+        "ready again once Neo4j is back, with no restart of the service"
+    );
 }

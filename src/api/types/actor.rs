@@ -2,12 +2,17 @@
 
 use async_graphql::{Context, Object, ID};
 
-use super::{as_actor, as_participation, as_source, follow_as, loader, stored, Event, Participation, Source};
+use super::{
+    as_actor, as_participation, as_source, follow_as, loader, stored, Event, Participation, Source,
+};
 use crate::{
     api::loaders::EdgeKey,
     domain::ActorKind,
     error::AppError,
-    store::{read::Edge, records::{ActorRecord, NodeRecord}},
+    store::{
+        read::Edge,
+        records::{ActorRecord, NodeRecord},
+    },
 };
 
 /// Someone who acts or is acted upon: the police, a court's press service, a ministry, "migrants from
@@ -15,6 +20,8 @@ use crate::{
 #[derive(Clone)]
 pub struct Actor(pub ActorRecord);
 
+/// Someone who acts or is acted upon: the police, a court's press service, a ministry, "migrants from
+/// Central Asia", a person, a news outlet.
 #[Object]
 impl Actor {
     /// The actor's global id.
@@ -42,7 +49,12 @@ impl Actor {
         self.0.description.as_deref()
     }
     /// The actor's parts in events; `role` keeps only those with that role key.
-    async fn participations(&self, ctx: &Context<'_>, role: Option<String>) -> Result<Vec<Participation>, AppError> {
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
+        role: Option<String>,
+    ) -> Result<Vec<Participation>, AppError> {
         let all = follow_as(ctx, Edge::ActorParticipations, &self.0.id, as_participation).await?;
         Ok(match role {
             None => all,
@@ -50,13 +62,24 @@ impl Actor {
         })
     }
     /// The events the actor took part in (in any role, or in `role`), each once.
-    async fn events(&self, ctx: &Context<'_>, role: Option<String>) -> Result<Vec<Event>, AppError> {
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
+        role: Option<String>,
+    ) -> Result<Vec<Event>, AppError> {
         let parts = self.participations(ctx, role).await?;
-        let keys = parts.iter().map(|p| EdgeKey(Edge::ParticipationEvent, p.0.id.clone()));
+        let keys = parts
+            .iter()
+            .map(|p| EdgeKey(Edge::ParticipationEvent, p.0.id.clone()));
         let found = loader(ctx).load_many(keys).await?;
         let mut events: Vec<Event> = Vec::new();
         for p in &parts {
-            for linked in found.get(&EdgeKey(Edge::ParticipationEvent, p.0.id.clone())).into_iter().flatten() {
+            for linked in found
+                .get(&EdgeKey(Edge::ParticipationEvent, p.0.id.clone()))
+                .into_iter()
+                .flatten()
+            {
                 if let NodeRecord::Event(e) = &linked.node {
                     if !events.iter().any(|x| x.0.id == e.id) {
                         events.push(Event(e.clone()));

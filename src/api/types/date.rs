@@ -8,6 +8,8 @@ use crate::domain::{DatePrecision, FuzzyDate};
 /// possible days, and whether it is approximate, uncertain or inferred rather than stated.
 pub struct FuzzyDateObject(pub FuzzyDate);
 
+/// A date as precisely as it is known: an EDTF (ISO 8601-2) expression, its earliest and latest
+/// possible days, and whether it is approximate, uncertain or inferred rather than stated.
 #[Object(name = "FuzzyDate")]
 impl FuzzyDateObject {
     /// The date in EDTF notation: `2025-01-01`, `2024-12-31/2025-01-01`, `2024-12`, `2024~`

@@ -3,14 +3,19 @@
 use async_graphql::{Context, Object, ID};
 
 use super::{
-    as_count, as_event, as_participation, as_place, date::FuzzyDateObject, follow_as, follow_one, load_node,
+    as_count, as_event, as_participation, as_place,
+    date::FuzzyDateObject,
+    follow_as, follow_one, load_node,
     provenance::{claims_of, provenance_of, Provenance},
     Claim, Count, Participation, Place, Term,
 };
 use crate::{
     domain::{ClaimStatus, FuzzyDate, Vocabulary},
     error::AppError,
-    store::{read::Edge, records::{term_id, EventRecord}},
+    store::{
+        read::Edge,
+        records::{term_id, EventRecord},
+    },
 };
 
 /// Something that happened: a raid, a detention, a recruitment offer, a charge … with its type, place,
@@ -18,6 +23,8 @@ use crate::{
 #[derive(Clone)]
 pub struct Event(pub EventRecord);
 
+/// Something that happened: a raid, a detention, a recruitment offer, a charge … with its type, place,
+/// fuzzy date, participants, figures and the claims it rests on.
 #[Object]
 impl Event {
     /// The event's global id.
@@ -35,7 +42,11 @@ impl Event {
     }
     /// The event type's taxonomy term, with its label and description.
     async fn type_term(&self, ctx: &Context<'_>) -> Result<Option<Term>, AppError> {
-        let id = term_id(&self.0.collection, Vocabulary::EventType, &self.0.event_type);
+        let id = term_id(
+            &self.0.collection,
+            Vocabulary::EventType,
+            &self.0.event_type,
+        );
         Ok(load_node(ctx, &id).await?.and_then(super::as_term))
     }
     /// A short title.
@@ -48,8 +59,12 @@ impl Event {
     }
     /// When it happened, as precisely as known.
     async fn date(&self) -> Result<FuzzyDateObject, AppError> {
-        let d = FuzzyDate::from_stored(&self.0.date_edtf, self.0.date_inferred, self.0.date_basis.clone())
-            .map_err(|e| AppError::internal(format!("stored date of {}: {e}", self.0.id)))?;
+        let d = FuzzyDate::from_stored(
+            &self.0.date_edtf,
+            self.0.date_inferred,
+            self.0.date_basis.clone(),
+        )
+        .map_err(|e| AppError::internal(format!("stored date of {}: {e}", self.0.id)))?;
         Ok(FuzzyDateObject(d))
     }
     /// Where it happened.
@@ -57,7 +72,12 @@ impl Event {
         follow_one(ctx, Edge::EventPlace, &self.0.id, as_place).await
     }
     /// Who took part and in what role; `role` keeps only participations with that role key.
-    async fn participants(&self, ctx: &Context<'_>, role: Option<String>) -> Result<Vec<Participation>, AppError> {
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
+        role: Option<String>,
+    ) -> Result<Vec<Participation>, AppError> {
         let all = follow_as(ctx, Edge::EventParticipations, &self.0.id, as_participation).await?;
         Ok(match role {
             None => all,
@@ -69,7 +89,13 @@ impl Event {
         follow_as(ctx, Edge::EventCounts, &self.0.id, as_count).await
     }
     /// The claims behind the event itself; `status` keeps only claims with these statuses.
-    async fn claims(&self, ctx: &Context<'_>, status: Option<Vec<ClaimStatus>>) -> Result<Vec<Claim>, AppError> {
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
+            Vec<ClaimStatus>,
+        >,
+    ) -> Result<Vec<Claim>, AppError> {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well the event itself is sourced.

@@ -65,8 +65,15 @@ pub(crate) fn loader<'a>(ctx: &Context<'a>) -> &'a Loaders {
 }
 
 /// The neighbours of `id` along `edge`, batched with every other such request in this tick.
-pub(crate) async fn follow(ctx: &Context<'_>, edge: Edge, id: &str) -> Result<Vec<Linked>, AppError> {
-    Ok(loader(ctx).load_one(EdgeKey(edge, id.to_string())).await?.unwrap_or_default())
+pub(crate) async fn follow(
+    ctx: &Context<'_>,
+    edge: Edge,
+    id: &str,
+) -> Result<Vec<Linked>, AppError> {
+    Ok(loader(ctx)
+        .load_one(EdgeKey(edge, id.to_string()))
+        .await?
+        .unwrap_or_default())
 }
 
 /// Neighbours of one kind, unwrapped into their GraphQL type.
@@ -76,7 +83,11 @@ pub(crate) async fn follow_as<T>(
     id: &str,
     pick: fn(NodeRecord) -> Option<T>,
 ) -> Result<Vec<T>, AppError> {
-    Ok(follow(ctx, edge, id).await?.into_iter().filter_map(|l| pick(l.node)).collect())
+    Ok(follow(ctx, edge, id)
+        .await?
+        .into_iter()
+        .filter_map(|l| pick(l.node))
+        .collect())
 }
 
 /// The first neighbour of one kind (for to-one relationships such as an event's place).
@@ -97,7 +108,9 @@ pub(crate) async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node
 /// Parses a value the store holds as its SCREAMING_SNAKE_CASE name. A failure means stored data that
 /// this version of the code does not know: an internal error, not the caller's.
 pub(crate) fn stored<T: FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value.parse().map_err(|_| AppError::internal(format!("stored {what} {value:?} is not known")))
+    value
+        .parse()
+        .map_err(|_| AppError::internal(format!("stored {what} {value:?} is not known")))
 }
 
 macro_rules! picker {

@@ -23,6 +23,8 @@ pub struct GeoPoint {
     longitude: f64,
 }
 
+/// A place: a country, a city, a district, a police station, a detention centre … Places lie within
+/// places; a filter on a place includes everything within it.
 #[Object]
 impl Place {
     /// The place's global id.
@@ -51,7 +53,10 @@ impl Place {
     }
     /// Coordinates, where known.
     async fn location(&self) -> Option<GeoPoint> {
-        self.0.location.as_ref().map(|l| GeoPoint { latitude: l.latitude, longitude: l.longitude })
+        self.0.location.as_ref().map(|l| GeoPoint {
+            latitude: l.latitude,
+            longitude: l.longitude,
+        })
     }
     /// How precisely the place's position is known (e.g. only to the city).
     async fn precision(&self) -> Result<LocationPrecision, AppError> {

@@ -2,7 +2,10 @@
 
 use async_graphql::{Context, Object, SimpleObject, Union, ID};
 
-use super::{as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored, Actor, Event, Source, Term};
+use super::{
+    as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored,
+    Actor, Event, Source, Term,
+};
 use crate::{
     domain::{ClaimStatus, CountQualifier, Vocabulary},
     error::AppError,
@@ -17,6 +20,8 @@ use crate::{
 #[derive(Clone)]
 pub struct Claim(pub ClaimRecord);
 
+/// One source's support for one fact (an event, a participation or a count), with the excerpt that
+/// supports it and how far it can be relied on. Wrong claims are re-rated, never deleted.
 #[Object]
 impl Claim {
     /// The claim's global id.
@@ -97,7 +102,10 @@ pub(crate) async fn claims_of(
         None => claims,
         Some(wanted) => {
             let wanted: Vec<&str> = wanted.iter().map(|s| s.as_str()).collect();
-            claims.into_iter().filter(|c| wanted.contains(&c.0.status.as_str())).collect()
+            claims
+                .into_iter()
+                .filter(|c| wanted.contains(&c.0.status.as_str()))
+                .collect()
         }
     })
 }
@@ -137,6 +145,8 @@ pub(crate) async fn provenance_of(ctx: &Context<'_>, id: &str) -> Result<Provena
 #[derive(Clone)]
 pub struct Participation(pub ParticipationRecord);
 
+/// An actor's part in an event, with a role ("perpetrator", "target", "offerer" …). A node of its own so
+/// that claims can support or dispute it.
 #[Object]
 impl Participation {
     /// The participation's global id.
@@ -153,7 +163,11 @@ impl Participation {
     }
     /// The role's taxonomy term, with its label and description.
     async fn role_term(&self, ctx: &Context<'_>) -> Result<Option<Term>, AppError> {
-        let id = term_id(&self.0.collection, Vocabulary::ParticipantRole, &self.0.role);
+        let id = term_id(
+            &self.0.collection,
+            Vocabulary::ParticipantRole,
+            &self.0.role,
+        );
         Ok(load_node(ctx, &id).await?.and_then(super::as_term))
     }
     /// Details of the actor's part, in the source's terms.
@@ -169,7 +183,13 @@ impl Participation {
         follow_one(ctx, Edge::ParticipationEvent, &self.0.id, as_event).await
     }
     /// The claims behind this participation; `status` keeps only claims with these statuses.
-    async fn claims(&self, ctx: &Context<'_>, status: Option<Vec<ClaimStatus>>) -> Result<Vec<Claim>, AppError> {
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
+            Vec<ClaimStatus>,
+        >,
+    ) -> Result<Vec<Claim>, AppError> {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this participation is sourced.
@@ -183,6 +203,8 @@ impl Participation {
 #[derive(Clone)]
 pub struct Count(pub CountRecord);
 
+/// A figure about an event as one source gives it: "at least 3,000 detained". Different sources'
+/// figures for the same thing are separate counts; none overwrites another.
 #[Object]
 impl Count {
     /// The count's global id.
@@ -238,7 +260,13 @@ impl Count {
         follow_as(ctx, Edge::CountBreakdown, &self.0.id, as_count).await
     }
     /// The claims behind this figure; `status` keeps only claims with these statuses.
-    async fn claims(&self, ctx: &Context<'_>, status: Option<Vec<ClaimStatus>>) -> Result<Vec<Claim>, AppError> {
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
+            Vec<ClaimStatus>,
+        >,
+    ) -> Result<Vec<Claim>, AppError> {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this figure is sourced.

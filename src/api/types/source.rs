@@ -2,11 +2,16 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
-use super::{as_actor, as_claim, date::FuzzyDateObject, follow, follow_as, follow_one, stored, Actor, Claim};
+use super::{
+    as_actor, as_claim, date::FuzzyDateObject, follow, follow_as, follow_one, stored, Actor, Claim,
+};
 use crate::{
     domain::{FuzzyDate, SourceKind},
     error::AppError,
-    store::{read::Edge, records::{NodeRecord, SourceRecord}},
+    store::{
+        read::Edge,
+        records::{NodeRecord, SourceRecord},
+    },
 };
 
 /// Where a claim comes from: a news report, a press statement, a document.
@@ -22,6 +27,7 @@ pub struct Citation {
     excerpt: Option<String>,
 }
 
+/// Where a claim comes from: a news report, a press statement, a document.
 #[Object]
 impl Source {
     /// The source's global id.
@@ -50,9 +56,15 @@ impl Source {
     }
     /// When it was published, as precisely as known.
     async fn published(&self) -> Result<Option<FuzzyDateObject>, AppError> {
-        let Some(edtf) = &self.0.published_edtf else { return Ok(None) };
-        let d = FuzzyDate::from_stored(edtf, self.0.published_inferred, self.0.published_basis.clone())
-            .map_err(|e| AppError::internal(format!("stored date of {}: {e}", self.0.id)))?;
+        let Some(edtf) = &self.0.published_edtf else {
+            return Ok(None);
+        };
+        let d = FuzzyDate::from_stored(
+            edtf,
+            self.0.published_inferred,
+            self.0.published_basis.clone(),
+        )
+        .map_err(|e| AppError::internal(format!("stored date of {}: {e}", self.0.id)))?;
         Ok(Some(FuzzyDateObject(d)))
     }
     /// The outlet or body that published it.
@@ -80,7 +92,11 @@ async fn citations(ctx: &Context<'_>, edge: Edge, id: &str) -> Result<Vec<Citati
         .filter_map(|l| match l.node {
             NodeRecord::Source(s) => Some(Citation {
                 source: Source(s),
-                excerpt: l.edge.get("excerpt").and_then(|v| v.as_str()).map(str::to_string),
+                excerpt: l
+                    .edge
+                    .get("excerpt")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
             }),
             _ => None,
         })

@@ -2,13 +2,19 @@
 
 use async_graphql::{Object, ID};
 
-use crate::{domain::Vocabulary, error::AppError, store::records::{CollectionRecord, TermRecord}};
+use crate::{
+    domain::Vocabulary,
+    error::AppError,
+    store::records::{CollectionRecord, TermRecord},
+};
 
 /// An investigation or a dataset. Every node belongs to exactly one collection, and every query can be
 /// confined to some collections.
 #[derive(Clone)]
 pub struct Collection(pub CollectionRecord);
 
+/// An investigation or a dataset. Every node belongs to exactly one collection, and every query can be
+/// confined to some collections.
 #[Object]
 impl Collection {
     /// The collection's id (also the `collection` of each of its nodes).
@@ -30,6 +36,8 @@ impl Collection {
 #[derive(Clone)]
 pub struct Term(pub TermRecord);
 
+/// A term of an extensible taxonomy (an event type or a participant role). Terms are data: adding one
+/// needs no code change.
 #[Object]
 impl Term {
     /// The term's global id.
