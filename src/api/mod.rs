@@ -40,7 +40,7 @@ pub fn sdl() -> String {
 pub fn attach_request_data(batch: BatchRequest, db: &Db, _limits: &GraphqlLimits) -> BatchRequest {
     // One loader per request: its cache must not outlive the request, or a later request would see
     // stale data (and, with access control, data of another caller's collections).
-    let loaders = std::sync::Arc::new(loaders::new(db.clone()));
+    let loaders = std::sync::Arc::new(loaders::Loaders::new(db.clone()));
     batch.data(db.clone()).data(loaders)
 }
 

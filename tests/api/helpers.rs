@@ -160,3 +160,24 @@ pub fn first_error(response: &Value) -> (String, Option<String>) {
 
 /// A query that must reach the database and fails with `DATABASE_UNAVAILABLE` when it cannot.
 pub const DB_BOUND_QUERY: &str = "{ collections { id } }";
+
+/// The seed dataset's collection: imported once per test run, then only read by the tests.
+pub const SEED: &str = "meduza-2025-01-spb-raids";
+static SEEDED: OnceCell<()> = OnceCell::const_new();
+
+/// A [`TestApp`] whose database holds the seed dataset (the real file, through the real importer).
+pub async fn seeded() -> TestApp {
+    let app = TestApp::spawn().await;
+    SEEDED
+        .get_or_init(|| async {
+            let file = concat!(env!("CARGO_MANIFEST_DIR"), "/data/seed/meduza-2025-01-st-petersburg-migrant-raids.json");
+            casegraph::import::import_file(&app.store, file).await.expect("the seed imports");
+        })
+        .await;
+    app
+}
+
+/// The id of a seed node from its short name, e.g. `seed_id("event", "raids")`.
+pub fn seed_id(kind: &str, name: &str) -> String {
+    format!("{SEED}:{kind}:{name}")
+}

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod graph;
 mod http;
+mod mutations;
 mod ready;
 mod sdl;

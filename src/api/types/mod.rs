@@ -61,7 +61,8 @@ impl From<NodeRecord> for Node {
 }
 
 pub(crate) fn loader<'a>(ctx: &Context<'a>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
+    // Attached per request by `api::attach_request_data`, shared by every request of a batch.
+    ctx.data_unchecked::<std::sync::Arc<Loaders>>()
 }
 
 /// The neighbours of `id` along `edge`, batched with every other such request in this tick.
