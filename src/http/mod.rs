@@ -16,7 +16,8 @@ use axum::{
 };
 use tower_http::{
     cors::{AllowOrigin, Any, CorsLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
 
 use crate::{api::CasegraphSchema, config::Config, error::codes, store::Store};
@@ -49,15 +50,23 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(cors(&state.config))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            // One span per request; the GraphQL handler records the operation name into it.
-            tracing::info_span!(
-                "request",
-                method = %req.method(),
-                path = %req.uri().path(),
-                graphql.operation = tracing::field::Empty,
-            )
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // One span per request; the GraphQL handler records the operation name into it.
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        graphql.operation = tracing::field::Empty,
+                    )
+                })
+                // The closing line of each request, with its status and duration, inside its span.
+                .on_response(
+                    DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
+                )
+                .on_request(()),
+        )
         .with_state(state)
 }
 
@@ -91,5 +100,27 @@ fn cors(config: &Config) -> CorsLayer {
         CorsOrigins::List(list) => base.allow_origin(AllowOrigin::list(
             list.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{body::Body, http::Request as HttpRequest};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_request_over_the_time_limit_gets_a_json_request_timeout() {
+        let app = Router::new()
+            .route("/slow", get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }))
+            .layer(middleware::from_fn_with_state(Duration::from_millis(50), timeout));
+        let response = app.oneshot(HttpRequest::get("/slow").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["errors"][0]["extensions"]["code"], "REQUEST_TIMEOUT");
     }
 }

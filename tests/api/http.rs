@@ -222,3 +222,42 @@ async fn cors_allows_only_configured_origins() {
     let other = app.send(preflight("http://evil.example")).await;
     assert!(other.headers.get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn a_query_deeper_than_the_limit_is_refused() {
+    let mut config = crate::helpers::test_config();
+    config.graphql.max_depth = 3;
+    let app = TestApp::spawn_with(config).await;
+    let r = app
+        .gql("{ events { edges { node { participants { actor { name } } } } } }", json!({}))
+        .await;
+    assert!(r["data"].is_null(), "{r}");
+    assert!(r["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested too deep"), "{r}");
+    // A shallow query still runs.
+    let r = app.gql("{ system { version } }", json!({})).await;
+    assert!(r.get("errors").is_none(), "{r}");
+}
+
+#[tokio::test]
+async fn a_query_more_complex_than_the_limit_is_refused() {
+    let mut config = crate::helpers::test_config();
+    config.graphql.max_complexity = 5;
+    let app = TestApp::spawn_with(config).await;
+    let r = app.gql("{ events { totalCount edges { cursor node { id title type description } } } }", json!({})).await;
+    assert!(r["data"].is_null(), "{r}");
+    assert!(r["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("complex"), "{r}");
+}
+
+#[tokio::test]
+async fn an_unreachable_neo4j_at_start_is_explained() {
+    let mut config = crate::helpers::test_config();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    config.neo4j.uri = format!("bolt://127.0.0.1:{port}");
+    config.neo4j.startup_timeout = std::time::Duration::from_secs(1);
+    let err = match casegraph::startup::Application::build(config).await {
+        Ok(_) => panic!("started without a database"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains(&format!("bolt://127.0.0.1:{port}")), "says what it tried: {err}");
+    assert!(err.contains("scripts/neo4j-local start") && err.contains("NEO4J_URI"), "says how to fix it: {err}");
+}
