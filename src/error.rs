@@ -20,6 +20,9 @@ pub mod codes {
     pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// The document does not parse or does not validate against the schema (unknown field, wrong
+    /// argument type, unknown enum value, depth or complexity over the limit).
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";

@@ -249,8 +249,9 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
     );
 
     let (status, body) = match response {
-        BatchResponse::Single(r) => {
+        BatchResponse::Single(mut r) => {
             let request_error = r.data == async_graphql::Value::Null && !r.errors.is_empty();
+            with_codes(&mut r);
             let r = r.extension("roundTrips", async_graphql::Value::from(round_trips as u64));
             let status = if request_error && media == MediaType::GraphqlResponse {
                 StatusCode::BAD_REQUEST
@@ -259,7 +260,10 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
             };
             (status, serde_json::to_string(&r))
         }
-        batch @ BatchResponse::Batch(_) => (StatusCode::OK, serde_json::to_string(&batch)),
+        BatchResponse::Batch(mut all) => {
+            all.iter_mut().for_each(with_codes);
+            (StatusCode::OK, serde_json::to_string(&BatchResponse::Batch(all)))
+        }
     };
     match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, media.header())], body).into_response(),
@@ -271,6 +275,17 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
                 codes::INTERNAL,
                 "internal server error",
             )
+        }
+    }
+}
+
+/// Gives every error a stable `extensions.code`. Our resolvers always set one; errors without one come
+/// from async-graphql's parser and validator (or variable coercion), before any resolver ran.
+fn with_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", codes::GRAPHQL_VALIDATION_FAILED);
         }
     }
 }

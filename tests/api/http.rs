@@ -82,6 +82,17 @@ async fn a_syntax_error_is_a_400_for_the_spec_type_and_a_200_for_legacy_json() {
     let r = app.send(post(Some("application/json"), body)).await;
     assert_eq!(r.status, 200);
     assert!(r.json()["errors"][0]["message"].is_string());
+    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn an_unknown_enum_value_or_field_is_a_validation_error_with_a_code() {
+    let app = TestApp::spawn().await;
+    for q in [r#"{ terms(vocabulary: COLOUR) { key } }"#, r#"{ system { nonsense } }"#] {
+        let r = app.gql(q, json!({})).await;
+        assert_eq!(r["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{q}: {r}");
+        assert!(r["errors"][0]["locations"].is_array(), "points at the place in the query: {r}");
+    }
 }
 
 #[tokio::test]
