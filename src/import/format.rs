@@ -66,7 +66,6 @@ pub struct CollectionRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TermRecord {
-    pub id: String,
     pub vocabulary: Vocabulary,
     pub key: String,
     pub label: String,
@@ -239,7 +238,6 @@ pub mod valid {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct Term {
-        pub id: NodeId,
         pub vocabulary: Vocabulary,
         pub key: TermKey,
         pub label: NonEmptyText,
@@ -568,9 +566,6 @@ impl Validator {
                 all.push((format!("{base}.claims[{j}].id"), &c.id, RecordKind::Claim));
             }
         }
-        for (i, t) in doc.terms.iter().enumerate() {
-            all.push((format!("terms[{i}].id"), &t.id, RecordKind::Term));
-        }
         for (i, a) in doc.actors.iter().enumerate() {
             all.push((format!("actors[{i}].id"), &a.id, RecordKind::Actor));
         }
@@ -792,12 +787,10 @@ impl Validator {
     }
 
     fn term(&mut self, path: &str, t: &TermRecord) -> Option<valid::Term> {
-        let id = NodeId::parse(&t.id).ok();
         let key = self.check(&format!("{path}.key"), TermKey::parse(&t.key));
         let label = self.name(&format!("{path}.label"), &t.label);
         let description = self.text(&format!("{path}.description"), &t.description);
         Some(valid::Term {
-            id: id?,
             vocabulary: t.vocabulary,
             key: key?,
             label: label?,
@@ -1132,9 +1125,9 @@ mod tests {
             "format": "casegraph/v1",
             "collection": { "id": "c", "name": "Test" },
             "terms": [
-                { "id": "c:t:raid", "vocabulary": "EVENT_TYPE", "key": "raid",
+                { "vocabulary": "EVENT_TYPE", "key": "raid",
                   "label": "Raid", "description": "A raid." },
-                { "id": "c:t:target", "vocabulary": "PARTICIPANT_ROLE", "key": "target",
+                { "vocabulary": "PARTICIPANT_ROLE", "key": "target",
                   "label": "Target", "description": "Targeted." }
             ],
             "actors": [

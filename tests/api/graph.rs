@@ -349,8 +349,8 @@ fn uniform_document(collection: &str, k: usize) -> Value {
         "format": "casegraph/v1",
         "collection": { "id": collection, "name": "uniform" },
         "terms": [
-            { "id": id("term", 0), "vocabulary": "EVENT_TYPE", "key": "raid", "label": "Raid", "description": "A raid." },
-            { "id": id("term", 1), "vocabulary": "PARTICIPANT_ROLE", "key": "target", "label": "Target", "description": "Acted upon." }
+            { "vocabulary": "EVENT_TYPE", "key": "raid", "label": "Raid", "description": "A raid." },
+            { "vocabulary": "PARTICIPANT_ROLE", "key": "target", "label": "Target", "description": "Acted upon." }
         ],
         "actors": (0..=k).map(|n| json!({ "id": id("actor", n), "kind": "GROUP", "name": format!("actor {n}"), "description": "a group" })).collect::<Vec<_>>(),
         "places": [
