@@ -469,7 +469,6 @@ impl ImportDocument {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RecordKind {
     Collection,
-    Term,
     Actor,
     Place,
     Source,
@@ -483,7 +482,6 @@ impl RecordKind {
     fn noun(self) -> &'static str {
         match self {
             RecordKind::Collection => "the collection",
-            RecordKind::Term => "a term",
             RecordKind::Actor => "an actor",
             RecordKind::Place => "a place",
             RecordKind::Source => "a source",

@@ -111,10 +111,6 @@ impl Scope {
     }
 }
 
-/// The Cypher predicate that confines node `n` to the request's collections. Every statement that
-/// reads or writes nodes includes it (as `in_scope!("e")`-style text built from this constant).
-pub const SCOPE_PREDICATE: &str = "($collections IS NULL OR {n}.collection IN $collections)";
-
 /// What Neo4j says about itself.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct DatabaseInfo {

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::error::AppResult;
 
-/// The collection predicate for the node bound to `n`; see [`super::SCOPE_PREDICATE`].
+/// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
+/// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
 
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.

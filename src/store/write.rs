@@ -470,6 +470,11 @@ async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
         .iter()
         .map(|c| json!({"id": c.id, "label": "Collection", "collection": c.id, "field": format!("{}.id", c.field)}))
         .collect();
+    // A term's id is derived from its key, so a clash is the key's fault.
+    for t in &cs.terms {
+        let id = term_id(&t.collection, t.vocabulary, &t.key);
+        rows.push(json!({"id": id, "label": "Term", "collection": t.collection, "field": format!("{}.key", t.field)}));
+    }
     for (label, ident) in idents(cs) {
         rows.push(json!({"id": ident.id, "label": label, "collection": ident.collection, "field": format!("{}.id", ident.field)}));
     }
@@ -674,6 +679,12 @@ fn leak(s: &str) -> &'static str {
 }
 
 async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
+    apply_link_sets(tx, links, true).await
+}
+
+/// Replaces each set's targets. A bad target of a to-many relation is named by its position in the
+/// list (`input.partOf[1]`) when `indexed`; `link` turns that off, since its one target is `to`.
+async fn apply_link_sets(tx: &mut Tx, links: &[LinkSet], indexed: bool) -> AppResult<()> {
     use std::collections::BTreeMap;
     let mut by_relation: BTreeMap<&'static str, (Relation, Vec<&LinkSet>)> = BTreeMap::new();
     for l in links {
@@ -701,69 +712,67 @@ async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
                 "takes at most one target",
             ));
         }
-        if l.targets.iter().any(|(t, _)| t == &l.from) {
+        if let Some(i) = l.targets.iter().position(|(t, _)| t == &l.from) {
             return Err(AppError::bad_input(
-                l.field.clone(),
+                target_field(l, i, indexed),
                 "a node cannot be linked to itself",
             ));
         }
+    }
+    #[derive(serde::Deserialize)]
+    struct Bad {
+        id: String,
+        set: usize,
+        index: usize,
+        reason: String,
     }
     for (_, (relation, sets)) in by_relation {
         let (ty, from_label, to_label, _, acyclic) = relation.spec();
         let rows: Vec<Value> = sets
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(n, s)| {
                 json!({
                     "from": s.from,
-                    "field": s.field,
-                    "targets": s.targets.iter().map(|(t, e)| json!({"id": t, "excerpt": e})).collect::<Vec<_>>(),
+                    "set": n,
+                    "targets": s.targets.iter().enumerate()
+                        .map(|(i, (t, e))| json!({"id": t, "excerpt": e, "index": i}))
+                        .collect::<Vec<_>>(),
                     "ids": s.targets.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
                 })
             })
             .collect();
+        let fail = |b: Bad| {
+            let field = target_field(sets[b.set], b.index, indexed);
+            match b.reason.as_str() {
+                "missing" => AppError::NotFound {
+                    kind: leak(to_label),
+                    id: b.id,
+                    field: Some(field),
+                },
+                "kind" => AppError::bad_input(field, format!("{:?} is not a {to_label}", b.id)),
+                "collection" => AppError::bad_input(
+                    field,
+                    format!("{:?} is in another collection; links stay within one", b.id),
+                ),
+                _ => AppError::bad_input(field, format!("linking to {:?} would make a cycle", b.id)),
+            }
+        };
         // References first: each target must exist, be of the right kind, and share the collection.
-        #[derive(serde::Deserialize)]
-        struct Bad {
-            id: String,
-            field: String,
-            reason: String,
-        }
         let check = format!(
             "UNWIND $rows AS row MATCH (a:{from_label} {{id: row.from}}) \
-             UNWIND row.ids AS tid OPTIONAL MATCH (b:Node {{id: tid}}) \
-             WITH row, a, tid, b, \
-                  CASE WHEN b IS NULL THEN 'missing' \
-                       WHEN NOT b:{to_label} THEN 'kind' \
-                       WHEN b.collection <> a.collection THEN 'collection' \
-                       WHEN {cycle} THEN 'cycle' ELSE null END AS reason \
+             UNWIND row.targets AS t OPTIONAL MATCH (b:Node {{id: t.id}}) \
+             WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
+                               WHEN NOT b:{to_label} THEN 'kind' \
+                               WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
              WHERE reason IS NOT NULL \
-             RETURN {{id: tid, field: row.field, reason: reason}} AS row LIMIT 1",
-            cycle = if acyclic {
-                format!("EXISTS {{ MATCH (b)-[:{ty}*1..32]->(a) }}")
-            } else {
-                "false".into()
-            },
+             RETURN {{id: t.id, set: row.set, index: t.index, reason: reason}} AS row LIMIT 1"
         );
         let bad: Vec<Bad> = tx
             .rows(Statement::assembled(check).param("rows", rows.clone()))
             .await?;
         if let Some(b) = bad.into_iter().next() {
-            return Err(match b.reason.as_str() {
-                "missing" => AppError::NotFound {
-                    kind: leak(to_label),
-                    id: b.id,
-                    field: Some(b.field),
-                },
-                "kind" => AppError::bad_input(b.field, format!("{:?} is not a {to_label}", b.id)),
-                "collection" => AppError::bad_input(
-                    b.field,
-                    format!("{:?} is in another collection; links stay within one", b.id),
-                ),
-                _ => AppError::bad_input(
-                    b.field,
-                    format!("linking to {:?} would make a cycle", b.id),
-                ),
-            });
+            return Err(fail(b));
         }
         let text = format!(
             "UNWIND $rows AS row MATCH (a:{from_label} {{id: row.from}}) \
@@ -771,13 +780,40 @@ async fn apply_links(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
              CALL (a, row) {{ UNWIND row.targets AS t MATCH (b:{to_label} {{id: t.id}}) \
                              MERGE (a)-[r:{ty}]->(b) SET r.excerpt = t.excerpt }}"
         );
-        tx.run(Statement::assembled(text).param("rows", rows))
+        tx.run(Statement::assembled(text).param("rows", rows.clone()))
             .await?;
+        // Cycles are looked for after the write, so that two sets of one change set that close a loop
+        // between them (a within b, b within a) are caught as well as a loop through stored links.
+        if acyclic {
+            let cycle = format!(
+                "UNWIND $rows AS row MATCH (a:{from_label} {{id: row.from}}) \
+                 UNWIND row.targets AS t MATCH (a)-[:{ty}]->(b:{to_label} {{id: t.id}}) \
+                 WHERE EXISTS {{ MATCH (b)-[:{ty}*1..32]->(a) }} \
+                 RETURN {{id: t.id, set: row.set, index: t.index, reason: 'cycle'}} AS row LIMIT 1"
+            );
+            let bad: Vec<Bad> = tx
+                .rows(Statement::assembled(cycle).param("rows", rows))
+                .await?;
+            if let Some(b) = bad.into_iter().next() {
+                return Err(fail(b));
+            }
+        }
     }
     Ok(())
 }
 
-/// Adds (or, with `remove`, removes) one relationship.
+/// The input field that named target `i` of a link set.
+fn target_field(set: &LinkSet, i: usize, indexed: bool) -> String {
+    if indexed && !set.relation.is_to_one() {
+        format!("{}[{i}]", set.field)
+    } else {
+        set.field.clone()
+    }
+}
+
+/// Adds (or, with `remove`, removes) one relationship. Returns whether anything changed: linking what
+/// is already linked (with the same excerpt, or none given) and unlinking what is not linked change
+/// nothing. Unknown ids at either end are `NOT_FOUND`.
 pub async fn link_one(
     tx: &mut Tx,
     relation: Relation,
@@ -787,23 +823,57 @@ pub async fn link_one(
     remove: bool,
 ) -> AppResult<bool> {
     let (ty, from_label, to_label, to_one, _) = relation.spec();
-    let exists: Vec<String> = tx
-        .rows(Statement::assembled(format!(
-            "MATCH (a:{from_label} {{id: $from}}) WHERE ($collections IS NULL OR a.collection IN $collections) \
-             RETURN a.id AS row"
-        )).param("from", from))
+    #[derive(serde::Deserialize)]
+    struct Ends {
+        from: bool,
+        to: bool,
+        linked: bool,
+        excerpt: Option<String>,
+    }
+    let ends: Vec<Ends> = tx
+        .rows(
+            Statement::assembled(format!(
+                "OPTIONAL MATCH (a:{from_label} {{id: $from}}) WHERE ($collections IS NULL OR a.collection IN $collections) \
+                 OPTIONAL MATCH (b:Node {{id: $to}}) WHERE ($collections IS NULL OR b.collection IN $collections) \
+                 OPTIONAL MATCH (a)-[r:{ty}]->(b:{to_label}) \
+                 RETURN {{from: a IS NOT NULL, to: b IS NOT NULL, linked: r IS NOT NULL, excerpt: r.excerpt}} AS row \
+                 LIMIT 1"
+            ))
+            .param("from", from)
+            .param("to", to),
+        )
         .await?;
-    if exists.is_empty() {
+    let ends = ends.into_iter().next().unwrap_or(Ends {
+        from: false,
+        to: false,
+        linked: false,
+        excerpt: None,
+    });
+    if !ends.from {
         return Err(AppError::not_found(leak(from_label), from, "from"));
     }
-    if remove {
-        let removed: Vec<i64> = tx
-            .rows(Statement::assembled(format!(
-                "MATCH (a:{from_label} {{id: $from}})-[r:{ty}]->(b:{to_label} {{id: $to}}) DELETE r RETURN count(*) AS row"
-            )).param("from", from).param("to", to))
-            .await?;
-        return Ok(removed.first().copied().unwrap_or(0) > 0);
+    if !ends.to {
+        return Err(AppError::not_found(leak(to_label), to, "to"));
     }
+    if remove {
+        if !ends.linked {
+            return Ok(false);
+        }
+        tx.run(
+            Statement::assembled(format!(
+                "MATCH (a:{from_label} {{id: $from}})-[r:{ty}]->(b:{to_label} {{id: $to}}) DELETE r"
+            ))
+            .param("from", from)
+            .param("to", to),
+        )
+        .await?;
+        return Ok(true);
+    }
+    if ends.linked && (excerpt.is_none() || excerpt == ends.excerpt) {
+        return Ok(false);
+    }
+    // A citation linked again without an excerpt keeps the one it has.
+    let excerpt = excerpt.or(ends.excerpt);
     // Adding keeps the other targets, except for to-one relations, where the new target replaces them.
     let mut targets: Vec<(String, Option<String>)> = vec![(to.to_string(), excerpt)];
     if !to_one {
@@ -824,7 +894,7 @@ pub async fn link_one(
             .await?;
         targets.extend(current.into_iter().map(|t| (t.id, t.excerpt)));
     }
-    apply_links(
+    apply_link_sets(
         tx,
         &[LinkSet {
             relation,
@@ -832,6 +902,7 @@ pub async fn link_one(
             targets,
             field: "to".into(),
         }],
+        false,
     )
     .await?;
     Ok(true)
@@ -915,8 +986,9 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &str) -> AppResult<i64
             let n: Vec<i64> = tx
                 .rows(
                     Statement::new(
-                        "MATCH (n:Node {collection: $id}) WITH collect(n) AS all \
-                     FOREACH (x IN all | DETACH DELETE x) RETURN size(all) AS row",
+                        // (`all` would be read as the `all()` predicate, not a variable.)
+                        "MATCH (n:Node {collection: $id}) WITH collect(n) AS doomed \
+                     FOREACH (x IN doomed | DETACH DELETE x) RETURN size(doomed) AS row",
                     )
                     .param("id", id),
                 )
