@@ -15,9 +15,10 @@ use crate::{
         read,
         records::{term_id, NodeRecord},
         write::{self, ChangeSet, Ident, LinkSet, NodeKind, Relation},
-        Db,
+        Db, Tx,
     },
 };
+use futures::future::BoxFuture;
 
 #[derive(Default)]
 pub struct Mutation;
@@ -474,19 +475,36 @@ fn link(relation: Relation, from: &str, targets: Vec<String>, field: &str) -> Li
     }
 }
 
+/// Runs `body` in one write transaction (see [`Db::write`]).
+///
+/// Boxed on purpose, like [`reread`] and [`existing`]: async-graphql awaits every resolver inside one
+/// generated dispatcher, and in debug builds that function's stack frame holds each resolver's future
+/// side by side. With the database futures inline it came close to 1 MiB and overflowed the 2 MiB
+/// threads tests run on; boxed, each resolver's future stays small.
+fn in_transaction<'a, T: Send + 'a>(
+    db: &'a Db,
+    body: impl for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + 'a,
+) -> BoxFuture<'a, AppResult<T>> {
+    Box::pin(db.write(body))
+}
+
 /// Runs a change set in one transaction, then reads the written node back.
 async fn commit(ctx: &Context<'_>, cs: ChangeSet, id: &str) -> AppResult<NodeRecord> {
     let db = db(ctx);
-    db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await }))
-        .await?;
+    in_transaction(db, |tx| {
+        Box::pin(async move { write::apply(tx, &cs).await })
+    })
+    .await?;
     reread(db, id).await
 }
 
-async fn reread(db: &Db, id: &str) -> AppResult<NodeRecord> {
-    read::nodes_by_id(db, &[id.to_string()])
-        .await?
-        .remove(id)
-        .ok_or_else(|| AppError::internal(format!("{id} vanished right after it was written")))
+fn reread<'a>(db: &'a Db, id: &'a str) -> BoxFuture<'a, AppResult<NodeRecord>> {
+    Box::pin(async move {
+        read::nodes_by_id(db, &[id.to_string()])
+            .await?
+            .remove(id)
+            .ok_or_else(|| AppError::internal(format!("{id} vanished right after it was written")))
+    })
 }
 
 fn expect<T>(node: NodeRecord, pick: fn(NodeRecord) -> Option<T>) -> AppResult<T> {
@@ -501,7 +519,7 @@ async fn existing<T>(
     pick: fn(NodeRecord) -> Option<T>,
 ) -> AppResult<T> {
     let key = node_id(id, "id")?;
-    read::nodes_by_id(db(ctx), &[key.clone()])
+    Box::pin(read::nodes_by_id(db(ctx), std::slice::from_ref(&key)))
         .await?
         .remove(&key)
         .and_then(pick)
@@ -692,11 +710,13 @@ impl Mutation {
         let current = existing(ctx, &id, "Event", types::as_event).await?.0;
         let date = match &patch.date {
             Some(d) => fuzzy(d, "patch.date")?,
+            // A stored date that no longer parses is our data's fault, not the caller's.
             None => FuzzyDate::from_stored(
                 &current.date_edtf,
                 current.date_inferred,
                 current.date_basis.clone(),
-            )?,
+            )
+            .map_err(|e| AppError::internal(format!("stored date of {}: {e}", current.id)))?,
         };
         let mut cs = ChangeSet::default();
         cs.events.push(write::EventWrite {
@@ -846,7 +866,10 @@ impl Mutation {
                 .location
                 .as_ref()
                 .map(|l| Coordinates::new(l.latitude, l.longitude))
-                .transpose()?,
+                .transpose()
+                .map_err(|e| {
+                    AppError::internal(format!("stored location of {}: {e}", current.id))
+                })?,
         };
         let mut cs = ChangeSet::default();
         cs.places.push(write::PlaceWrite {
@@ -1068,9 +1091,10 @@ impl Mutation {
         let key = node_id(&id, "id")?;
         let note = opt_text(&note, "note")?;
         let k = key.clone();
-        db(ctx)
-            .write(|tx| Box::pin(async move { write::rate_claim(tx, &k, status, note).await }))
-            .await?;
+        in_transaction(db(ctx), |tx| {
+            Box::pin(async move { write::rate_claim(tx, &k, status, note).await })
+        })
+        .await?;
         expect(reread(db(ctx), &key).await?, types::as_claim)
     }
 
@@ -1095,13 +1119,10 @@ impl Mutation {
     ) -> AppResult<LinkPayload> {
         let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
         let excerpt = opt_text(&excerpt, "excerpt")?;
-        let changed = db(ctx)
-            .write(|tx| {
-                Box::pin(
-                    async move { write::link_one(tx, relation, &from, &to, excerpt, false).await },
-                )
-            })
-            .await?;
+        let changed = in_transaction(db(ctx), |tx| {
+            Box::pin(async move { write::link_one(tx, relation, &from, &to, excerpt, false).await })
+        })
+        .await?;
         Ok(LinkPayload { changed })
     }
 
@@ -1114,11 +1135,10 @@ impl Mutation {
         #[graphql(desc = "The id of the node the relationship points to.")] to: ID,
     ) -> AppResult<LinkPayload> {
         let (from, to) = (node_id(&from, "from")?, node_id(&to, "to")?);
-        let changed = db(ctx)
-            .write(|tx| {
-                Box::pin(async move { write::link_one(tx, relation, &from, &to, None, true).await })
-            })
-            .await?;
+        let changed = in_transaction(db(ctx), |tx| {
+            Box::pin(async move { write::link_one(tx, relation, &from, &to, None, true).await })
+        })
+        .await?;
         Ok(LinkPayload { changed })
     }
 
@@ -1153,9 +1173,10 @@ impl Mutation {
 async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> AppResult<DeletePayload> {
     let key = node_id(&id, "id")?;
     let k = key.clone();
-    let deleted_nodes = db(ctx)
-        .write(|tx| Box::pin(async move { write::delete_node(tx, kind, &k).await }))
-        .await?;
+    let deleted_nodes = in_transaction(db(ctx), |tx| {
+        Box::pin(async move { write::delete_node(tx, kind, &k).await })
+    })
+    .await?;
     Ok(DeletePayload {
         id: ID(key),
         deleted_nodes,
@@ -1170,8 +1191,9 @@ async fn merge(
 ) -> AppResult<NodeRecord> {
     let (keep, duplicate) = (node_id(&keep, "keep")?, node_id(&duplicate, "duplicate")?);
     let (k, d) = (keep.clone(), duplicate.clone());
-    db(ctx)
-        .write(|tx| Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await }))
-        .await?;
+    in_transaction(db(ctx), |tx| {
+        Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await })
+    })
+    .await?;
     reread(db(ctx), &keep).await
 }

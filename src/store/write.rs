@@ -755,7 +755,9 @@ async fn apply_link_sets(tx: &mut Tx, links: &[LinkSet], indexed: bool) -> AppRe
                     field,
                     format!("{:?} is in another collection; links stay within one", b.id),
                 ),
-                _ => AppError::bad_input(field, format!("linking to {:?} would make a cycle", b.id)),
+                _ => {
+                    AppError::bad_input(field, format!("linking to {:?} would make a cycle", b.id))
+                }
             }
         };
         // References first: each target must exist, be of the right kind, and share the collection.
@@ -961,9 +963,11 @@ impl NodeKind {
     /// that only exist through it (`dep`), and every claim about the node or those statements.
     fn dependents(self) -> &'static str {
         match self {
-            NodeKind::Event => "OPTIONAL MATCH (n)<-[:IN_EVENT|COUNT_OF]-(dep)",
+            NodeKind::Event => {
+                "OPTIONAL MATCH (n)<-[:IN_EVENT|COUNT_OF]-(dep) WHERE dep:Participation OR dep:Count"
+            }
             NodeKind::Actor => "OPTIONAL MATCH (n)-[:PARTICIPATES_AS]->(dep:Participation)",
-            _ => "OPTIONAL MATCH (dep:Node) WHERE false",
+            _ => "WITH n, null AS dep",
         }
     }
 }
@@ -1034,11 +1038,13 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &str) -> AppResult<i64
         }
         _ => {}
     }
+    // The claims are found from each doomed node (an anchored expansion), never by scanning all claims.
     let text = format!(
         "MATCH (n:{label} {{id: $id}}) {deps} \
-         WITH n, [d IN collect(DISTINCT dep) WHERE d IS NOT NULL] AS deps \
-         OPTIONAL MATCH (c:Claim)-[:ABOUT]->(x) WHERE x = n OR x IN deps \
-         WITH n, deps, [c IN collect(DISTINCT c) WHERE c IS NOT NULL] AS claims \
+         WITH n, collect(DISTINCT dep) AS deps \
+         UNWIND [n] + deps AS x \
+         OPTIONAL MATCH (x)<-[:ABOUT]-(c:Claim) \
+         WITH n, deps, collect(DISTINCT c) AS claims \
          WITH [n] + deps + claims AS doomed \
          FOREACH (x IN doomed | DETACH DELETE x) \
          RETURN size(doomed) AS row",
@@ -1110,23 +1116,37 @@ pub async fn merge_nodes(
         }
     };
     for (ty, outgoing) in moves {
+        // Hierarchies stay acyclic: a link that would close a loop through the kept node (the duplicate
+        // belonged to one of the kept node's own members) is dropped, as is one to the kept node itself.
+        let acyclic = matches!(*ty, "MEMBER_OF" | "ANSWERS_TO" | "WITHIN");
         let text = if *outgoing {
             format!(
                 "MATCH (d:{label} {{id: $dup}})-[r:{ty}]->(x) MATCH (k:{label} {{id: $keep}}) \
                  WITH k, x, r WHERE x <> k AND NOT EXISTS {{ MATCH (k)-[:{ty}]->(x) }} \
-                 {guard} MERGE (k)-[:{ty}]->(x)",
-                // A place keeps its own parent if it has one: a place lies within one place only.
+                 {guard} {cycle} MERGE (k)-[:{ty}]->(x)",
+                // A place keeps its own parent if it has one: a place lies within one place only. A
+                // parent that is the duplicate itself goes with it, so it does not count.
                 guard = if *ty == "WITHIN" {
-                    "AND NOT EXISTS { MATCH (k)-[:WITHIN]->() }"
+                    "AND NOT EXISTS { MATCH (k)-[:WITHIN]->(p) WHERE p.id <> $dup }"
                 } else {
                     ""
+                },
+                cycle = if acyclic {
+                    format!("AND NOT EXISTS {{ MATCH (x)-[:{ty}*1..32]->(k) }}")
+                } else {
+                    String::new()
                 }
             )
         } else {
             format!(
                 "MATCH (d:{label} {{id: $dup}})<-[r:{ty}]-(x) MATCH (k:{label} {{id: $keep}}) \
                  WITH k, x, r WHERE x <> k AND NOT EXISTS {{ MATCH (k)<-[:{ty}]-(x) }} \
-                 MERGE (k)<-[:{ty}]-(x)"
+                 {cycle} MERGE (k)<-[:{ty}]-(x)",
+                cycle = if acyclic {
+                    format!("AND NOT EXISTS {{ MATCH (k)-[:{ty}*1..32]->(x) }}")
+                } else {
+                    String::new()
+                }
             )
         };
         tx.run(
