@@ -42,7 +42,8 @@ pub struct EdgeKey(pub Edge, pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeKey(pub String);
 
-type Fetch<K, V> = Arc<dyn Fn(Vec<K>) -> BoxFuture<'static, Result<HashMap<K, V>, AppError>> + Send + Sync>;
+type Fetch<K, V> =
+    Arc<dyn Fn(Vec<K>) -> BoxFuture<'static, Result<HashMap<K, V>, AppError>> + Send + Sync>;
 type Waiter<V> = oneshot::Sender<Result<Option<V>, AppError>>;
 
 struct State<K, V> {
@@ -64,7 +65,14 @@ where
     V: Clone + Send + Sync + 'static,
 {
     fn new(fetch: Fetch<K, V>) -> Self {
-        Self { state: Arc::new(Mutex::new(State { pending: HashMap::new(), cache: HashMap::new(), scheduled: false })), fetch }
+        Self {
+            state: Arc::new(Mutex::new(State {
+                pending: HashMap::new(),
+                cache: HashMap::new(),
+                scheduled: false,
+            })),
+            fetch,
+        }
     }
 
     async fn load(&self, key: K) -> Result<Option<V>, AppError> {
@@ -81,7 +89,9 @@ where
             }
             rx
         };
-        receiver.await.map_err(|_| AppError::internal("a batched load was dropped"))?
+        receiver
+            .await
+            .map_err(|_| AppError::internal("a batched load was dropped"))?
     }
 }
 
@@ -167,7 +177,10 @@ impl Loaders {
                 Ok(found.into_iter().map(|(id, n)| (NodeKey(id), n)).collect())
             })
         });
-        Loaders { edges: Batcher::new(edges), nodes: Batcher::new(nodes) }
+        Loaders {
+            edges: Batcher::new(edges),
+            nodes: Batcher::new(nodes),
+        }
     }
 
     pub async fn load_one<K: LoaderKey>(&self, key: K) -> Result<Option<K::Value>, AppError> {
@@ -179,19 +192,29 @@ impl Loaders {
         keys: impl IntoIterator<Item = K>,
     ) -> Result<HashMap<K, K::Value>, AppError> {
         let keys: Vec<K> = keys.into_iter().collect();
-        let values = futures::future::try_join_all(keys.iter().cloned().map(|k| self.load_one(k))).await?;
-        Ok(keys.into_iter().zip(values).filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+        let values =
+            futures::future::try_join_all(keys.iter().cloned().map(|k| self.load_one(k))).await?;
+        Ok(keys
+            .into_iter()
+            .zip(values)
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect())
     }
 }
 
 /// One statement per edge kind among the keys.
-async fn load_edges(db: &Db, keys: Vec<EdgeKey>) -> Result<HashMap<EdgeKey, Vec<Linked>>, AppError> {
+async fn load_edges(
+    db: &Db,
+    keys: Vec<EdgeKey>,
+) -> Result<HashMap<EdgeKey, Vec<Linked>>, AppError> {
     let mut by_edge: HashMap<Edge, Vec<String>> = HashMap::new();
     for EdgeKey(edge, id) in keys {
         by_edge.entry(edge).or_default().push(id);
     }
     let lookups = by_edge.into_iter().map(|(edge, ids)| async move {
-        read::neighbours(db, edge, &ids).await.map(|found| (edge, ids, found))
+        read::neighbours(db, edge, &ids)
+            .await
+            .map(|found| (edge, ids, found))
     });
     let mut out = HashMap::new();
     for result in futures::future::join_all(lookups).await {

@@ -5,6 +5,7 @@ use async_graphql::{
     Context, Object, OutputType,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use futures::future::BoxFuture;
 
 use crate::{
     config::GraphqlLimits,
@@ -55,8 +56,26 @@ fn decode(cursor: &str, field: &str) -> Result<Position, AppError> {
         })
 }
 
-/// Runs a list query for one page and wraps it as a Relay connection.
-pub async fn paginate<T: OutputType>(
+/// Runs a list query for one page and wraps it as a Relay connection. Boxed: every list resolver
+/// awaits it, and an unboxed future would make the query root's stack frame hundreds of KB in debug builds.
+#[allow(clippy::too_many_arguments)]
+pub fn paginate<'a, T: OutputType + Send + 'a>(
+    ctx: &'a Context<'_>,
+    db: &'a Db,
+    kind: ListKind,
+    filters: Vec<Filter>,
+    sort: SortKey,
+    descending: bool,
+    args: PageArgs,
+    pick: fn(NodeRecord) -> Option<T>,
+) -> BoxFuture<'a, Result<ListConnection<T>, AppError>> {
+    Box::pin(paginate_inner(
+        ctx, db, kind, filters, sort, descending, args, pick,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn paginate_inner<T: OutputType>(
     ctx: &Context<'_>,
     db: &Db,
     kind: ListKind,

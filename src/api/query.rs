@@ -257,45 +257,55 @@ impl GraphQuery {
             .collect())
     }
 
-    /// The collections (investigations, datasets) in the graph.
-    async fn collections(&self, ctx: &Context<'_>) -> Result<Vec<Collection>, AppError> {
-        let conn = paginate(
+    /// The collections (investigations, datasets) in the graph, sorted by name.
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Collection>, AppError> {
+        paginate(
             ctx,
             db(ctx),
             ListKind::Collection,
             vec![],
             SortKey::Name,
             false,
-            page(Some(100), None, None, None),
+            page(first, after, last, before),
             types::as_collection,
         )
-        .await?;
-        Ok(conn.edges.into_iter().map(|e| e.node).collect())
+        .await
     }
 
-    /// Taxonomy terms (event types, participant roles), sorted by key.
+    /// Taxonomy terms (event types, participant roles), sorted by vocabulary and key.
+    #[allow(clippy::too_many_arguments)]
     async fn terms(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only terms of this vocabulary.")] vocabulary: Option<Vocabulary>,
         #[graphql(desc = "Only terms of these collections.")] collections: Option<Vec<ID>>,
-    ) -> Result<Vec<Term>, AppError> {
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Term>, AppError> {
         let db = scoped(ctx, &collections);
         let filters = vocabulary
             .map(|v| vec![Filter::Vocabulary(v.as_str().to_string())])
             .unwrap_or_default();
-        let conn = paginate(
+        paginate(
             ctx,
             &db,
             ListKind::Term,
             filters,
-            SortKey::Name,
+            SortKey::TermKey,
             false,
-            page(Some(100), None, None, None),
+            page(first, after, last, before),
             types::as_term,
         )
-        .await?;
-        Ok(conn.edges.into_iter().map(|e| e.node).collect())
+        .await
     }
 
     /// Events, filtered, sorted and paginated (Relay cursors, stable under inserts).

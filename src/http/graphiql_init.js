@@ -6,7 +6,7 @@
     headers: { Accept: 'application/graphql-response+json, application/json' },
   });
   var defaultQuery = [
-    '# Welcome to casegraph. Open the Docs pane (top left) to browse the schema.',
+    '# Welcome to casegraph. The Docs pane (book icon) documents every type.',
     '{',
     '  system {',
     '    version',

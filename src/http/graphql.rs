@@ -262,7 +262,10 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         }
         BatchResponse::Batch(mut all) => {
             all.iter_mut().for_each(with_codes);
-            (StatusCode::OK, serde_json::to_string(&BatchResponse::Batch(all)))
+            (
+                StatusCode::OK,
+                serde_json::to_string(&BatchResponse::Batch(all)),
+            )
         }
     };
     match body {

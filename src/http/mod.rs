@@ -63,7 +63,9 @@ pub fn router(state: AppState) -> Router {
                 })
                 // The closing line of each request, with its status and duration, inside its span.
                 .on_response(
-                    DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
                 )
                 .on_request(()),
         )
@@ -112,14 +114,25 @@ mod tests {
     #[tokio::test]
     async fn a_request_over_the_time_limit_gets_a_json_request_timeout() {
         let app = Router::new()
-            .route("/slow", get(|| async {
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                "late"
-            }))
-            .layer(middleware::from_fn_with_state(Duration::from_millis(50), timeout));
-        let response = app.oneshot(HttpRequest::get("/slow").body(Body::empty()).unwrap()).await.unwrap();
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
+            .layer(middleware::from_fn_with_state(
+                Duration::from_millis(50),
+                timeout,
+            ));
+        let response = app
+            .oneshot(HttpRequest::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
-        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["errors"][0]["extensions"]["code"], "REQUEST_TIMEOUT");
     }

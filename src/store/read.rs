@@ -327,6 +327,8 @@ pub enum SortKey {
     CreatedAt,
     /// The figure (value, else its lower bound, else its upper bound).
     Figure,
+    /// A taxonomy term's vocabulary, then key.
+    TermKey,
     Id,
 }
 
@@ -339,6 +341,7 @@ impl SortKey {
             SortKey::Name => "toLower(coalesce(n.name, n.label, ''))",
             SortKey::CreatedAt => "coalesce(toString(n.createdAt), '')",
             SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
+            SortKey::TermKey => "n.vocabulary + ':' + n.key",
             SortKey::Id => "n.id",
         }
     }

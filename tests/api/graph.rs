@@ -6,11 +6,21 @@ use serde_json::{json, Value};
 use crate::helpers::{seed_id, seeded, SEED};
 
 fn titles(connection: &Value) -> Vec<String> {
-    connection["edges"].as_array().unwrap().iter().map(|e| e["node"]["title"].as_str().unwrap().to_string()).collect()
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn ids(connection: &Value) -> Vec<String> {
-    connection["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap().to_string()).collect()
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -26,19 +36,46 @@ async fn events_in_st_petersburg_between_dec_31_and_jan_1_include_everything_wit
         .await;
     let found = ids(&data["events"]);
     // In the city itself, and in places within it (the police stations, the detention centre).
-    for e in ["raids", "mass-detentions", "enlistment-offers", "men-taken-to-police-stations", "women-and-children-taken-to-detention-center"] {
-        assert!(found.contains(&seed_id("event", e)), "{e} missing from {found:?}");
+    for e in [
+        "raids",
+        "mass-detentions",
+        "enlistment-offers",
+        "men-taken-to-police-stations",
+        "women-and-children-taken-to-detention-center",
+    ] {
+        assert!(
+            found.contains(&seed_id("event", e)),
+            "{e} missing from {found:?}"
+        );
     }
     // Events placed only at the country level, or with no place, are not "in St. Petersburg".
-    for e in ["citizenship-for-contracts", "contract-signings", "deportations"] {
-        assert!(!found.contains(&seed_id("event", e)), "{e} should not be in {found:?}");
+    for e in [
+        "citizenship-for-contracts",
+        "contract-signings",
+        "deportations",
+    ] {
+        assert!(
+            !found.contains(&seed_id("event", e)),
+            "{e} should not be in {found:?}"
+        );
     }
-    assert_eq!(data["events"]["totalCount"].as_i64().unwrap() as usize, found.len());
+    assert_eq!(
+        data["events"]["totalCount"].as_i64().unwrap() as usize,
+        found.len()
+    );
     // The year is inferred, and says from what.
-    let raid = data["events"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["id"] == seed_id("event", "raids")).unwrap();
+    let raid = data["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["id"] == seed_id("event", "raids"))
+        .unwrap();
     assert_eq!(raid["node"]["date"]["edtf"], "2024-12-31/2025-01-01");
     assert_eq!(raid["node"]["date"]["inferred"], true);
-    assert!(raid["node"]["date"]["basis"].as_str().unwrap().contains("2025"));
+    assert!(raid["node"]["date"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("2025"));
 }
 
 #[tokio::test]
@@ -47,13 +84,26 @@ async fn a_time_window_means_overlap_and_excludes_what_lies_outside_it() {
     let q = r#"query($c: [ID!], $from: String, $to: String) { events(collections: $c, first: 50,
                  filter: { date: { from: $from, to: $to } }) { edges { node { id } } } }"#;
     // Jan 1 alone overlaps the Dec 31 – Jan 1 raids.
-    let d = app.data(q, json!({ "c": [SEED], "from": "2025-01-01", "to": "2025-01-01" })).await;
+    let d = app
+        .data(
+            q,
+            json!({ "c": [SEED], "from": "2025-01-01", "to": "2025-01-01" }),
+        )
+        .await;
     assert!(ids(&d["events"]).contains(&seed_id("event", "raids")));
     // A window entirely before Dec 31 keeps only what has an open start ("in recent months").
-    let d = app.data(q, json!({ "c": [SEED], "from": "2024-06-01", "to": "2024-06-30" })).await;
+    let d = app
+        .data(
+            q,
+            json!({ "c": [SEED], "from": "2024-06-01", "to": "2024-06-30" }),
+        )
+        .await;
     let found = ids(&d["events"]);
     assert!(!found.contains(&seed_id("event", "raids")));
-    assert!(found.contains(&seed_id("event", "citizenship-for-contracts")), "{found:?}");
+    assert!(
+        found.contains(&seed_id("event", "citizenship-for-contracts")),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]
@@ -69,11 +119,22 @@ async fn each_event_lists_who_took_part_and_in_what_role() {
     let parts = data["node"]["participants"].as_array().unwrap();
     let pairs: Vec<(String, String)> = parts
         .iter()
-        .map(|p| (p["actor"]["name"].as_str().unwrap().to_string(), p["role"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["actor"]["name"].as_str().unwrap().to_string(),
+                p["role"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert!(pairs.contains(&("Military enlistment officers".into(), "offerer".into())), "{pairs:?}");
+    assert!(
+        pairs.contains(&("Military enlistment officers".into(), "offerer".into())),
+        "{pairs:?}"
+    );
     assert!(pairs.iter().any(|(_, r)| r == "target"));
-    assert!(parts.iter().all(|p| p["roleTerm"]["label"].is_string()), "every role is a term of the taxonomy");
+    assert!(
+        parts.iter().all(|p| p["roleTerm"]["label"].is_string()),
+        "every role is a term of the taxonomy"
+    );
 }
 
 #[tokio::test]
@@ -95,8 +156,14 @@ async fn how_many_were_deported_and_who_says_so() {
     assert_eq!(c["partOf"]["value"], 31, "27 of the 31 charged");
     let claim = &c["claims"][0];
     assert_eq!(claim["status"], "OFFICIAL_STATEMENT");
-    assert_eq!(claim["source"]["publisher"]["name"], "Joint press service of the St. Petersburg courts");
-    assert!(claim["excerpt"].as_str().unwrap().contains("27 were deported"));
+    assert_eq!(
+        claim["source"]["publisher"]["name"],
+        "Joint press service of the St. Petersburg courts"
+    );
+    assert!(claim["excerpt"]
+        .as_str()
+        .unwrap()
+        .contains("27 were deported"));
 }
 
 #[tokio::test]
@@ -126,10 +193,16 @@ async fn conflicting_figures_coexist_each_with_its_own_source() {
         .await;
     let counts = data["node"]["counts"].as_array().unwrap();
     let by_outlet = |outlet: &str| {
-        counts.iter().find(|c| c["claims"][0]["source"]["publisher"]["name"] == outlet).unwrap_or_else(|| panic!("{outlet}"))
+        counts
+            .iter()
+            .find(|c| c["claims"][0]["source"]["publisher"]["name"] == outlet)
+            .unwrap_or_else(|| panic!("{outlet}"))
     };
     let fontanka = by_outlet("Fontanka");
-    assert_eq!((fontanka["value"].as_i64(), fontanka["qualifier"].as_str()), (Some(3000), Some("AT_LEAST")));
+    assert_eq!(
+        (fontanka["value"].as_i64(), fontanka["qualifier"].as_str()),
+        (Some(3000), Some("AT_LEAST"))
+    );
     let novaya = by_outlet("Novaya Gazeta Europe");
     assert_eq!(novaya["qualifier"], "MORE_THAN");
     assert_eq!(novaya["wording"], "much higher");
@@ -148,7 +221,10 @@ async fn which_figures_are_unconfirmed() {
     let edges = data["counts"]["edges"].as_array().unwrap();
     assert_eq!(data["counts"]["totalCount"], 1);
     assert_eq!(edges[0]["node"]["value"], 1500);
-    assert_eq!(edges[0]["node"]["provenance"]["singleUnconfirmedSource"], true);
+    assert_eq!(
+        edges[0]["node"]["provenance"]["singleUnconfirmedSource"],
+        true
+    );
     assert_eq!(edges[0]["node"]["provenance"]["sourceCount"], 1);
 }
 
@@ -162,7 +238,12 @@ async fn only_what_rests_on_official_statements() {
             json!({ "c": [SEED] }),
         )
         .await;
-    let mut values: Vec<i64> = data["counts"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["value"].as_i64().unwrap()).collect();
+    let mut values: Vec<i64> = data["counts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["value"].as_i64().unwrap())
+        .collect();
     values.sort();
     assert_eq!(values, vec![2, 2, 27, 31]);
 }
@@ -178,12 +259,25 @@ async fn which_sources_meduza_cites() {
         )
         .await;
     let cites = data["node"]["cites"].as_array().unwrap();
-    let outlets: Vec<&str> = cites.iter().filter_map(|c| c["source"]["publisher"]["name"].as_str()).collect();
-    for o in ["Fontanka", "Novaya Gazeta Europe", "Joint press service of the St. Petersburg courts"] {
+    let outlets: Vec<&str> = cites
+        .iter()
+        .filter_map(|c| c["source"]["publisher"]["name"].as_str())
+        .collect();
+    for o in [
+        "Fontanka",
+        "Novaya Gazeta Europe",
+        "Joint press service of the St. Petersburg courts",
+    ] {
         assert!(outlets.contains(&o), "{o} missing from {outlets:?}");
     }
-    assert!(cites.iter().all(|c| c["excerpt"].is_string()), "each citation carries its passage");
-    assert_eq!(cites[0]["source"]["citedBy"][0]["source"]["id"], seed_id("source", "meduza-report"));
+    assert!(
+        cites.iter().all(|c| c["excerpt"].is_string()),
+        "each citation carries its passage"
+    );
+    assert_eq!(
+        cites[0]["source"]["citedBy"][0]["source"]["id"],
+        seed_id("source", "meduza-report")
+    );
 }
 
 #[tokio::test]
@@ -191,18 +285,37 @@ async fn events_filtered_by_actor_role_source_and_type() {
     let app = seeded().await;
     let q = r#"query($c: [ID!], $f: EventFilter) { events(collections: $c, first: 50, filter: $f) { totalCount edges { node { id } } } }"#;
     let police = seed_id("actor", "st-petersburg-police");
-    let d = app.data(q, json!({ "c": [SEED], "f": { "actor": police, "role": "perpetrator" } })).await;
-    assert_eq!(d["events"]["totalCount"], 3, "raids, cordon, detentions: {}", d);
+    let d = app
+        .data(
+            q,
+            json!({ "c": [SEED], "f": { "actor": police, "role": "perpetrator" } }),
+        )
+        .await;
+    assert_eq!(
+        d["events"]["totalCount"], 3,
+        "raids, cordon, detentions: {}",
+        d
+    );
     let d = app.data(q, json!({ "c": [SEED], "f": { "source": seed_id("source", "courts-press-service-statement") } })).await;
     let found = ids(&d["events"]);
     for e in ["charges", "releases", "fines", "deportations"] {
         assert!(found.contains(&seed_id("event", e)), "{e}: {found:?}");
     }
-    let d = app.data(q, json!({ "c": [SEED], "f": { "types": ["deportation", "fine"] } })).await;
+    let d = app
+        .data(
+            q,
+            json!({ "c": [SEED], "f": { "types": ["deportation", "fine"] } }),
+        )
+        .await;
     assert_eq!(d["events"]["totalCount"], 2);
-    let d = app.data(q, json!({ "c": [SEED], "f": { "text": "CORDON" } })).await;
+    let d = app
+        .data(q, json!({ "c": [SEED], "f": { "text": "CORDON" } }))
+        .await;
     let found = ids(&d["events"]);
-    assert!(found.contains(&seed_id("event", "cordon")), "case-insensitive text: {found:?}");
+    assert!(
+        found.contains(&seed_id("event", "cordon")),
+        "case-insensitive text: {found:?}"
+    );
     assert!(!found.contains(&seed_id("event", "deportations")));
 }
 
@@ -216,31 +329,59 @@ async fn places_within_a_place_and_their_ancestors() {
         )
         .await;
     let edges = d["places"]["edges"].as_array().unwrap();
-    assert_eq!(edges.len(), 3, "the city, its police stations and the detention centre");
-    let centre = edges.iter().find(|e| e["node"]["id"] == seed_id("place", "special-detention-center")).unwrap();
-    let ancestors: Vec<&str> = centre["node"]["ancestors"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        edges.len(),
+        3,
+        "the city, its police stations and the detention centre"
+    );
+    let centre = edges
+        .iter()
+        .find(|e| e["node"]["id"] == seed_id("place", "special-detention-center"))
+        .unwrap();
+    let ancestors: Vec<&str> = centre["node"]["ancestors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
     assert_eq!(ancestors, vec!["St. Petersburg", "Russia"], "nearest first");
 }
 
 #[tokio::test]
 async fn relay_node_and_nodes_fetch_any_kind_by_id() {
     let app = seeded().await;
-    let ids_asked = json!([seed_id("event", "raids"), seed_id("actor", "fontanka"), "no-such-id", seed_id("place", "russia")]);
+    let ids_asked = json!([
+        seed_id("event", "raids"),
+        seed_id("actor", "fontanka"),
+        "no-such-id",
+        seed_id("place", "russia")
+    ]);
     let d = app
         .data(
             r#"query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"#,
             json!({ "ids": ids_asked }),
         )
         .await;
-    let types: Vec<Value> = d["nodes"].as_array().unwrap().iter().map(|n| n["__typename"].clone()).collect();
-    assert_eq!(types, vec![json!("Event"), json!("Actor"), Value::Null, json!("Place")]);
+    let types: Vec<Value> = d["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["__typename"].clone())
+        .collect();
+    assert_eq!(
+        types,
+        vec![json!("Event"), json!("Actor"), Value::Null, json!("Place")]
+    );
 }
 
 #[tokio::test]
 async fn a_collection_filter_hides_other_collections() {
     let app = seeded().await;
     let d = app
-        .data(r#"{ events(collections: ["some-other-collection"]) { totalCount } }"#, json!({}))
+        .data(
+            r#"{ events(collections: ["some-other-collection"]) { totalCount } }"#,
+            json!({}),
+        )
         .await;
     assert_eq!(d["events"]["totalCount"], 0);
 }
@@ -253,34 +394,54 @@ async fn cursor_pagination_walks_forwards_and_backwards_without_gaps_or_repeats(
           totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id title } } } }"#;
     let all = app.data(q, json!({ "c": [SEED], "first": 100 })).await;
     let everything = titles(&all["events"]);
-    assert_eq!(everything.len() as i64, all["events"]["totalCount"].as_i64().unwrap());
+    assert_eq!(
+        everything.len() as i64,
+        all["events"]["totalCount"].as_i64().unwrap()
+    );
     assert!(everything.len() >= 16);
 
     let mut forward = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = app.data(q, json!({ "c": [SEED], "first": 5, "after": after })).await;
+        let page = app
+            .data(q, json!({ "c": [SEED], "first": 5, "after": after }))
+            .await;
         forward.extend(titles(&page["events"]));
         if !page["events"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break;
         }
-        after = page["events"]["pageInfo"]["endCursor"].as_str().map(str::to_string);
+        after = page["events"]["pageInfo"]["endCursor"]
+            .as_str()
+            .map(str::to_string);
     }
-    assert_eq!(forward, everything, "pages of 5 concatenate to the whole list");
+    assert_eq!(
+        forward, everything,
+        "pages of 5 concatenate to the whole list"
+    );
 
     let mut backward = Vec::new();
     let mut before: Option<String> = None;
     loop {
-        let page = app.data(q, json!({ "c": [SEED], "last": 4, "before": before })).await;
+        let page = app
+            .data(q, json!({ "c": [SEED], "last": 4, "before": before }))
+            .await;
         let mut t = titles(&page["events"]);
         t.extend(backward);
         backward = t;
-        if !page["events"]["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
+        if !page["events"]["pageInfo"]["hasPreviousPage"]
+            .as_bool()
+            .unwrap()
+        {
             break;
         }
-        before = page["events"]["pageInfo"]["startCursor"].as_str().map(str::to_string);
+        before = page["events"]["pageInfo"]["startCursor"]
+            .as_str()
+            .map(str::to_string);
     }
-    assert_eq!(backward, everything, "paging backwards gives the same order");
+    assert_eq!(
+        backward, everything,
+        "paging backwards gives the same order"
+    );
 }
 
 #[tokio::test]
@@ -303,7 +464,14 @@ async fn cursors_are_stable_when_nodes_are_inserted_before_them() {
     }
     let q = r#"query($c: [ID!], $after: String) { events(collections: $c, first: 3, after: $after) { pageInfo { endCursor } edges { node { id } } } }"#;
     let first = app.data(q, json!({ "c": [col] })).await;
-    assert_eq!(ids(&first["events"]), vec![format!("{col}:e10"), format!("{col}:e11"), format!("{col}:e12")]);
+    assert_eq!(
+        ids(&first["events"]),
+        vec![
+            format!("{col}:e10"),
+            format!("{col}:e11"),
+            format!("{col}:e12")
+        ]
+    );
     let cursor = first["events"]["pageInfo"]["endCursor"].clone();
     // Insert two events that sort before the cursor: an offset cursor would now repeat e11 and e12.
     for (id, d) in [("a", "2025-02-01"), ("b", "2025-02-02")] {
@@ -314,20 +482,53 @@ async fn cursors_are_stable_when_nodes_are_inserted_before_them() {
         .await;
     }
     let next = app.data(q, json!({ "c": [col], "after": cursor })).await;
-    assert_eq!(ids(&next["events"]), vec![format!("{col}:e13"), format!("{col}:e14"), format!("{col}:e15")]);
+    assert_eq!(
+        ids(&next["events"]),
+        vec![
+            format!("{col}:e13"),
+            format!("{col}:e14"),
+            format!("{col}:e15")
+        ]
+    );
     app.cleanup().await;
 }
 
 #[tokio::test]
 async fn a_malformed_cursor_or_date_is_bad_user_input_naming_the_argument() {
     let app = seeded().await;
-    let r = app.gql(r#"{ events(after: "not-a-cursor") { totalCount } }"#, json!({})).await;
-    assert_eq!(crate::helpers::first_error(&r), ("BAD_USER_INPUT".into(), Some("after".into())));
-    let r = app.gql(r#"{ events(filter: {date: {from: "2025-13-01"}}) { totalCount } }"#, json!({})).await;
-    assert_eq!(crate::helpers::first_error(&r), ("BAD_USER_INPUT".into(), Some("filter.date.from".into())));
-    let r = app.gql(r#"{ events(filter: {date: {from: "2025-02-01", to: "2025-01-01"}}) { totalCount } }"#, json!({})).await;
-    assert_eq!(crate::helpers::first_error(&r), ("BAD_USER_INPUT".into(), Some("filter.date.to".into())));
-    let r = app.gql(r#"{ events(first: 5, last: 5) { totalCount } }"#, json!({})).await;
+    let r = app
+        .gql(
+            r#"{ events(after: "not-a-cursor") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::first_error(&r),
+        ("BAD_USER_INPUT".into(), Some("after".into()))
+    );
+    let r = app
+        .gql(
+            r#"{ events(filter: {date: {from: "2025-13-01"}}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::first_error(&r),
+        ("BAD_USER_INPUT".into(), Some("filter.date.from".into()))
+    );
+    let r = app
+        .gql(
+            r#"{ events(filter: {date: {from: "2025-02-01", to: "2025-01-01"}}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::first_error(&r),
+        ("BAD_USER_INPUT".into(), Some("filter.date.to".into()))
+    );
+    let r = app
+        .gql(r#"{ events(first: 5, last: 5) { totalCount } }"#, json!({}))
+        .await;
     assert_eq!(crate::helpers::first_error(&r).0, "BAD_USER_INPUT");
 }
 
@@ -376,16 +577,27 @@ async fn nested_selections_cost_the_same_round_trips_for_few_or_many_results() {
         let mut app = crate::helpers::TestApp::spawn().await;
         app.collection = format!("{}-{k}", app.collection);
         let doc = uniform_document(&app.collection, k);
-        casegraph::import::import_json(&app.store, &doc.to_string()).await.expect("import");
-        let r = app.gql(DEEP, json!({ "c": [app.collection], "first": 100 })).await;
+        casegraph::import::import_json(&app.store, &doc.to_string())
+            .await
+            .expect("import");
+        let r = app
+            .gql(DEEP, json!({ "c": [app.collection], "first": 100 }))
+            .await;
         assert!(r.get("errors").is_none(), "{r}");
         assert_eq!(r["data"]["events"]["edges"].as_array().unwrap().len(), k);
         trips.push(r["extensions"]["roundTrips"].as_u64().unwrap());
         app.cleanup().await;
     }
     // One statement per level of the query and kind of relationship, never one per result.
-    assert!(trips.iter().all(|t| *t == trips[0]), "round trips grew with the results: {trips:?} for 2, 10, 40 events");
-    assert!(trips[0] <= 16, "{} round trips for a query of depth 6", trips[0]);
+    assert!(
+        trips.iter().all(|t| *t == trips[0]),
+        "round trips grew with the results: {trips:?} for 2, 10, 40 events"
+    );
+    assert!(
+        trips[0] <= 16,
+        "{} round trips for a query of depth 6",
+        trips[0]
+    );
 }
 
 #[tokio::test]
@@ -394,5 +606,9 @@ async fn the_deep_query_over_the_seed_stays_within_the_round_trip_budget() {
     let all = app.gql(DEEP, json!({ "c": [SEED], "first": 100 })).await;
     assert!(all.get("errors").is_none(), "{all}");
     assert!(all["data"]["events"]["edges"].as_array().unwrap().len() >= 16);
-    assert!(all["extensions"]["roundTrips"].as_u64().unwrap() <= 16, "{}", all["extensions"]);
+    assert!(
+        all["extensions"]["roundTrips"].as_u64().unwrap() <= 16,
+        "{}",
+        all["extensions"]
+    );
 }

@@ -159,7 +159,7 @@ pub fn first_error(response: &Value) -> (String, Option<String>) {
 }
 
 /// A query that must reach the database and fails with `DATABASE_UNAVAILABLE` when it cannot.
-pub const DB_BOUND_QUERY: &str = "{ collections { id } }";
+pub const DB_BOUND_QUERY: &str = "{ collections { totalCount } }";
 
 /// The seed dataset's collection: imported once per test run, then only read by the tests.
 pub const SEED: &str = "meduza-2025-01-spb-raids";
@@ -170,8 +170,13 @@ pub async fn seeded() -> TestApp {
     let app = TestApp::spawn().await;
     SEEDED
         .get_or_init(|| async {
-            let file = concat!(env!("CARGO_MANIFEST_DIR"), "/data/seed/meduza-2025-01-st-petersburg-migrant-raids.json");
-            casegraph::import::import_file(&app.store, file).await.expect("the seed imports");
+            let file = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/seed/meduza-2025-01-st-petersburg-migrant-raids.json"
+            );
+            casegraph::import::import_file(&app.store, file)
+                .await
+                .expect("the seed imports");
         })
         .await;
     app

@@ -82,16 +82,28 @@ async fn a_syntax_error_is_a_400_for_the_spec_type_and_a_200_for_legacy_json() {
     let r = app.send(post(Some("application/json"), body)).await;
     assert_eq!(r.status, 200);
     assert!(r.json()["errors"][0]["message"].is_string());
-    assert_eq!(r.json()["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        r.json()["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_enum_value_or_field_is_a_validation_error_with_a_code() {
     let app = TestApp::spawn().await;
-    for q in [r#"{ terms(vocabulary: COLOUR) { key } }"#, r#"{ system { nonsense } }"#] {
+    for q in [
+        r#"{ terms(vocabulary: COLOUR) { key } }"#,
+        r#"{ system { nonsense } }"#,
+    ] {
         let r = app.gql(q, json!({})).await;
-        assert_eq!(r["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{q}: {r}");
-        assert!(r["errors"][0]["locations"].is_array(), "points at the place in the query: {r}");
+        assert_eq!(
+            r["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{q}: {r}"
+        );
+        assert!(
+            r["errors"][0]["locations"].is_array(),
+            "points at the place in the query: {r}"
+        );
     }
 }
 
@@ -240,10 +252,20 @@ async fn a_query_deeper_than_the_limit_is_refused() {
     config.graphql.max_depth = 3;
     let app = TestApp::spawn_with(config).await;
     let r = app
-        .gql("{ events { edges { node { participants { actor { name } } } } } }", json!({}))
+        .gql(
+            "{ events { edges { node { participants { actor { name } } } } } }",
+            json!({}),
+        )
         .await;
     assert!(r["data"].is_null(), "{r}");
-    assert!(r["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested too deep"), "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("nested too deep"),
+        "{r}"
+    );
     // A shallow query still runs.
     let r = app.gql("{ system { version } }", json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
@@ -254,21 +276,43 @@ async fn a_query_more_complex_than_the_limit_is_refused() {
     let mut config = crate::helpers::test_config();
     config.graphql.max_complexity = 5;
     let app = TestApp::spawn_with(config).await;
-    let r = app.gql("{ events { totalCount edges { cursor node { id title type description } } } }", json!({})).await;
+    let r = app
+        .gql(
+            "{ events { totalCount edges { cursor node { id title type description } } } }",
+            json!({}),
+        )
+        .await;
     assert!(r["data"].is_null(), "{r}");
-    assert!(r["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("complex"), "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{r}"
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_neo4j_at_start_is_explained() {
     let mut config = crate::helpers::test_config();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     config.neo4j.uri = format!("bolt://127.0.0.1:{port}");
     config.neo4j.startup_timeout = std::time::Duration::from_secs(1);
     let err = match casegraph::startup::Application::build(config).await {
         Ok(_) => panic!("started without a database"),
         Err(e) => e.to_string(),
     };
-    assert!(err.contains(&format!("bolt://127.0.0.1:{port}")), "says what it tried: {err}");
-    assert!(err.contains("scripts/neo4j-local start") && err.contains("NEO4J_URI"), "says how to fix it: {err}");
+    assert!(
+        err.contains(&format!("bolt://127.0.0.1:{port}")),
+        "says what it tried: {err}"
+    );
+    assert!(
+        err.contains("scripts/neo4j-local start") && err.contains("NEO4J_URI"),
+        "says how to fix it: {err}"
+    );
 }
