@@ -5,7 +5,9 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 use super::{
     db,
     pagination::{paginate, ListConnection, PageArgs},
-    types::{self, Actor, Claim, Collection, Count, Event, Node, Place, Source, Term},
+    types::{
+        self, Actor, Claim, Collection, Count, Event, Node, Participation, Place, Source, Term,
+    },
 };
 use crate::{
     domain::{ActorKind, ClaimStatus, PlaceKind, SourceKind, Vocabulary},
@@ -122,6 +124,21 @@ pub struct CountFilter {
     /// Case-insensitive text in the subject or wording.
     text: Option<String>,
     /// Keep figures whose claims match (e.g. `{statusIn: [UNCONFIRMED]}`).
+    provenance: Option<ProvenanceFilter>,
+}
+
+/// Filters for `participations`. All given conditions must hold.
+#[derive(InputObject, Default, Clone)]
+pub struct ParticipationFilter {
+    /// Role keys (`PARTICIPANT_ROLE` terms), e.g. `["perpetrator"]`.
+    roles: Option<Vec<String>>,
+    /// Keep this actor's participations.
+    actor: Option<ID>,
+    /// Keep participations in this event.
+    event: Option<ID>,
+    /// Keep participations that rest on a claim citing this source.
+    source: Option<ID>,
+    /// Keep participations whose claims match.
     provenance: Option<ProvenanceFilter>,
 }
 
@@ -530,6 +547,52 @@ impl GraphQuery {
             desc,
             page(first, after, last, before),
             types::as_count,
+        )
+        .await
+    }
+
+    /// Participations (who took part in what, in which role), filtered and paginated, sorted by role.
+    #[allow(clippy::too_many_arguments)]
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these collections (default: all you can see).")] collections: Option<
+            Vec<ID>,
+        >,
+        #[graphql(desc = "Conditions every result must meet.")] filter: Option<ParticipationFilter>,
+        #[graphql(desc = "Sort direction by role (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Participation>, AppError> {
+        let f = filter.unwrap_or_default();
+        let mut filters = Vec::new();
+        if let Some(r) = &f.roles {
+            filters.push(Filter::Roles(r.clone()));
+        }
+        if let Some(a) = &f.actor {
+            filters.push(Filter::ParticipationOfActor(a.to_string()));
+        }
+        if let Some(e) = &f.event {
+            filters.push(Filter::ParticipationInEvent(e.to_string()));
+        }
+        if let Some(s) = &f.source {
+            filters.push(Filter::CitesSource(s.to_string()));
+        }
+        provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+        let desc = direction.unwrap_or_default() == SortDirection::Desc;
+        paginate(
+            ctx,
+            &scoped(ctx, &collections),
+            ListKind::Participation,
+            filters,
+            SortKey::Role,
+            desc,
+            page(first, after, last, before),
+            types::as_participation,
         )
         .await
     }

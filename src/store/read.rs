@@ -172,6 +172,7 @@ pub enum ListKind {
     Source,
     Count,
     Claim,
+    Participation,
     Term,
     Collection,
 }
@@ -185,6 +186,7 @@ impl ListKind {
             ListKind::Source => "Source",
             ListKind::Count => "Count",
             ListKind::Claim => "Claim",
+            ListKind::Participation => "Participation",
             ListKind::Term => "Term",
             ListKind::Collection => "Collection",
         }
@@ -214,6 +216,12 @@ pub enum Filter {
     },
     /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
     CitesSource(String),
+    /// Participations in one of these roles.
+    Roles(Vec<String>),
+    /// Participations of this actor.
+    ParticipationOfActor(String),
+    /// Participations in this event.
+    ParticipationInEvent(String),
     /// Claims citing this source (for claim lists).
     ClaimCites(String),
     /// Counts about this event.
@@ -273,6 +281,15 @@ impl Filter {
                 ),
                 one("v", id.clone().into()),
             ),
+            Filter::Roles(r) => (format!("n.role IN ${}", p("v")), one("v", r.clone().into())),
+            Filter::ParticipationOfActor(id) => (
+                format!("EXISTS {{ MATCH (n)<-[:PARTICIPATES_AS]-(:Actor {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
+            Filter::ParticipationInEvent(id) => (
+                format!("EXISTS {{ MATCH (n)-[:IN_EVENT]->(:Event {{id: ${}}}) }}", p("v")),
+                one("v", id.clone().into()),
+            ),
             Filter::ClaimCites(id) => (
                 format!("EXISTS {{ MATCH (n)-[:CITES]->(:Source {{id: ${}}}) }}", p("v")),
                 one("v", id.clone().into()),
@@ -329,6 +346,8 @@ pub enum SortKey {
     Figure,
     /// A taxonomy term's vocabulary, then key.
     TermKey,
+    /// A participation's role key.
+    Role,
     Id,
 }
 
@@ -342,6 +361,7 @@ impl SortKey {
             SortKey::CreatedAt => "coalesce(toString(n.createdAt), '')",
             SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
             SortKey::TermKey => "n.vocabulary + ':' + n.key",
+            SortKey::Role => "n.role",
             SortKey::Id => "n.id",
         }
     }

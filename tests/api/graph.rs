@@ -612,3 +612,39 @@ async fn the_deep_query_over_the_seed_stays_within_the_round_trip_budget() {
         all["extensions"]
     );
 }
+
+#[tokio::test]
+async fn who_acted_as_perpetrator_and_in_what() {
+    let app = seeded().await;
+    let d = app
+        .data(
+            r#"query($c: [ID!]) { participations(collections: $c, first: 100, filter: { roles: ["perpetrator"] }) {
+                 totalCount nodes { role actor { name } event { title } } } }"#,
+            json!({ "c": [SEED] }),
+        )
+        .await;
+    let nodes = d["participations"]["nodes"].as_array().unwrap();
+    assert_eq!(
+        d["participations"]["totalCount"].as_u64().unwrap() as usize,
+        nodes.len()
+    );
+    assert!(nodes.iter().all(|n| n["role"] == "perpetrator"));
+    let actors: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["actor"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        actors.contains(&"St. Petersburg police")
+            && actors.contains(&"Military enlistment officers"),
+        "{actors:?}"
+    );
+    // Narrowed to one actor and one event.
+    let d = app
+        .data(
+            r#"query($c: [ID!], $a: ID, $e: ID) { participations(collections: $c, filter: { actor: $a, event: $e }) {
+                 nodes { role } } }"#,
+            json!({ "c": [SEED], "a": seed_id("actor", "military-enlistment-officers"), "e": seed_id("event", "enlistment-offers") }),
+        )
+        .await;
+    assert_eq!(d["participations"]["nodes"], json!([{ "role": "offerer" }]));
+}
