@@ -2,17 +2,18 @@
 //! one transaction (see `store::write`): it fully happens or not at all. Upserts take a caller-supplied
 //! stable id, so that re-sending the same input changes nothing.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 
 use super::{db, types};
 use crate::{
     domain::{
         ActorKind, ClaimStatus, Coordinates, CountQualifier, Figure, FigureParts, FuzzyDate,
-        LocationPrecision, NodeId, NonEmptyText, PlaceKind, SourceKind, TermKey, Vocabulary,
+        LocationPrecision, NodeId, NonEmptyText, PlaceKind, SourceKind, TermKey, ValidationError,
+        Vocabulary,
     },
     error::{AppError, AppResult},
     store::{
-        read,
+        read::{self, Edge},
         records::{term_id, NodeRecord},
         write::{self, ChangeSet, Ident, LinkSet, NodeKind, Relation},
         Db, Tx,
@@ -279,6 +280,25 @@ pub struct SourceInput {
     cites: Vec<CitationInput>,
 }
 
+/// Changes to a source: only the fields given change.
+#[derive(InputObject, Default)]
+pub struct SourcePatch {
+    /// New kind.
+    kind: Option<SourceKind>,
+    /// New title.
+    title: Option<String>,
+    /// New URL (http or https; `""` removes it).
+    url: Option<String>,
+    /// New language (BCP 47; `""` removes it).
+    language: Option<String>,
+    /// New publication date.
+    published: Option<FuzzyDateInput>,
+    /// New publisher (an actor).
+    publisher: Option<ID>,
+    /// Replace the sources it cites.
+    cites: Option<Vec<CitationInput>>,
+}
+
 /// An actor's part in an event.
 #[derive(InputObject)]
 pub struct ParticipationInput {
@@ -297,6 +317,19 @@ pub struct ParticipationInput {
     /// Claims supporting the participation.
     #[graphql(default)]
     claims: Vec<NestedClaimInput>,
+}
+
+/// Changes to a participation: only the fields given change.
+#[derive(InputObject, Default)]
+pub struct ParticipationPatch {
+    /// Move it to another event.
+    event: Option<ID>,
+    /// Move it to another actor.
+    actor: Option<ID>,
+    /// New role key.
+    role: Option<String>,
+    /// New description.
+    description: Option<String>,
 }
 
 /// A figure about an event, as one source gives it.
@@ -329,6 +362,30 @@ pub struct CountInput {
     /// Claims supporting the figure.
     #[graphql(default)]
     claims: Vec<NestedClaimInput>,
+}
+
+/// Changes to a figure: only the fields given change, and the figure they make must hold together
+/// (bounds in order, the value inside them).
+#[derive(InputObject, Default)]
+pub struct CountPatch {
+    /// New description of what is counted.
+    subject: Option<String>,
+    /// New figure (null removes it).
+    value: MaybeUndefined<i64>,
+    /// New qualifier.
+    qualifier: Option<CountQualifier>,
+    /// New lower bound (null removes it).
+    lower: MaybeUndefined<i64>,
+    /// New upper bound (null removes it).
+    upper: MaybeUndefined<i64>,
+    /// New unit.
+    unit: Option<String>,
+    /// New sub-group (`""` removes it).
+    subgroup: Option<String>,
+    /// New wording (`""` removes it).
+    wording: Option<String>,
+    /// New larger figure this one breaks down.
+    part_of: Option<ID>,
 }
 
 /// The result of a delete.
@@ -376,9 +433,16 @@ fn text(value: &str, field: &str) -> AppResult<String> {
 }
 
 fn opt_text(value: &Option<String>, field: &str) -> AppResult<Option<String>> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => Ok(Some(text(v, field)?)),
+    value
+        .as_deref()
+        .map_or(Ok(None), |v| blank_or_text(v, field))
+}
+
+/// Text where blank means none (so that a patch clears an optional field with `""`).
+fn blank_or_text(value: &str, field: &str) -> AppResult<Option<String>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => Ok(Some(text(v, field)?)),
     }
 }
 
@@ -402,15 +466,22 @@ fn fuzzy(d: &FuzzyDateInput, field: &str) -> AppResult<FuzzyDate> {
 }
 
 fn coordinates(p: &Option<GeoPointInput>, field: &str) -> AppResult<Option<Coordinates>> {
-    p.as_ref()
-        .map(|p| Coordinates::new(p.latitude, p.longitude).map_err(|e| e.under(field).into()))
-        .transpose()
+    p.as_ref().map(|p| point(p, field)).transpose()
+}
+
+fn point(p: &GeoPointInput, field: &str) -> AppResult<Coordinates> {
+    Ok(Coordinates::new(p.latitude, p.longitude).map_err(|e| e.under(field))?)
 }
 
 fn url(u: &Option<String>, field: &str) -> AppResult<Option<String>> {
-    match u.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(u) => Ok(Some(
+    u.as_deref().map_or(Ok(None), |u| web_url(u, field))
+}
+
+/// A URL where blank means none.
+fn web_url(u: &str, field: &str) -> AppResult<Option<String>> {
+    match u.trim() {
+        "" => Ok(None),
+        u => Ok(Some(
             crate::domain::WebUrl::parse(u)
                 .map_err(|e| e.under(field))?
                 .as_str()
@@ -420,15 +491,35 @@ fn url(u: &Option<String>, field: &str) -> AppResult<Option<String>> {
 }
 
 fn language(l: &Option<String>, field: &str) -> AppResult<Option<String>> {
-    match l.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(l) => Ok(Some(
+    l.as_deref().map_or(Ok(None), |l| language_tag(l, field))
+}
+
+/// A language tag where blank means none.
+fn language_tag(l: &str, field: &str) -> AppResult<Option<String>> {
+    match l.trim() {
+        "" => Ok(None),
+        l => Ok(Some(
             crate::domain::LanguageTag::parse(l)
                 .map_err(|e| e.under(field))?
                 .as_str()
                 .to_string(),
         )),
     }
+}
+
+/// Citations as link targets: the cited source's id and the citing passage.
+fn citations(cites: &[CitationInput], field: &str) -> AppResult<Vec<(String, Option<String>)>> {
+    cites
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let f = format!("{field}[{i}]");
+            Ok((
+                node_id(&c.source, &format!("{f}.source"))?,
+                opt_text(&c.excerpt, &format!("{f}.excerpt"))?,
+            ))
+        })
+        .collect()
 }
 
 fn ident(id: String, collection: &ID, field: &str) -> AppResult<Ident> {
@@ -464,6 +555,18 @@ fn nested_claims(
             })
         })
         .collect()
+}
+
+/// The link set of a to-one relation that a patch replaces, when the patch gives a new target.
+fn patched_target(
+    relation: Relation,
+    from: &str,
+    given: Option<&ID>,
+    field: &str,
+) -> AppResult<Option<LinkSet>> {
+    given
+        .map(|to| Ok(link(relation, from, vec![node_id(to, field)?], field)))
+        .transpose()
 }
 
 fn link(relation: Relation, from: &str, targets: Vec<String>, field: &str) -> LinkSet {
@@ -529,6 +632,121 @@ async fn existing<T>(
 fn parse_stored<T: std::str::FromStr>(v: &str) -> AppResult<T> {
     v.parse()
         .map_err(|_| AppError::internal(format!("stored value {v:?} is not known")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patches: every field is the given value, validated under `patch.<field>`, or else the stored one.
+
+/// One field of a patched node: `given` validated as `field`, or, when the patch leaves the field out,
+/// the stored value. `stored` runs only then, so a stored value the patch replaces is never parsed.
+fn patched<V: ?Sized, T>(
+    given: Option<&V>,
+    field: &str,
+    validate: impl FnOnce(&V, &str) -> AppResult<T>,
+    stored: impl FnOnce() -> AppResult<T>,
+) -> AppResult<T> {
+    match given {
+        Some(v) => validate(v, field),
+        None => stored(),
+    }
+}
+
+/// The stored value, kept as it is (for [`patched`]).
+fn kept<T: Clone>(stored: &T) -> impl FnOnce() -> AppResult<T> + '_ {
+    move || Ok(stored.clone())
+}
+
+/// A stored enum name (a kind, a precision), parsed back (for [`patched`]).
+fn kept_enum<T: std::str::FromStr>(stored: &str) -> impl FnOnce() -> AppResult<T> + '_ {
+    move || parse_stored(stored)
+}
+
+/// A given enum value: GraphQL has already checked it (for [`patched`]).
+fn chosen<T: Copy>(v: &T, _field: &str) -> AppResult<T> {
+    Ok(*v)
+}
+
+/// A stored fuzzy date, rebuilt. One that no longer parses is our data's fault, not the caller's.
+fn stored_date(
+    id: &str,
+    edtf: &str,
+    inferred: bool,
+    basis: &Option<String>,
+) -> AppResult<FuzzyDate> {
+    FuzzyDate::from_stored(edtf, inferred, basis.clone())
+        .map_err(|e| AppError::internal(format!("stored date of {id}: {e}")))
+}
+
+/// The identity of a patched node: where it is, as stored.
+fn patch_ident(id: &str, collection: &str) -> Ident {
+    Ident {
+        id: id.to_string(),
+        collection: collection.to_string(),
+        field: "patch".into(),
+    }
+}
+
+/// The node that a structural relation of `id` points to (a participation's event or actor, a count's
+/// event), which a patch must send again: `given` when the patch replaces it, else the current one, read
+/// only then. Boxed like [`existing`].
+fn relation_target<'a>(
+    db: &'a Db,
+    given: Option<String>,
+    edge: Edge,
+    id: &'a str,
+) -> BoxFuture<'a, AppResult<String>> {
+    Box::pin(async move {
+        if let Some(target) = given {
+            return Ok(target);
+        }
+        read::neighbours(db, edge, &[id.to_string()])
+            .await?
+            .remove(id)
+            .and_then(|linked| linked.into_iter().next())
+            .map(|l| l.node.id().to_string())
+            .ok_or_else(|| AppError::internal(format!("{id} has no {edge:?}")))
+    })
+}
+
+/// Validates a patched figure as a whole: a patch may make the stored numbers contradict each other.
+/// The figure names the number it finds wrong; when the patch left that one alone (it raised `lower`
+/// above the stored `value`), the fault is the changed field without which the figure would stand.
+fn patched_figure(stored: &FigureParts, parts: FigureParts, given: &[&str]) -> AppResult<Figure> {
+    let err = match Figure::new(parts.clone()) {
+        Ok(figure) => return Ok(figure),
+        Err(err) => err,
+    };
+    let at_fault = if given.contains(&err.field.as_str()) {
+        None
+    } else {
+        given.iter().find(|field| {
+            let mut trial = parts.clone();
+            match **field {
+                "value" => trial.value = stored.value,
+                "qualifier" => trial.qualifier = stored.qualifier,
+                "lower" => trial.lower = stored.lower,
+                "upper" => trial.upper = stored.upper,
+                "unit" => trial.unit = stored.unit.clone(),
+                "wording" => trial.wording = stored.wording.clone(),
+                _ => return false,
+            }
+            Figure::new(trial).err().as_ref() != Some(&err)
+        })
+    };
+    let err = match at_fault {
+        Some(field) => ValidationError::new(*field, err.message),
+        None => err,
+    };
+    Err(err.under("patch").into())
+}
+
+/// A number of a figure patch: left out keeps the stored one, null removes it.
+fn patched_number(given: &MaybeUndefined<i64>, stored: Option<i64>) -> Option<i64> {
+    match given {
+        MaybeUndefined::Undefined => stored,
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Value(v) => Some(*v),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -708,45 +926,42 @@ impl Mutation {
         patch: EventPatch,
     ) -> AppResult<types::Event> {
         let current = existing(ctx, &id, "Event", types::as_event).await?.0;
-        let date = match &patch.date {
-            Some(d) => fuzzy(d, "patch.date")?,
-            // A stored date that no longer parses is our data's fault, not the caller's.
-            None => FuzzyDate::from_stored(
-                &current.date_edtf,
-                current.date_inferred,
-                current.date_basis.clone(),
-            )
-            .map_err(|e| AppError::internal(format!("stored date of {}: {e}", current.id)))?,
-        };
         let mut cs = ChangeSet::default();
         cs.events.push(write::EventWrite {
-            ident: Ident {
-                id: current.id.clone(),
-                collection: current.collection.clone(),
-                field: "patch".into(),
-            },
-            event_type: match &patch.event_type {
-                Some(t) => term_key(t, "patch.type")?,
-                None => current.event_type.clone(),
-            },
-            title: match &patch.title {
-                Some(t) => text(t, "patch.title")?,
-                None => current.title.clone(),
-            },
-            description: match &patch.description {
-                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
-                None => current.description.clone(),
-            },
-            date,
+            ident: patch_ident(&current.id, &current.collection),
+            event_type: patched(
+                patch.event_type.as_deref(),
+                "patch.type",
+                term_key,
+                kept(&current.event_type),
+            )?,
+            title: patched(
+                patch.title.as_deref(),
+                "patch.title",
+                text,
+                kept(&current.title),
+            )?,
+            description: patched(
+                patch.description.as_deref(),
+                "patch.description",
+                blank_or_text,
+                kept(&current.description),
+            )?,
+            date: patched(patch.date.as_ref(), "patch.date", fuzzy, || {
+                stored_date(
+                    &current.id,
+                    &current.date_edtf,
+                    current.date_inferred,
+                    &current.date_basis,
+                )
+            })?,
         });
-        if let Some(p) = &patch.place {
-            cs.links.push(link(
-                Relation::EventAt,
-                &current.id,
-                vec![node_id(p, "patch.place")?],
-                "patch.place",
-            ));
-        }
+        cs.links.extend(patched_target(
+            Relation::EventAt,
+            &current.id,
+            patch.place.as_ref(),
+            "patch.place",
+        )?);
         for (rel, v, f) in [
             (Relation::EventPartOf, &patch.part_of, "patch.partOf"),
             (
@@ -794,27 +1009,31 @@ impl Mutation {
         let current = existing(ctx, &id, "Actor", types::as_actor).await?.0;
         let mut cs = ChangeSet::default();
         cs.actors.push(write::ActorWrite {
-            ident: Ident {
-                id: current.id.clone(),
-                collection: current.collection.clone(),
-                field: "patch".into(),
-            },
-            kind: match patch.kind {
-                Some(k) => k,
-                None => parse_stored(&current.kind)?,
-            },
-            name: match &patch.name {
-                Some(n) => text(n, "patch.name")?,
-                None => current.name.clone(),
-            },
-            aliases: match &patch.aliases {
-                Some(a) => texts(a, "patch.aliases")?,
-                None => current.aliases.clone(),
-            },
-            description: match &patch.description {
-                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
-                None => current.description.clone(),
-            },
+            ident: patch_ident(&current.id, &current.collection),
+            kind: patched(
+                patch.kind.as_ref(),
+                "patch.kind",
+                chosen,
+                kept_enum(&current.kind),
+            )?,
+            name: patched(
+                patch.name.as_deref(),
+                "patch.name",
+                text,
+                kept(&current.name),
+            )?,
+            aliases: patched(
+                patch.aliases.as_deref(),
+                "patch.aliases",
+                texts,
+                kept(&current.aliases),
+            )?,
+            description: patched(
+                patch.description.as_deref(),
+                "patch.description",
+                blank_or_text,
+                kept(&current.description),
+            )?,
         });
         for (rel, v, f) in [
             (Relation::ActorMemberOf, &patch.member_of, "patch.memberOf"),
@@ -860,54 +1079,61 @@ impl Mutation {
         patch: PlacePatch,
     ) -> AppResult<types::Place> {
         let current = existing(ctx, &id, "Place", types::as_place).await?.0;
-        let location = match &patch.location {
-            Some(l) => coordinates(&Some(l.clone()), "patch.location")?,
-            None => current
-                .location
-                .as_ref()
-                .map(|l| Coordinates::new(l.latitude, l.longitude))
-                .transpose()
-                .map_err(|e| {
-                    AppError::internal(format!("stored location of {}: {e}", current.id))
-                })?,
-        };
         let mut cs = ChangeSet::default();
         cs.places.push(write::PlaceWrite {
-            ident: Ident {
-                id: current.id.clone(),
-                collection: current.collection.clone(),
-                field: "patch".into(),
-            },
-            kind: match patch.kind {
-                Some(k) => k,
-                None => parse_stored(&current.kind)?,
-            },
-            name: match &patch.name {
-                Some(n) => text(n, "patch.name")?,
-                None => current.name.clone(),
-            },
-            aliases: match &patch.aliases {
-                Some(a) => texts(a, "patch.aliases")?,
-                None => current.aliases.clone(),
-            },
-            description: match &patch.description {
-                Some(d) => opt_text(&Some(d.clone()), "patch.description")?,
-                None => current.description.clone(),
-            },
-            location,
-            precision: match patch.precision {
-                Some(p) => p,
-                None => parse_stored(&current.precision)?,
-            },
+            ident: patch_ident(&current.id, &current.collection),
+            kind: patched(
+                patch.kind.as_ref(),
+                "patch.kind",
+                chosen,
+                kept_enum(&current.kind),
+            )?,
+            name: patched(
+                patch.name.as_deref(),
+                "patch.name",
+                text,
+                kept(&current.name),
+            )?,
+            aliases: patched(
+                patch.aliases.as_deref(),
+                "patch.aliases",
+                texts,
+                kept(&current.aliases),
+            )?,
+            description: patched(
+                patch.description.as_deref(),
+                "patch.description",
+                blank_or_text,
+                kept(&current.description),
+            )?,
+            location: patched(
+                patch.location.as_ref(),
+                "patch.location",
+                |p, f| point(p, f).map(Some),
+                || {
+                    current
+                        .location
+                        .as_ref()
+                        .map(|l| Coordinates::new(l.latitude, l.longitude))
+                        .transpose()
+                        .map_err(|e| {
+                            AppError::internal(format!("stored location of {}: {e}", current.id))
+                        })
+                },
+            )?,
+            precision: patched(
+                patch.precision.as_ref(),
+                "patch.precision",
+                chosen,
+                kept_enum(&current.precision),
+            )?,
         });
-        if let Some(w) = &patch.within {
-            cs.links.push(link(
-                Relation::PlaceWithin,
-                &current.id,
-                vec![node_id(w, "patch.within")?],
-                "patch.within",
-            ));
-        }
+        cs.links.extend(patched_target(
+            Relation::PlaceWithin,
+            &current.id,
+            patch.within.as_ref(),
+            "patch.within",
+        )?);
         expect(commit(ctx, cs, &current.id).await?, types::as_place)
     }
 
@@ -951,25 +1177,86 @@ impl Mutation {
             publisher.into_iter().collect(),
             "input.publisher",
         ));
-        let cites = input
-            .cites
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let f = format!("input.cites[{i}]");
-                Ok((
-                    node_id(&c.source, &format!("{f}.source"))?,
-                    opt_text(&c.excerpt, &format!("{f}.excerpt"))?,
-                ))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
         cs.links.push(LinkSet {
             relation: Relation::SourceCites,
             from: id.clone(),
-            targets: cites,
+            targets: citations(&input.cites, "input.cites")?,
             field: "input.cites".into(),
         });
         expect(commit(ctx, cs, &id).await?, types::as_source)
+    }
+
+    /// Changes some fields of a source; its publisher and citations change only when given.
+    async fn update_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: SourcePatch,
+    ) -> AppResult<types::Source> {
+        let current = existing(ctx, &id, "Source", types::as_source).await?.0;
+        let mut cs = ChangeSet::default();
+        cs.sources.push(write::SourceWrite {
+            ident: patch_ident(&current.id, &current.collection),
+            kind: patched(
+                patch.kind.as_ref(),
+                "patch.kind",
+                chosen,
+                kept_enum(&current.kind),
+            )?,
+            title: patched(
+                patch.title.as_deref(),
+                "patch.title",
+                text,
+                kept(&current.title),
+            )?,
+            url: patched(
+                patch.url.as_deref(),
+                "patch.url",
+                web_url,
+                kept(&current.url),
+            )?,
+            language: patched(
+                patch.language.as_deref(),
+                "patch.language",
+                language_tag,
+                kept(&current.language),
+            )?,
+            published: patched(
+                patch.published.as_ref(),
+                "patch.published",
+                |d, f| fuzzy(d, f).map(Some),
+                || {
+                    current
+                        .published_edtf
+                        .as_deref()
+                        .map(|edtf| {
+                            stored_date(
+                                &current.id,
+                                edtf,
+                                current.published_inferred,
+                                &current.published_basis,
+                            )
+                        })
+                        .transpose()
+                },
+            )?,
+        });
+        cs.links.extend(patched_target(
+            Relation::SourcePublishedBy,
+            &current.id,
+            patch.publisher.as_ref(),
+            "patch.publisher",
+        )?);
+        if let Some(cites) = &patch.cites {
+            cs.links.push(LinkSet {
+                relation: Relation::SourceCites,
+                from: current.id.clone(),
+                targets: citations(cites, "patch.cites")?,
+                field: "patch.cites".into(),
+            });
+        }
+        expect(commit(ctx, cs, &current.id).await?, types::as_source)
     }
 
     /// Deletes a source that no claim cites (`CONFLICT` otherwise: re-rate or delete those claims first).
@@ -1000,6 +1287,56 @@ impl Mutation {
         });
         cs.claims = nested_claims(&id, &collection, &input.claims, "input.claims")?;
         expect(commit(ctx, cs, &id).await?, types::as_participation)
+    }
+
+    /// Changes some fields of a participation; it moves to another event or actor only when given.
+    async fn update_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: ParticipationPatch,
+    ) -> AppResult<types::Participation> {
+        let current = existing(ctx, &id, "Participation", types::as_participation)
+            .await?
+            .0;
+        let event = patch
+            .event
+            .as_ref()
+            .map(|e| node_id(e, "patch.event"))
+            .transpose()?;
+        let actor = patch
+            .actor
+            .as_ref()
+            .map(|a| node_id(a, "patch.actor"))
+            .transpose()?;
+        let role = patched(
+            patch.role.as_deref(),
+            "patch.role",
+            term_key,
+            kept(&current.role),
+        )?;
+        let description = patched(
+            patch.description.as_deref(),
+            "patch.description",
+            blank_or_text,
+            kept(&current.description),
+        )?;
+        // The write sets a participation's event and actor along with it, so the ones kept are read.
+        let db = db(ctx);
+        let (event, actor) = futures::try_join!(
+            relation_target(db, event, Edge::ParticipationEvent, &current.id),
+            relation_target(db, actor, Edge::ParticipationActor, &current.id),
+        )?;
+        let mut cs = ChangeSet::default();
+        cs.participations.push(write::ParticipationWrite {
+            ident: patch_ident(&current.id, &current.collection),
+            event,
+            actor,
+            role,
+            description,
+        });
+        expect(commit(ctx, cs, &current.id).await?, types::as_participation)
     }
 
     /// Deletes a participation and the claims about it.
@@ -1050,6 +1387,76 @@ impl Mutation {
         ));
         cs.claims = nested_claims(&id, &collection, &input.claims, "input.claims")?;
         expect(commit(ctx, cs, &id).await?, types::as_count)
+    }
+
+    /// Changes some fields of a figure; its parent figure changes only when given. The figure is checked
+    /// as a whole, so a bound moved past the stored value is refused on that bound.
+    async fn update_count(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+        #[graphql(desc = "The fields to change; fields left out keep their value.")]
+        patch: CountPatch,
+    ) -> AppResult<types::Count> {
+        let current = existing(ctx, &id, "Count", types::as_count).await?.0;
+        let stored = FigureParts {
+            value: current.value,
+            qualifier: parse_stored(&current.qualifier)?,
+            lower: current.lower,
+            upper: current.upper,
+            unit: current.unit.clone(),
+            wording: current.wording.clone(),
+        };
+        let parts = FigureParts {
+            value: patched_number(&patch.value, stored.value),
+            qualifier: patch.qualifier.unwrap_or(stored.qualifier),
+            lower: patched_number(&patch.lower, stored.lower),
+            upper: patched_number(&patch.upper, stored.upper),
+            unit: patch.unit.clone().unwrap_or_else(|| stored.unit.clone()),
+            wording: patch.wording.clone().or_else(|| stored.wording.clone()),
+        };
+        let given: Vec<&str> = [
+            ("value", !patch.value.is_undefined()),
+            ("qualifier", patch.qualifier.is_some()),
+            ("lower", !patch.lower.is_undefined()),
+            ("upper", !patch.upper.is_undefined()),
+            ("unit", patch.unit.is_some()),
+            ("wording", patch.wording.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(field, is_given)| is_given.then_some(field))
+        .collect();
+        let figure = patched_figure(&stored, parts, &given)?;
+        let subject = patched(
+            patch.subject.as_deref(),
+            "patch.subject",
+            text,
+            kept(&current.subject),
+        )?;
+        let subgroup = patched(
+            patch.subgroup.as_deref(),
+            "patch.subgroup",
+            blank_or_text,
+            kept(&current.subgroup),
+        )?;
+        let part_of = patched_target(
+            Relation::CountPartOf,
+            &current.id,
+            patch.part_of.as_ref(),
+            "patch.partOf",
+        )?;
+        // The write sets a figure's event along with it, so the current one is read.
+        let event = relation_target(db(ctx), None, Edge::CountEvent, &current.id).await?;
+        let mut cs = ChangeSet::default();
+        cs.counts.push(write::CountWrite {
+            ident: patch_ident(&current.id, &current.collection),
+            event,
+            subject,
+            figure,
+            subgroup,
+        });
+        cs.links.extend(part_of);
+        expect(commit(ctx, cs, &current.id).await?, types::as_count)
     }
 
     /// Deletes a figure and the claims about it.

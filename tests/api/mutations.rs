@@ -115,6 +115,39 @@ async fn upsert_error(app: &TestApp, kind: &str, input: Value) -> (String, Optio
     first_error(&response)
 }
 
+/// The mutation that patches one node of `kind` (`updateSource` …) from `$id` and `$patch`.
+fn update_mutation(kind: &str) -> String {
+    format!(
+        "mutation($id: ID!, $patch: {kind}Patch!) {{ update{kind}(id: $id, patch: $patch) {{ {} }} }}",
+        selection(kind)
+    )
+}
+
+/// Patches one node and returns what the mutation returned; fails the test on any error.
+async fn update(app: &TestApp, kind: &str, id: &str, patch: Value) -> Value {
+    let data = app
+        .data(&update_mutation(kind), json!({"id": id, "patch": patch}))
+        .await;
+    data[format!("update{kind}")].clone()
+}
+
+/// Tries to patch one node; returns the error's code and field.
+async fn update_error(
+    app: &TestApp,
+    kind: &str,
+    id: &str,
+    patch: Value,
+) -> (String, Option<String>) {
+    let response = app
+        .gql(&update_mutation(kind), json!({"id": id, "patch": patch}))
+        .await;
+    assert!(
+        response["data"].is_null(),
+        "a failed mutation returns no data: {response:#}"
+    );
+    first_error(&response)
+}
+
 fn err(code: &str, field: &str) -> (String, Option<String>) {
     (code.to_string(), Some(field.to_string()))
 }
@@ -724,6 +757,80 @@ async fn upserting_a_source_returns_it_with_publisher_citations_and_date_and_nod
 }
 
 #[tokio::test]
+async fn updating_a_source_changes_only_the_given_fields_and_its_relations_only_when_given() {
+    let app = setup().await;
+    let meduza = actor(&app, "meduza", "Meduza").await;
+    let agency = actor(&app, "agency", "News agency").await;
+    let fontanka = source(&app, "fontanka", "Fontanka report").await;
+    let rbc = source(&app, "rbc", "RBC report").await;
+    let s = id(&app, "s");
+    let before = upsert(
+        &app,
+        "Source",
+        json!({"id": s, "collection": app.collection, "kind": "NEWS_REPORT", "title": "Meduza report",
+               "url": "https://meduza.io/news/2025/01/02/raids", "language": "ru",
+               "published": {"edtf": "2025-01-02"}, "publisher": meduza,
+               "cites": [{"source": fontanka, "excerpt": "as Fontanka reported"}]}),
+    )
+    .await;
+
+    let after = update(
+        &app,
+        "Source",
+        &s,
+        json!({"title": "Raids in St Petersburg"}),
+    )
+    .await;
+    let mut expected = before.clone();
+    expected["title"] = json!("Raids in St Petersburg");
+    assert_eq!(after, expected);
+
+    // Fields and the publisher change; the citations, not given, stay.
+    let after = update(
+        &app,
+        "Source",
+        &s,
+        json!({"kind": "DOCUMENT", "url": "https://meduza.io/en/news/raids", "publisher": agency,
+               "published": {"edtf": "2025-01~"}}),
+    )
+    .await;
+    expected["kind"] = json!("DOCUMENT");
+    expected["url"] = json!("https://meduza.io/en/news/raids");
+    expected["publisher"] = json!({"id": agency});
+    expected["published"] = json!({"edtf": "2025-01~", "earliest": "2025-01-01", "latest": "2025-01-31",
+        "precision": "MONTH", "approximate": true, "uncertain": false, "inferred": false, "basis": null});
+    assert_eq!(after, expected);
+
+    // The citations are replaced as a whole; `""` removes the language; the publisher stays.
+    let after = update(
+        &app,
+        "Source",
+        &s,
+        json!({"cites": [{"source": rbc, "excerpt": "RBC wrote"}], "language": ""}),
+    )
+    .await;
+    expected["cites"] = json!([{"excerpt": "RBC wrote", "source": {"id": rbc}}]);
+    expected["language"] = Value::Null;
+    assert_eq!(after, expected);
+    assert_eq!(read(&app, "Source", &s).await, expected);
+    let old = node_with(
+        &app,
+        &fontanka,
+        "... on Source { citedBy { source { id } } }",
+    )
+    .await;
+    assert_eq!(old["citedBy"], json!([]));
+    let publications = node_with(&app, &meduza, "... on Actor { publications { id } }").await;
+    assert_eq!(publications["publications"], json!([]));
+
+    let after = update(&app, "Source", &s, json!({"cites": []})).await;
+    expected["cites"] = json!([]);
+    assert_eq!(after, expected);
+    assert_eq!(read(&app, "Source", &s).await, expected);
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn deleting_a_source_no_claim_cites_removes_it_and_its_citations() {
     let app = setup().await;
     let cited = source(&app, "cited", "Cited").await;
@@ -1011,6 +1118,64 @@ async fn upserting_a_participation_links_actor_and_event_and_upserting_it_again_
 }
 
 #[tokio::test]
+async fn updating_a_participation_changes_only_the_given_fields_and_moves_it_only_when_asked() {
+    let app = setup().await;
+    let raid = event(&app, "raid", "Raid").await;
+    let detention = event(&app, "detention", "Detention").await;
+    let police = actor(&app, "police", "Police").await;
+    let fms = actor(&app, "fms", "Migration service").await;
+    let s = source(&app, "s", "Report").await;
+    let pa = id(&app, "pa");
+    let before = upsert(
+        &app,
+        "Participation",
+        json!({"id": pa, "collection": app.collection, "event": raid, "actor": police, "role": "perpetrator",
+               "description": "carried out the raid",
+               "claims": [{"id": id(&app, "pa-claim"), "source": s, "status": "REPORTED"}]}),
+    )
+    .await;
+
+    let after = update(
+        &app,
+        "Participation",
+        &pa,
+        json!({"description": "led the raid"}),
+    )
+    .await;
+    let mut expected = before.clone();
+    expected["description"] = json!("led the raid");
+    assert_eq!(after, expected);
+
+    let after = update(&app, "Participation", &pa, json!({"role": "target"})).await;
+    expected["role"] = json!("target");
+    assert_eq!(after, expected);
+
+    // Moving to another actor keeps the event, and the other way round; the claims stay throughout.
+    let after = update(&app, "Participation", &pa, json!({"actor": fms})).await;
+    expected["actor"] = json!({"id": fms});
+    assert_eq!(after, expected);
+    let old = node_with(&app, &police, "... on Actor { participations { id } }").await;
+    assert_eq!(old["participations"], json!([]));
+
+    let after = update(
+        &app,
+        "Participation",
+        &pa,
+        json!({"event": detention, "description": ""}),
+    )
+    .await;
+    expected["event"] = json!({"id": detention});
+    expected["description"] = Value::Null;
+    assert_eq!(after, expected);
+    assert_eq!(read(&app, "Participation", &pa).await, expected);
+    let old = node_with(&app, &raid, "... on Event { participants { id } }").await;
+    assert_eq!(old["participants"], json!([]));
+    let new = node_with(&app, &detention, "... on Event { participants { id } }").await;
+    assert_eq!(ids(&new["participants"]), vec![pa.clone()]);
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn deleting_a_participation_removes_it_and_the_claims_about_it() {
     let app = setup().await;
     let e = event(&app, "e", "Raid").await;
@@ -1082,6 +1247,67 @@ async fn upserting_a_count_returns_the_figure_as_given_with_its_breakdown_and_cl
         ids(&counts["counts"]),
         sorted(vec![detained.clone(), women.clone()])
     );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn updating_a_count_changes_only_the_given_fields_and_its_parent_only_when_given() {
+    let app = setup().await;
+    let e = event(&app, "e", "Raids").await;
+    let s = source(&app, "s", "Report").await;
+    let detained = count(&app, "detained", &e, 3000).await;
+    let charged = count(&app, "charged", &e, 200).await;
+    let c = id(&app, "women");
+    let before = upsert(
+        &app,
+        "Count",
+        json!({"id": c, "collection": app.collection, "event": e, "subject": "people detained",
+               "value": 120, "qualifier": "ABOUT", "lower": 100, "upper": 150, "unit": "person",
+               "subgroup": "women", "wording": "about 120", "partOf": detained,
+               "claims": [{"id": id(&app, "women-claim"), "source": s, "status": "REPORTED"}]}),
+    )
+    .await;
+
+    let after = update(&app, "Count", &c, json!({"subject": "people held"})).await;
+    let mut expected = before.clone();
+    expected["subject"] = json!("people held");
+    assert_eq!(after, expected);
+
+    // A value inside the stored bounds; the parent figure, not given, stays.
+    let after = update(
+        &app,
+        "Count",
+        &c,
+        json!({"value": 140, "wording": "some 140"}),
+    )
+    .await;
+    expected["value"] = json!(140);
+    expected["wording"] = json!("some 140");
+    assert_eq!(after, expected);
+
+    let after = update(&app, "Count", &c, json!({"partOf": charged})).await;
+    expected["partOf"] = json!({"id": charged});
+    assert_eq!(after, expected);
+    let breakdown = node_with(&app, &detained, "... on Count { breakdown { id } }").await;
+    assert_eq!(breakdown["breakdown"], json!([]));
+
+    // Null removes a number; `""` removes the sub-group; the event stays.
+    let after = update(
+        &app,
+        "Count",
+        &c,
+        json!({"value": null, "upper": null, "qualifier": "MORE_THAN", "unit": "household",
+               "subgroup": ""}),
+    )
+    .await;
+    expected["value"] = Value::Null;
+    expected["upper"] = Value::Null;
+    expected["qualifier"] = json!("MORE_THAN");
+    expected["unit"] = json!("household");
+    expected["subgroup"] = Value::Null;
+    assert_eq!(after, expected);
+    assert_eq!(read(&app, "Count", &c).await, expected);
+    assert_eq!(expected["event"], json!({"id": e}));
     app.cleanup().await;
 }
 
@@ -2186,7 +2412,14 @@ async fn unknown_ids_are_not_found_and_the_error_names_the_input_that_held_them(
             "delete{kind}"
         );
     }
-    for name in ["updateEvent", "updateActor", "updatePlace"] {
+    for name in [
+        "updateEvent",
+        "updateActor",
+        "updatePlace",
+        "updateSource",
+        "updateParticipation",
+        "updateCount",
+    ] {
         let q = format!("mutation($id: ID!) {{ {name}(id: $id, patch: {{}}) {{ id }} }}");
         assert_eq!(
             first_error(&app.gql(&q, json!({"id": missing})).await),
@@ -2396,6 +2629,262 @@ async fn impossible_figures_are_bad_user_input_on_the_number_at_fault() {
         );
     }
     assert_eq!(total(&app, "counts").await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_count_patch_is_checked_as_a_whole_figure_and_the_error_names_the_field_at_fault() {
+    let app = setup().await;
+    let e = event(&app, "e", "Raid").await;
+    let c = id(&app, "c");
+    let stored = upsert(
+        &app,
+        "Count",
+        json!({"id": c, "collection": app.collection, "event": e, "subject": "people detained",
+               "value": 120, "qualifier": "ABOUT", "lower": 100, "upper": 150}),
+    )
+    .await;
+    let bounds_only = id(&app, "bounds-only");
+    upsert(
+        &app,
+        "Count",
+        json!({"id": bounds_only, "collection": app.collection, "event": e, "subject": "people detained",
+               "qualifier": "MORE_THAN", "lower": 3000}),
+    )
+    .await;
+    let cases = [
+        // The patch moves a bound past the stored value: the bound is at fault, not the value.
+        (&c, json!({"lower": 130}), "patch.lower"),
+        (&c, json!({"upper": 110}), "patch.upper"),
+        // …or past the other stored bound.
+        (&c, json!({"lower": 200}), "patch.lower"),
+        (&c, json!({"upper": 90, "value": 80}), "patch.upper"),
+        // A value outside the stored bounds is the value's fault.
+        (&c, json!({"value": 90}), "patch.value"),
+        (&c, json!({"value": 151}), "patch.value"),
+        (&c, json!({"value": -1}), "patch.value"),
+        // Of two changes, the one the figure cannot take.
+        (
+            &c,
+            json!({"qualifier": "EXACT", "lower": 130}),
+            "patch.lower",
+        ),
+        // EXACT needs a value: the qualifier is at fault where the stored figure has none.
+        (
+            &bounds_only,
+            json!({"qualifier": "EXACT"}),
+            "patch.qualifier",
+        ),
+        (
+            &c,
+            json!({"qualifier": "EXACT", "value": null}),
+            "patch.value",
+        ),
+        (
+            &c,
+            json!({"value": null, "lower": null, "upper": null}),
+            "patch.value",
+        ),
+        (&c, json!({"unit": "  "}), "patch.unit"),
+        (&c, json!({"subject": ""}), "patch.subject"),
+    ];
+    for (id, patch, field) in cases {
+        assert_eq!(
+            update_error(&app, "Count", id, patch.clone()).await,
+            err("BAD_USER_INPUT", field),
+            "{patch}"
+        );
+    }
+    assert_eq!(read(&app, "Count", &c).await, stored);
+    assert_eq!(
+        read(&app, "Count", &bounds_only).await["qualifier"],
+        "MORE_THAN"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn bad_source_participation_and_count_patches_are_refused_on_their_field_and_change_nothing()
+{
+    let app = setup().await;
+    let e = event(&app, "e", "Raid").await;
+    let a = actor(&app, "a", "Police").await;
+    let s = id(&app, "s");
+    upsert(
+        &app,
+        "Source",
+        json!({"id": s, "collection": app.collection, "kind": "NEWS_REPORT", "title": "Report",
+               "url": "https://example.org/report", "language": "ru", "publisher": a}),
+    )
+    .await;
+    let pa = participation(&app, "pa", &e, &a, "perpetrator").await;
+    let parent = count(&app, "parent", &e, 31).await;
+    let child = id(&app, "child");
+    upsert(
+        &app,
+        "Count",
+        json!({"id": child, "collection": app.collection, "event": e, "subject": "released",
+               "value": 2, "qualifier": "EXACT", "partOf": parent}),
+    )
+    .await;
+    let missing = id(&app, "missing");
+    let before = json!({
+        "source": read(&app, "Source", &s).await,
+        "participation": read(&app, "Participation", &pa).await,
+        "parent": read(&app, "Count", &parent).await,
+        "child": read(&app, "Count", &child).await,
+    });
+
+    let cases = [
+        (
+            "Source",
+            &s,
+            json!({"title": "  "}),
+            err("BAD_USER_INPUT", "patch.title"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"url": "ftp://example.org/x"}),
+            err("BAD_USER_INPUT", "patch.url"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"language": "english!"}),
+            err("BAD_USER_INPUT", "patch.language"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"published": {"edtf": "2025-13"}}),
+            err("BAD_USER_INPUT", "patch.published.edtf"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"published": {"edtf": "2025", "inferred": true}}),
+            err("BAD_USER_INPUT", "patch.published.basis"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"publisher": e}),
+            err("BAD_USER_INPUT", "patch.publisher"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"publisher": "a b"}),
+            err("BAD_USER_INPUT", "patch.publisher"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"publisher": missing}),
+            err("NOT_FOUND", "patch.publisher"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"cites": [{"source": "a b"}]}),
+            err("BAD_USER_INPUT", "patch.cites[0].source"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"cites": [{"source": s}]}),
+            err("BAD_USER_INPUT", "patch.cites[0]"),
+        ),
+        (
+            "Source",
+            &s,
+            json!({"cites": [{"source": missing}]}),
+            err("NOT_FOUND", "patch.cites[0]"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"role": "arson"}),
+            err("BAD_USER_INPUT", "patch.role"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"role": "Not A Key"}),
+            err("BAD_USER_INPUT", "patch.role"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"event": a}),
+            err("BAD_USER_INPUT", "patch.event"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"actor": e}),
+            err("BAD_USER_INPUT", "patch.actor"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"event": missing}),
+            err("NOT_FOUND", "patch.event"),
+        ),
+        (
+            "Participation",
+            &pa,
+            json!({"actor": missing}),
+            err("NOT_FOUND", "patch.actor"),
+        ),
+        (
+            "Count",
+            &child,
+            json!({"partOf": e}),
+            err("BAD_USER_INPUT", "patch.partOf"),
+        ),
+        (
+            "Count",
+            &child,
+            json!({"partOf": child}),
+            err("BAD_USER_INPUT", "patch.partOf"),
+        ),
+        (
+            "Count",
+            &parent,
+            json!({"partOf": child}),
+            err("BAD_USER_INPUT", "patch.partOf"),
+        ),
+        (
+            "Count",
+            &child,
+            json!({"partOf": missing}),
+            err("NOT_FOUND", "patch.partOf"),
+        ),
+    ];
+    for (kind, id, patch, expected) in cases {
+        assert_eq!(
+            update_error(&app, kind, id, patch.clone()).await,
+            expected,
+            "update{kind} {patch}"
+        );
+    }
+    // An id of another kind is not found for these patches either.
+    for (kind, other) in [("Source", &e), ("Participation", &a), ("Count", &pa)] {
+        assert_eq!(
+            update_error(&app, kind, other, json!({})).await,
+            err("NOT_FOUND", "id"),
+            "update{kind}"
+        );
+    }
+    let after = json!({
+        "source": read(&app, "Source", &s).await,
+        "participation": read(&app, "Participation", &pa).await,
+        "parent": read(&app, "Count", &parent).await,
+        "child": read(&app, "Count", &child).await,
+    });
+    assert_eq!(after, before);
     app.cleanup().await;
 }
 
