@@ -38,7 +38,7 @@ impl MediaType {
 
 /// Picks the response media type from `Accept`. No header or a wildcard gets the spec's type; a client
 /// that prefers `application/json` (and does not rank graphql-response+json higher) gets JSON.
-pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Response> {
+pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Box<Response>> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(MediaType::GraphqlResponse);
     };
@@ -81,12 +81,12 @@ pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Response> {
         }
     }
     best.map(|(_, m)| m).ok_or_else(|| {
-        error_response(
+        Box::new(error_response(
             MediaType::Json,
             StatusCode::NOT_ACCEPTABLE,
             codes::NOT_ACCEPTABLE,
             "this endpoint answers application/graphql-response+json or application/json",
-        )
+        ))
     })
 }
 
@@ -109,7 +109,7 @@ pub async fn post(
 ) -> Response {
     let media = match negotiate(&headers) {
         Ok(m) => m,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let bytes = match body {
         Ok(b) => b,
@@ -173,14 +173,14 @@ pub async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html
-        && query.as_deref().map_or(true, |q| !q.contains("query="))
+        && query.as_deref().is_none_or(|q| !q.contains("query="))
         && state.config.http.graphiql
     {
         return super::graphiql::page().await.into_response();
     }
     let media = match negotiate(&headers) {
         Ok(m) => m,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(r) => r,

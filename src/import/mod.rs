@@ -109,7 +109,7 @@ pub fn changes(doc: &ValidatedDocument) -> ChangeSet {
             name: text(&p.name),
             aliases: p.aliases.iter().map(text).collect(),
             description: Some(text(&p.description)),
-            location: p.location.clone(),
+            location: p.location,
             precision: p.precision,
         });
         links(
@@ -195,7 +195,6 @@ pub fn changes(doc: &ValidatedDocument) -> ChangeSet {
             format!("{f}.partOf"),
         );
     }
-    drop(links);
     cs.actors = actors;
     cs.places = places;
     cs.sources = sources;

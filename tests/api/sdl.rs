@@ -31,7 +31,7 @@ async fn every_type_field_argument_and_enum_value_is_documented() {
     let response = schema.execute(INTROSPECTION).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data: Value = serde_json::to_value(&response.data).unwrap();
-    let blank = |v: &Value| v.as_str().map_or(true, |s| s.trim().is_empty());
+    let blank = |v: &Value| v.as_str().is_none_or(|s| s.trim().is_empty());
     let mut missing = Vec::new();
     for t in data["__schema"]["types"].as_array().unwrap() {
         let name = t["name"].as_str().unwrap();
