@@ -275,4 +275,40 @@ mod tests {
         let c = Config::from_source(&[("NEO4J_PASSWORD", "hunter2-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("hunter2-secret"));
     }
+
+    #[test]
+    fn every_variable_read_here_is_in_env_example_and_the_readme() {
+        let source = include_str!("config.rs");
+        let example = include_str!("../.env.example");
+        let readme = include_str!("../README.md");
+        // Every string literal that names a variable: `"` + prefix + upper-case letters and underscores.
+        let mut names: Vec<&str> = Vec::new();
+        for prefix in ["\"CASEGRAPH_", "\"NEO4J_", "\"RUST_LOG"] {
+            for (at, _) in source.match_indices(prefix) {
+                let rest = &source[at + 1..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                    .unwrap_or(rest.len());
+                if rest[end..].starts_with('"')
+                    && end > prefix.len() - 1
+                    && !rest[..end].ends_with('_')
+                {
+                    names.push(&rest[..end]);
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert!(names.len() >= 22, "found only {names:?}");
+        for name in names {
+            assert!(
+                example.contains(&format!("{name}=")),
+                "{name} is missing from .env.example"
+            );
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "{name} is missing from the README's table"
+            );
+        }
+    }
 }
