@@ -290,7 +290,7 @@ mod tests {
                     .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
                     .unwrap_or(rest.len());
                 if rest[end..].starts_with('"')
-                    && end > prefix.len() - 1
+                    && end >= prefix.len() - 1
                     && !rest[..end].ends_with('_')
                 {
                     names.push(&rest[..end]);
