@@ -601,6 +601,25 @@ async fn commit(ctx: &Context<'_>, cs: ChangeSet, id: &str) -> AppResult<NodeRec
     reread(db, id).await
 }
 
+/// Like [`commit`], for a patch computed from `before`: refused with `CONFLICT` if the node changed
+/// since it was read (see `write::expect_unchanged`), so concurrent edits are never silently lost.
+async fn commit_patch(
+    ctx: &Context<'_>,
+    cs: ChangeSet,
+    before: NodeRecord,
+) -> AppResult<NodeRecord> {
+    let db = db(ctx);
+    let id = before.id().to_string();
+    in_transaction(db, |tx| {
+        Box::pin(async move {
+            write::expect_unchanged(tx, &before).await?;
+            write::apply(tx, &cs).await
+        })
+    })
+    .await?;
+    reread(db, &id).await
+}
+
 fn reread<'a>(db: &'a Db, id: &'a str) -> BoxFuture<'a, AppResult<NodeRecord>> {
     Box::pin(async move {
         read::nodes_by_id(db, &[id.to_string()])
@@ -975,7 +994,10 @@ impl Mutation {
                 cs.links.push(link(rel, &current.id, node_ids(v, f)?, f));
             }
         }
-        expect(commit(ctx, cs, &current.id).await?, types::as_event)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Event(current)).await?,
+            types::as_event,
+        )
     }
 
     /// Deletes an event with its participations, its counts and every claim about them.
@@ -1047,7 +1069,10 @@ impl Mutation {
                 cs.links.push(link(rel, &current.id, node_ids(v, f)?, f));
             }
         }
-        expect(commit(ctx, cs, &current.id).await?, types::as_actor)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Actor(current)).await?,
+            types::as_actor,
+        )
     }
 
     /// Deletes an actor with its participations and the claims about them.
@@ -1134,7 +1159,10 @@ impl Mutation {
             patch.within.as_ref(),
             "patch.within",
         )?);
-        expect(commit(ctx, cs, &current.id).await?, types::as_place)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Place(current)).await?,
+            types::as_place,
+        )
     }
 
     /// Deletes a place; events there lose their place, places within it lose their parent.
@@ -1256,7 +1284,10 @@ impl Mutation {
                 field: "patch.cites".into(),
             });
         }
-        expect(commit(ctx, cs, &current.id).await?, types::as_source)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Source(current)).await?,
+            types::as_source,
+        )
     }
 
     /// Deletes a source that no claim cites (`CONFLICT` otherwise: re-rate or delete those claims first).
@@ -1336,7 +1367,10 @@ impl Mutation {
             role,
             description,
         });
-        expect(commit(ctx, cs, &current.id).await?, types::as_participation)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Participation(current)).await?,
+            types::as_participation,
+        )
     }
 
     /// Deletes a participation and the claims about it.
@@ -1456,7 +1490,10 @@ impl Mutation {
             subgroup,
         });
         cs.links.extend(part_of);
-        expect(commit(ctx, cs, &current.id).await?, types::as_count)
+        expect(
+            commit_patch(ctx, cs, NodeRecord::Count(current)).await?,
+            types::as_count,
+        )
     }
 
     /// Deletes a figure and the claims about it.

@@ -20,7 +20,7 @@ pub const NODE_PROJECTION: &str = "n {.*, \
     sourceId: CASE WHEN n:Claim THEN head([(n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
   }";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRecord {
     pub id: String,
@@ -28,7 +28,7 @@ pub struct CollectionRecord {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TermRecord {
     pub id: String,
@@ -39,7 +39,7 @@ pub struct TermRecord {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredDate {
     pub edtf: String,
@@ -47,7 +47,7 @@ pub struct StoredDate {
     pub basis: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventRecord {
     pub id: String,
@@ -63,7 +63,7 @@ pub struct EventRecord {
     pub created_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorRecord {
     pub id: String,
@@ -75,13 +75,13 @@ pub struct ActorRecord {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LatLon {
     pub latitude: f64,
     pub longitude: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaceRecord {
     pub id: String,
@@ -95,7 +95,7 @@ pub struct PlaceRecord {
     pub precision: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceRecord {
     pub id: String,
@@ -110,7 +110,7 @@ pub struct SourceRecord {
     pub published_basis: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipationRecord {
     pub id: String,
@@ -119,7 +119,7 @@ pub struct ParticipationRecord {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CountRecord {
     pub id: String,
@@ -134,7 +134,7 @@ pub struct CountRecord {
     pub wording: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimRecord {
     pub id: String,
@@ -147,7 +147,7 @@ pub struct ClaimRecord {
 }
 
 /// Any node, decoded by its label.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NodeRecord {
     Collection(CollectionRecord),
     Term(TermRecord),

@@ -9,7 +9,10 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{records::term_id, Statement, Tx};
+use super::{
+    records::{term_id, NodeRecord, NODE_PROJECTION},
+    Statement, Tx,
+};
 use crate::{
     domain::{
         ActorKind, ClaimStatus, Coordinates, Figure, FuzzyDate, LocationPrecision, PlaceKind,
@@ -1174,4 +1177,32 @@ pub async fn merge_nodes(
     )
     .await?;
     Ok(())
+}
+
+/// Guards a read-modify-write (a patch) against lost updates: inside the write transaction, takes the
+/// node's write lock (held until commit) and checks that it still is what the patch was computed from.
+/// If another write landed in between, the patch is refused with `CONFLICT` instead of silently undoing
+/// that write.
+pub async fn expect_unchanged(tx: &mut Tx, before: &NodeRecord) -> AppResult<()> {
+    // Setting and removing a property is Neo4j's way to take a node's exclusive lock in Cypher.
+    let text = format!(
+        "MATCH (n:Node {{id: $id}}) WHERE ($collections IS NULL OR n.collection IN $collections) \
+         SET n._lock = true REMOVE n._lock RETURN {NODE_PROJECTION} AS row"
+    );
+    let rows: Vec<Value> = tx
+        .rows(Statement::assembled(text).param("id", before.id()))
+        .await?;
+    let now = rows
+        .into_iter()
+        .next()
+        .map(NodeRecord::decode)
+        .transpose()?;
+    match now {
+        None => Err(AppError::not_found("node", before.id(), "id")),
+        Some(now) if &now != before => Err(AppError::conflict(
+            Some("id"),
+            "it was changed by another write since this update read it; read it again and retry",
+        )),
+        Some(_) => Ok(()),
+    }
 }

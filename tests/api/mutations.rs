@@ -3418,3 +3418,40 @@ async fn hostile_and_non_latin_text_is_written_and_read_back_unchanged() {
     assert_eq!(total(&app, "sources").await, 2);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_patch_computed_from_a_stale_read_is_a_conflict_and_does_not_undo_the_other_write() {
+    use casegraph::store::{read, write, Scope};
+    let app = setup().await;
+    let e = event(&app, "race", "First title").await;
+    let db = app.store.session(Scope::all());
+    // What a patch would have read...
+    let stale = read::nodes_by_id(&db, std::slice::from_ref(&e))
+        .await
+        .unwrap()
+        .remove(&e)
+        .unwrap();
+    // ...before another write landed.
+    update(&app, "Event", &e, json!({"title": "Second title"})).await;
+    let outcome = db
+        .write(|tx| {
+            let stale = stale.clone();
+            Box::pin(async move { write::expect_unchanged(tx, &stale).await })
+        })
+        .await;
+    match outcome {
+        Err(err) => assert_eq!(err.code(), "CONFLICT"),
+        Ok(()) => panic!("a stale patch was accepted"),
+    }
+    assert_eq!(read(&app, "Event", &e).await["title"], "Second title");
+    // A fresh read passes the same check.
+    let fresh = read::nodes_by_id(&db, std::slice::from_ref(&e))
+        .await
+        .unwrap()
+        .remove(&e)
+        .unwrap();
+    db.write(|tx| Box::pin(async move { write::expect_unchanged(tx, &fresh).await }))
+        .await
+        .expect("an unchanged node passes");
+    app.cleanup().await;
+}
