@@ -6,7 +6,7 @@
 //! Why not async-graphql's `DataLoader`: it flushes a fixed delay after the first key, and the
 //! executor polls sibling fields in chunks (futures' `FuturesUnordered` yields every 32 polls), so on a
 //! slow or busy machine a level with many results is split into several batches — round trips then grow
-//! with the results (the `nested_selections_cost_the_same_round_trips…` test saw 14 → 42 for 2 → 40
+//! with the results (the `nested_selections_cost_…` test saw 14 → 42 for 2 → 40
 //! events). This loader waits instead until a short window passes with no new key (bounded by
 //! [`MAX_WAIT`]), which keeps one batch per level whatever the speed of the machine.
 

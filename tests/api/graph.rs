@@ -532,6 +532,9 @@ async fn a_malformed_cursor_or_date_is_bad_user_input_naming_the_argument() {
     assert_eq!(crate::helpers::first_error(&r).0, "BAD_USER_INPUT");
 }
 
+/// The most statements [`DEEP`] may cost, whatever the number of results (see the test below).
+const DEEP_STATEMENTS: u64 = 14;
+
 /// The nested query an investigator's graph view would send: events → participants → actor → that
 /// actor's other events → their places, counts → claims → sources.
 const DEEP: &str = r#"query($c: [ID!], $first: Int) { events(collections: $c, first: $first) { edges { node {
@@ -571,7 +574,7 @@ fn uniform_document(collection: &str, k: usize) -> Value {
 }
 
 #[tokio::test]
-async fn nested_selections_cost_the_same_round_trips_for_few_or_many_results() {
+async fn nested_selections_cost_at_most_one_statement_per_level_for_few_or_many_results() {
     let mut trips = Vec::new();
     for k in [2usize, 10, 40] {
         let mut app = crate::helpers::TestApp::spawn().await;
@@ -588,15 +591,14 @@ async fn nested_selections_cost_the_same_round_trips_for_few_or_many_results() {
         trips.push(r["extensions"]["roundTrips"].as_u64().unwrap());
         app.cleanup().await;
     }
-    // One statement per level of the query and kind of relationship, never one per result.
+    // At most one statement per (level, relationship) of the query, never one per result. DEEP has
+    // 14 such: the list itself, then event → place → parent, event → participants → actor →
+    // participations → events → place, event → counts → claims → source → publisher, and
+    // event → claims → source. Loads of one relationship at two levels may share a statement, so
+    // fewer is fine; an N+1 would cost hundreds of statements for 40 events.
     assert!(
-        trips.iter().all(|t| *t == trips[0]),
+        trips.iter().all(|t| *t <= DEEP_STATEMENTS),
         "round trips grew with the results: {trips:?} for 2, 10, 40 events"
-    );
-    assert!(
-        trips[0] <= 16,
-        "{} round trips for a query of depth 6",
-        trips[0]
     );
 }
 
@@ -607,7 +609,7 @@ async fn the_deep_query_over_the_seed_stays_within_the_round_trip_budget() {
     assert!(all.get("errors").is_none(), "{all}");
     assert!(all["data"]["events"]["edges"].as_array().unwrap().len() >= 16);
     assert!(
-        all["extensions"]["roundTrips"].as_u64().unwrap() <= 16,
+        all["extensions"]["roundTrips"].as_u64().unwrap() <= DEEP_STATEMENTS,
         "{}",
         all["extensions"]
     );
