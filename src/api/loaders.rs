@@ -8,7 +8,8 @@
 //! slow or busy machine a level with many results is split into several batches — round trips then grow
 //! with the results (the `nested_selections_cost_…` test saw 14 → 42 for 2 → 40
 //! events). This loader waits instead until a short window passes with no new key (bounded by
-//! [`MAX_WAIT`]), which keeps one batch per level whatever the speed of the machine.
+//! [`MAX_WAIT`]), which keeps one batch per level unless the executor stalls for longer than the
+//! window.
 
 use std::{
     collections::HashMap,
