@@ -10,7 +10,6 @@ use crate::{api, config::Config, http, store::Store};
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
-    store: Arc<Store>,
 }
 
 /// What went wrong while starting, said so that an operator knows what to do.
@@ -81,20 +80,12 @@ impl Application {
                 addr,
                 reason: e.to_string(),
             })?;
-        let router = router_for(store.clone(), config);
-        Ok(Application {
-            listener,
-            router,
-            store,
-        })
+        let router = router_for(store, config);
+        Ok(Application { listener, router })
     }
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
-    }
-
-    pub fn store(&self) -> Arc<Store> {
-        self.store.clone()
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.

@@ -10,7 +10,7 @@ use super::{
     },
 };
 use crate::{
-    domain::{ActorKind, ClaimStatus, PlaceKind, SourceKind, Vocabulary},
+    domain::{ActorKind, ClaimStatus, DateRange, PlaceKind, SourceKind, Vocabulary},
     error::AppError,
     store::{
         read::{Filter, ListKind, SortKey},
@@ -153,15 +153,13 @@ pub struct ClaimFilter {
     text: Option<String>,
 }
 
-fn date(value: &Option<String>, field: &str) -> Result<Option<String>, AppError> {
+fn date(value: &Option<String>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
     value
         .as_deref()
         .map(|v| {
-            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                .map(|d| d.to_string())
-                .map_err(|_| {
-                    AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)"))
-                })
+            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+                AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)"))
+            })
         })
         .transpose()
 }
@@ -349,15 +347,8 @@ impl GraphQuery {
         if let Some(d) = &f.date {
             let from = date(&d.from, "filter.date.from")?;
             let to = date(&d.to, "filter.date.to")?;
-            if let (Some(a), Some(b)) = (&from, &to) {
-                if b < a {
-                    return Err(AppError::bad_input(
-                        "filter.date.to",
-                        "the window ends before it starts",
-                    ));
-                }
-            }
-            filters.push(Filter::DateOverlap { from, to });
+            let window = DateRange::new(from, to).map_err(|e| e.under("filter.date"))?;
+            filters.push(Filter::DateOverlap(window));
         }
         if let Some(p) = &f.place {
             filters.push(Filter::EventWithinPlace(p.to_string()));

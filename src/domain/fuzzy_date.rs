@@ -203,20 +203,6 @@ impl FuzzyDate {
     pub fn basis(&self) -> Option<&str> {
         self.basis.as_deref()
     }
-
-    /// Whether the date can fall within `range` (missing bounds on either side are unbounded).
-    /// This is the same rule the store applies in Cypher; keeping it here lets tests pin it.
-    pub fn overlaps(&self, range: &DateRange) -> bool {
-        let starts_in_time = match (self.earliest, range.to) {
-            (Some(e), Some(to)) => e <= to,
-            _ => true,
-        };
-        let ends_in_time = match (self.latest, range.from) {
-            (Some(l), Some(from)) => l >= from,
-            _ => true,
-        };
-        starts_in_time && ends_in_time
-    }
 }
 
 fn edtf_error(message: impl Into<String>) -> ValidationError {
@@ -552,24 +538,6 @@ mod tests {
         assert_eq!(e.field, "to");
         assert!(DateRange::new(Some(day("2025-01-01")), Some(day("2025-01-01"))).is_ok());
         assert!(DateRange::new(None, Some(day("2025-01-01"))).is_ok());
-    }
-
-    #[test]
-    fn overlap_treats_missing_bounds_as_unbounded() {
-        let jan = DateRange::new(Some(day("2025-01-01")), Some(day("2025-01-31"))).unwrap();
-        let dec = DateRange::new(Some(day("2024-12-01")), Some(day("2024-12-30"))).unwrap();
-        let raids = stated("2024-12-31/2025-01-01");
-        assert!(raids.overlaps(&jan));
-        assert!(!raids.overlaps(&dec));
-        let recent = stated("../2025-01");
-        assert!(
-            recent.overlaps(&dec),
-            "an open start reaches back indefinitely"
-        );
-        let later = stated("2025-01-01/..");
-        assert!(!later.overlaps(&dec));
-        assert!(later.overlaps(&DateRange::new(Some(day("2030-01-01")), None).unwrap()));
-        assert!(raids.overlaps(&DateRange::default()));
     }
 
     #[test]

@@ -124,7 +124,6 @@ pub struct Store {
     graph: Graph,
     query_timeout: Duration,
     migrations_applied: AtomicBool,
-    uri: String,
 }
 
 impl Store {
@@ -147,12 +146,7 @@ impl Store {
             graph,
             query_timeout: config.query_timeout,
             migrations_applied: AtomicBool::new(false),
-            uri: config.uri.clone(),
         }))
-    }
-
-    pub fn uri(&self) -> &str {
-        &self.uri
     }
 
     /// A request-scoped handle.
@@ -256,10 +250,6 @@ pub struct Db {
 }
 
 impl Db {
-    pub fn scope(&self) -> &Scope {
-        &self.scope
-    }
-
     /// The same handle confined to `requested` collections (never wider than its own scope).
     pub fn narrowed(&self, requested: Option<&[String]>) -> Db {
         Db {

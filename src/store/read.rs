@@ -201,11 +201,9 @@ pub enum Filter {
     Types(Vec<String>),
     /// `n.kind` (actors, places, sources) is one of these.
     Kinds(Vec<String>),
-    /// The event's date interval overlaps [from, to] (ISO dates; either may be open).
-    DateOverlap {
-        from: Option<String>,
-        to: Option<String>,
-    },
+    /// The event's date interval overlaps the window (either end may be open); the same rule as
+    /// `FuzzyDate`'s bounds: a missing bound on either side is unbounded.
+    DateOverlap(crate::domain::DateRange),
     /// The event happened at this place or anywhere within it; for places: lies within it (or is it).
     EventWithinPlace(String),
     PlaceWithinPlace(String),
@@ -248,14 +246,17 @@ impl Filter {
         match self {
             Filter::Types(t) => (format!("n.type IN ${}", p("v")), one("v", t.clone().into())),
             Filter::Kinds(k) => (format!("n.kind IN ${}", p("v")), one("v", k.clone().into())),
-            Filter::DateOverlap { from, to } => (
+            Filter::DateOverlap(window) => (
                 format!(
                     "(${f} IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date(${f})) AND \
                      (${t} IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date(${t}))",
                     f = p("from"),
                     t = p("to")
                 ),
-                vec![(p("from"), from.clone().into()), (p("to"), to.clone().into())],
+                vec![
+                    (p("from"), window.from().map(|d| d.to_string()).into()),
+                    (p("to"), window.to().map(|d| d.to_string()).into()),
+                ],
             ),
             Filter::EventWithinPlace(id) => (
                 format!("EXISTS {{ MATCH (n)-[:AT]->(:Place)-[:WITHIN*0..32]->(:Place {{id: ${}}}) }}", p("v")),
@@ -348,7 +349,6 @@ pub enum SortKey {
     TermKey,
     /// A participation's role key.
     Role,
-    Id,
 }
 
 impl SortKey {
@@ -362,7 +362,6 @@ impl SortKey {
             SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
             SortKey::TermKey => "n.vocabulary + ':' + n.key",
             SortKey::Role => "n.role",
-            SortKey::Id => "n.id",
         }
     }
 }

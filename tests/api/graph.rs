@@ -104,6 +104,24 @@ async fn a_time_window_means_overlap_and_excludes_what_lies_outside_it() {
         found.contains(&seed_id("event", "citizenship-for-contracts")),
         "{found:?}"
     );
+    assert!(
+        !found.contains(&seed_id("event", "contract-signings")),
+        "open end only reaches forward: {found:?}"
+    );
+    // A window years later keeps only what has an open end (the signings, "from January 1 on").
+    let d = app
+        .data(q, json!({ "c": [SEED], "from": "2030-01-01" }))
+        .await;
+    let found = ids(&d["events"]);
+    assert!(
+        found.contains(&seed_id("event", "contract-signings")),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&seed_id("event", "raids"))
+            && !found.contains(&seed_id("event", "citizenship-for-contracts")),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]
