@@ -30,18 +30,8 @@ enum Command {
     ExportSchema,
 }
 
-fn main() -> std::process::ExitCode {
-    // GraphQL execution nests deeply (resolver inside resolver), and unoptimised builds keep large
-    // futures on the stack: 8 MiB per worker keeps a deep query from overflowing a thread's stack.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(8 * 1024 * 1024)
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run())
-}
-
-async fn run() -> std::process::ExitCode {
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if let Some(Command::ExportSchema) = cli.command {
         print!("{}", casegraph::api::sdl());
