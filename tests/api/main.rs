@@ -8,4 +8,5 @@ mod http;
 mod http_conformance;
 mod mutations;
 mod ready;
+mod run_script;
 mod sdl;
