@@ -134,6 +134,14 @@ async fn graphql_http_server_audit_finds_no_failure_and_no_warning() {
         })
         .collect();
     let ok = results.iter().filter(|r| r["status"] == "ok").count();
+    let count = |status: &str| results.iter().filter(|r| r["status"] == status).count();
+    eprintln!(
+        "graphql-http audit: {ok} ok, {} notices, {} warnings, {} errors of {}",
+        count("notice"),
+        count("warn"),
+        count("error"),
+        results.len()
+    );
     assert!(
         failed.is_empty(),
         "{ok}/{} audits pass; these do not:\n{}",
