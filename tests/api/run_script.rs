@@ -90,11 +90,22 @@ fn a_service_that_exits_with_an_error_is_reported_with_its_status() {
 
 #[test]
 fn ctrl_c_is_a_plain_stop() {
-    // Like the service: finishes on SIGTERM with status 0.
-    let sandbox = sandbox("sleep 30 >/dev/null 2>&1 &\ntrap 'kill $!; exit 0' TERM\nwait");
+    // Like the service: finishes on SIGTERM with status 0. It leaves a mark once it runs, so that the
+    // "Ctrl-C" comes after the script has started it (and set its trap just before that).
+    let sandbox = sandbox(
+        "sleep 30 >/dev/null 2>&1 &\ntrap 'kill $!; exit 0' TERM\ntouch \"$0.started\"\nwait",
+    );
+    let started = sandbox.0.join("target/release/casegraph.started");
     let child = command(&sandbox).spawn().unwrap();
-    // Give the script time to start the stand-in and set its trap, then press "Ctrl-C".
-    std::thread::sleep(Duration::from_millis(1500));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stand-in never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
     let interrupted = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
