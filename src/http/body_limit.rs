@@ -5,8 +5,9 @@
 //! report a network error instead of the size limit. So an oversized body is read and thrown away, up
 //! to `CASEGRAPH_BODY_DRAIN_BYTES` and the request timeout, before the 413 is sent; only a client that
 //! sends more than that has its connection closed on it. A declared `Content-Length` over the limit is
-//! refused without reading anything into memory; a body without one (chunked) is buffered only up to
-//! the limit.
+//! refused without reading anything into memory (and without inviting the upload when the client asked
+//! `Expect: 100-continue`, as curl does for large bodies); a body without one (chunked) is buffered only
+//! up to the limit.
 
 use std::time::Duration;
 
@@ -37,7 +38,16 @@ pub async fn limit_body(State(cfg): State<BodyLimit>, req: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     let media = negotiate(req.headers()).unwrap_or(MediaType::Json);
+    // A client that waits for `100 Continue` has sent nothing yet: answer at once, and it never sends
+    // the body (reading it here would make hyper invite the upload we are about to refuse).
+    let waits_for_continue = req
+        .headers()
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     match declared {
+        Some(length) if length > cfg.limit as u64 && waits_for_continue => {
+            too_large(media, cfg.limit, false)
+        }
         Some(length) if length > cfg.limit as u64 => {
             let drained = drain(req.into_body(), 0, cfg).await;
             too_large(media, cfg.limit, drained)

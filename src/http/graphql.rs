@@ -175,7 +175,8 @@ pub async fn get(
         Ok(m) => m,
         Err(resp) => return *resp,
     };
-    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+    let mut request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or(""))
+    {
         Ok(r) => r,
         Err(e) => {
             return bad_request(
@@ -184,8 +185,9 @@ pub async fn get(
             )
         }
     };
-    // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here.
-    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+    // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here. The
+    // request keeps the parsed document, so execution does not parse it again.
+    if let Ok(doc) = request.parsed_query() {
         let mutates = doc
             .operations
             .iter()

@@ -106,6 +106,38 @@ async fn node_fetch_gets_a_413_for_every_oversized_body_it_is_still_sending() {
     assert_all_413(&results, "20 MB chunked");
 }
 
+#[tokio::test]
+async fn a_client_waiting_for_100_continue_gets_the_413_without_uploading() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = test_config();
+    config.http.body_limit_bytes = 1 << 20;
+    let app = TestApp::spawn_with(config).await;
+    let addr = listen(&app).await;
+    let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+         accept: application/json\r\ncontent-length: {}\r\nexpect: 100-continue\r\n\r\n",
+        20 << 20
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        read.is_ok(),
+        "the service kept the connection open: {answer}"
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "no 100 Continue, straight the 413: {answer}"
+    );
+    assert!(answer.contains("PAYLOAD_TOO_LARGE"), "{answer}");
+}
+
 /// Audits we knowingly do not pass, each with its reason (also in docs/decisions.md). Empty: every
 /// MUST and SHOULD audit of graphql-http passes.
 const ACCEPTED_WARNINGS: &[(&str, &str)] = &[];
