@@ -29,6 +29,4 @@ EXPOSE 8080
 # this status; restarting is the job of the restart policy (docker-compose.yml: `restart`), which acts
 # when the process exits, e.g. an abort (exit 134).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1
-# Exec form: the service is PID 1 and gets SIGTERM from `docker stop` for its graceful shutdown.
-STOPSIGNAL SIGTERM
 CMD ["casegraph", "serve"]
