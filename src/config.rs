@@ -40,6 +40,9 @@ pub struct HttpConfig {
     pub port: u16,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    /// How much of an oversized body is read and thrown away so that a client still sending sees its
+    /// 413 rather than a broken pipe; beyond it the connection is closed.
+    pub body_drain_bytes: usize,
     pub cors: CorsOrigins,
     pub graphiql: bool,
 }
@@ -160,6 +163,7 @@ impl Config {
                 port: parse(src, "CASEGRAPH_PORT", "8080")?,
                 request_timeout: secs(src, "CASEGRAPH_REQUEST_TIMEOUT_SECS", "30")?,
                 body_limit_bytes: parse(src, "CASEGRAPH_BODY_LIMIT_BYTES", "1048576")?,
+                body_drain_bytes: parse(src, "CASEGRAPH_BODY_DRAIN_BYTES", "67108864")?,
                 cors: cors(src.var("CASEGRAPH_CORS_ORIGINS").unwrap_or_default()),
                 graphiql: parse(src, "CASEGRAPH_GRAPHIQL", "true")?,
             },

@@ -5,6 +5,8 @@ mod helpers;
 
 mod graph;
 mod http;
+mod http_conformance;
 mod mutations;
 mod ready;
+mod run_script;
 mod sdl;
