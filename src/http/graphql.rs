@@ -216,7 +216,7 @@ fn bad_request(media: MediaType, message: &str) -> Response {
     error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
 }
 
-async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Response {
+async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> Response {
     let requests: Vec<&async_graphql::Request> = match &batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs.iter().collect(),
@@ -235,8 +235,16 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         .join(",");
     tracing::Span::current().record("graphql.operation", operation.as_str());
 
+    // Measured before async-graphql parses anything: hostile documents must never reach it.
+    if let Err(refused) = crate::api::limits::check_batch(&mut batch, &state.config.graphql) {
+        let status = match media {
+            MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+            MediaType::Json => StatusCode::OK,
+        };
+        return error_response(media, status, refused.code, &refused.message);
+    }
     let db = state.store.session(crate::store::Scope::all());
-    let batch = crate::api::attach_request_data(batch, &db, &state.config.graphql);
+    let batch = crate::api::attach_request_data(batch, &db);
     let started = std::time::Instant::now();
     let span = tracing::info_span!("graphql", operation = %operation);
     let response = state.schema.execute_batch(batch).instrument(span).await;
