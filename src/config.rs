@@ -281,7 +281,9 @@ mod tests {
 
     #[test]
     fn the_graphql_limits_read_from_the_environment_default_to_the_same_values_as_default() {
-        let read = Config::from_source(&[("NEO4J_PASSWORD", "p")]).unwrap().graphql;
+        let read = Config::from_source(&[("NEO4J_PASSWORD", "p")])
+            .unwrap()
+            .graphql;
         let code = GraphqlLimits::default();
         assert_eq!(format!("{read:?}"), format!("{code:?}"));
     }

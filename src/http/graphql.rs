@@ -182,7 +182,8 @@ pub async fn get(
         Ok(m) => m,
         Err(resp) => return *resp,
     };
-    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+    let mut request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or(""))
+    {
         Ok(r) => r,
         Err(e) => {
             return bad_request(
@@ -191,6 +192,10 @@ pub async fn get(
             )
         }
     };
+    // Measured before the parse below, which a deep enough document would crash (`api::limits`).
+    if let Err(refused) = crate::api::limits::check(&mut request, &state.config.graphql) {
+        return refusal(media, refused);
+    }
     // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here.
     if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
         let mutates = doc
@@ -237,11 +242,7 @@ async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> 
 
     // Measured before async-graphql parses anything: hostile documents must never reach it.
     if let Err(refused) = crate::api::limits::check_batch(&mut batch, &state.config.graphql) {
-        let status = match media {
-            MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
-            MediaType::Json => StatusCode::OK,
-        };
-        return error_response(media, status, refused.code, &refused.message);
+        return refusal(media, refused);
     }
     let db = state.store.session(crate::store::Scope::all());
     let batch = crate::api::attach_request_data(batch, &db);
@@ -288,6 +289,15 @@ async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> 
             )
         }
     }
+}
+
+/// A document over a limit is a request error: 400 for the spec's media type, 200 for legacy JSON.
+fn refusal(media: MediaType, refused: crate::api::limits::Refusal) -> Response {
+    let status = match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    error_response(media, status, refused.code, &refused.message)
 }
 
 /// Gives every error a stable `extensions.code`. Our resolvers always set one; errors without one come

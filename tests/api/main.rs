@@ -5,6 +5,7 @@ mod helpers;
 
 mod graph;
 mod http;
+mod limits;
 mod mutations;
 mod ready;
 mod sdl;

@@ -137,7 +137,9 @@ pub fn check(request: &mut Request, limits: &GraphqlLimits) -> Result<(), Refusa
             OperationType::Mutation => "Mutation",
             OperationType::Subscription => "Subscription",
         };
-        let m = walk.operation(&op.node, root).map_err(|over| over_limit(over, limits))?;
+        let m = walk
+            .operation(&op.node, root)
+            .map_err(|over| over_limit(over, limits))?;
         if m.fields > limits.max_root_fields as u64 {
             return Err(Refusal::new(
                 codes::TOO_MANY_ROOT_FIELDS,

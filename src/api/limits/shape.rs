@@ -108,7 +108,10 @@ mod tests {
         assert_eq!(shapes.get("Actor", "members").unwrap().fanout, Fanout::List);
         let edge = shapes.get("EventEdge", "node").unwrap();
         assert_eq!((edge.fanout, edge.returns.as_str()), (Fanout::One, "Event"));
-        assert!(shapes.get("Node", "id").is_some(), "interfaces are read too");
+        assert!(
+            shapes.get("Node", "id").is_some(),
+            "interfaces are read too"
+        );
         assert!(shapes.get("Mutation", "upsertEvent").is_some());
     }
 }

@@ -80,11 +80,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Measures one operation; `root` is the name of its root type.
-    pub fn operation(
-        &mut self,
-        op: &'a OperationDefinition,
-        root: &str,
-    ) -> Result<Measure, Over> {
+    pub fn operation(&mut self, op: &'a OperationDefinition, root: &str) -> Result<Measure, Over> {
         self.directives("the operation", op.directives.len())?;
         self.defaults = op
             .variable_definitions
@@ -333,7 +329,10 @@ mod tests {
         }
         q += "fragment F30 on Query { __typename }";
         let started = std::time::Instant::now();
-        assert!(matches!(measure(&q), Err(Over::FragmentDepth | Over::Depth)));
+        assert!(matches!(
+            measure(&q),
+            Err(Over::FragmentDepth | Over::Depth)
+        ));
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         let mut q = String::from("{ ...F0 }\n");
         for i in 0..10 {
@@ -346,7 +345,9 @@ mod tests {
 
     #[test]
     fn cycles_and_unknown_fragments_are_left_to_the_validator() {
-        assert!(measure("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }").is_ok());
+        assert!(
+            measure("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }").is_ok()
+        );
         assert!(measure("{ ...Missing }").is_ok());
     }
 
@@ -354,9 +355,17 @@ mod tests {
     fn depth_aliases_and_directives_have_limits() {
         let deep = format!("{}{}", "{ a ".repeat(16), "}".repeat(16));
         assert_eq!(measure(&deep), Err(Over::Depth));
-        let aliases = format!("{{ {} }}", (0..31).map(|i| format!("a{i}: __typename ")).collect::<String>());
+        let aliases = format!(
+            "{{ {} }}",
+            (0..31)
+                .map(|i| format!("a{i}: __typename "))
+                .collect::<String>()
+        );
         assert_eq!(measure(&aliases), Err(Over::Aliases(31)));
         let directives = format!("{{ __typename {} }}", "@skip(if: false) ".repeat(6));
-        assert!(matches!(measure(&directives), Err(Over::Directives { count: 6, .. })));
+        assert!(matches!(
+            measure(&directives),
+            Err(Over::Directives { count: 6, .. })
+        ));
     }
 }
