@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod fuzz;
 mod graph;
 mod http;
 mod limits;
