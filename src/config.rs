@@ -100,7 +100,7 @@ impl Default for GraphqlLimits {
     fn default() -> Self {
         Self {
             max_depth: 15,
-            max_complexity: 10_000,
+            max_complexity: 1_000_000,
             max_page_size: 100,
             default_page_size: 20,
             max_document_bytes: 65_536,
@@ -201,7 +201,7 @@ impl Config {
             },
             graphql: GraphqlLimits {
                 max_depth: parse(src, "CASEGRAPH_MAX_DEPTH", "15")?,
-                max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "10000")?,
+                max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "1000000")?,
                 max_page_size: parse(src, "CASEGRAPH_MAX_PAGE_SIZE", "100")?,
                 default_page_size: parse(src, "CASEGRAPH_DEFAULT_PAGE_SIZE", "20")?,
                 max_document_bytes: parse(src, "CASEGRAPH_MAX_DOCUMENT_BYTES", "65536")?,

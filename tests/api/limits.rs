@@ -251,11 +251,12 @@ async fn deep_json_variables_are_refused_with_a_code() {
 #[tokio::test]
 async fn complexity_follows_the_page_sizes_asked_for() {
     let app = TestApp::spawn().await;
-    let query = "query($n: Int) { events(first: $n) { nodes { participants { actor { events { id title } } } } } }";
-    // 1 + n × (1 + 20 × (1 + 1 + 20 × 2)) = 1 + 841 n: 11 fits under 10,000, 12 does not.
-    let r = app.gql(query, json!({ "n": 11 })).await;
+    let query = "query($n: Int) { events(first: $n) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
+    // 1 + n × (1 + 20 × (1 + 1 + 20 × (1 + 20 × 2))) = 1 + 16,442 n: 60 fits under 1,000,000, 61
+    // does not.
+    let r = app.gql(query, json!({ "n": 60 })).await;
     assert!(r.get("errors").is_none(), "{r}");
-    let r = app.gql(query, json!({ "n": 12 })).await;
+    let r = app.gql(query, json!({ "n": 61 })).await;
     assert_eq!(crate::helpers::first_error(&r).0, "QUERY_TOO_COMPLEX");
     assert!(r["errors"][0]["message"]
         .as_str()

@@ -114,7 +114,7 @@ fn twenty_thousand_typename_aliases_are_refused() {
 
 #[test]
 fn typename_counts_towards_complexity() {
-    // 20 lists of 100 items each asking for 6 __typename: 20 × (1 + 100 × 6) > 10,000.
+    // 20 lists of 100 items each asking for 6 __typename: 20 × (1 + 100 × 7) > 10,000.
     let inner =
         "t1: __typename t2: __typename t3: __typename t4: __typename t5: __typename __typename";
     let doc = format!(
@@ -125,6 +125,7 @@ fn typename_counts_towards_complexity() {
     );
     let mut l = limits();
     l.max_aliases = 1_000;
+    l.max_complexity = 10_000;
     let mut request = Request::new(doc);
     assert_eq!(
         check(&mut request, &l).unwrap_err().code,
@@ -142,8 +143,8 @@ fn each_dimension_has_its_code() {
     assert_eq!(code(&directives), Some(codes::TOO_MANY_DIRECTIVES));
     let roots = format!("{{ {} }}", "system { version } ".repeat(21));
     assert_eq!(code(&roots), Some(codes::TOO_MANY_ROOT_FIELDS));
-    let complex =
-        "{ events(first: 100) { nodes { participants { actor { events { id title } } } } } }";
+    // 1 + 100 × (1 + 20 × (1 + 1 + 20 × (1 + 20 × 2))) = 1,644,201.
+    let complex = "{ events(first: 100) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
     assert_eq!(code(complex), Some(codes::QUERY_TOO_COMPLEX));
 }
 
