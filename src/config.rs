@@ -200,13 +200,15 @@ impl Config {
                 startup_timeout: secs(src, "NEO4J_STARTUP_TIMEOUT_SECS", "30")?,
             },
             graphql: GraphqlLimits {
-                max_depth: parse(src, "CASEGRAPH_MAX_DEPTH", "15")?,
+                // Beyond these the parser and the validator recurse deeper than a 2 MiB stack is
+                // known to take (async-graphql's own recursion limit is 32): refuse to start.
+                max_depth: at_most(src, "CASEGRAPH_MAX_DEPTH", "15", 32)?,
                 max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "1000000")?,
                 max_page_size: parse(src, "CASEGRAPH_MAX_PAGE_SIZE", "100")?,
                 default_page_size: parse(src, "CASEGRAPH_DEFAULT_PAGE_SIZE", "20")?,
                 max_document_bytes: parse(src, "CASEGRAPH_MAX_DOCUMENT_BYTES", "65536")?,
                 max_tokens: parse(src, "CASEGRAPH_MAX_TOKENS", "10000")?,
-                max_value_depth: parse(src, "CASEGRAPH_MAX_VALUE_DEPTH", "16")?,
+                max_value_depth: at_most(src, "CASEGRAPH_MAX_VALUE_DEPTH", "16", 64)?,
                 max_aliases: parse(src, "CASEGRAPH_MAX_ALIASES", "50")?,
                 max_directives: parse(src, "CASEGRAPH_MAX_DIRECTIVES", "5")?,
                 max_root_fields: parse(src, "CASEGRAPH_MAX_ROOT_FIELDS", "20")?,
@@ -239,6 +241,22 @@ where
         name,
         message: format!("cannot parse {raw:?}: {e}"),
     })
+}
+
+fn at_most(
+    src: &impl VarSource,
+    name: &'static str,
+    default: &str,
+    max: usize,
+) -> Result<usize, ConfigError> {
+    let n: usize = parse(src, name, default)?;
+    if n > max {
+        return Err(ConfigError {
+            name,
+            message: format!("must be at most {max}: deeper nesting can overflow the stack"),
+        });
+    }
+    Ok(n)
 }
 
 fn secs(src: &impl VarSource, name: &'static str, default: &str) -> Result<Duration, ConfigError> {
@@ -277,6 +295,20 @@ mod tests {
         assert_eq!(c.neo4j.uri, "bolt://127.0.0.1:7687");
         assert_eq!(c.http.cors, CorsOrigins::None);
         assert_eq!(c.graphql.max_page_size, 100);
+    }
+
+    #[test]
+    fn nesting_limits_that_could_overflow_the_stack_are_refused() {
+        let e =
+            Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_VALUE_DEPTH", "65")])
+                .unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_MAX_VALUE_DEPTH");
+        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_DEPTH", "33")])
+            .unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_MAX_DEPTH");
+        let ok =
+            Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_VALUE_DEPTH", "64")]);
+        assert_eq!(ok.unwrap().graphql.max_value_depth, 64);
     }
 
     #[test]

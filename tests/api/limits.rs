@@ -138,6 +138,70 @@ async fn a_list_nested_1750_deep_is_refused_on_every_transport_and_the_service_s
 }
 
 #[tokio::test]
+async fn the_largest_value_depth_the_configuration_allows_is_still_safe() {
+    // 64 is the cap in config.rs; at 300 a debug build overflowed. Checked on the test thread's
+    // default 2 MiB stack, through validation and coercion.
+    let mut config = crate::helpers::test_config();
+    config.graphql.max_value_depth = 64;
+    config.graphql.max_depth = 32;
+    config.graphql.max_complexity = usize::MAX;
+    let app = TestApp::spawn_with(config).await;
+    // Both at once: a 64-deep value at the bottom of 32 levels of fields.
+    let both = format!(
+        "{{ node(id: \"x\") {{ ... on Actor {{ {}events(role: {}1{}) {{ id }}{} }} }} }}",
+        "members { ".repeat(29),
+        "{a: ".repeat(64),
+        "}".repeat(64),
+        " }".repeat(29)
+    );
+    for transport in TRANSPORTS {
+        let r = app
+            .send(doc_request(transport, "application/json", &both))
+            .await;
+        let (body, code) = well_formed(&r);
+        assert_eq!(code.as_deref(), Some("GRAPHQL_VALIDATION_FAILED"));
+        // The validator reached the value (rather than stopping at a depth check first).
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("role"), "{message}");
+    }
+    for transport in TRANSPORTS {
+        let object = format!(
+            "{{ node(id: {}1{}) {{ id }} }}",
+            "{a: ".repeat(64),
+            "}".repeat(64)
+        );
+        let r = app
+            .send(doc_request(transport, "application/json", &object))
+            .await;
+        assert_eq!(
+            well_formed(&r).1.as_deref(),
+            Some("GRAPHQL_VALIDATION_FAILED")
+        );
+        let r = app
+            .send(doc_request(transport, "application/json", &nested_list(64)))
+            .await;
+        assert_eq!(
+            well_formed(&r).1.as_deref(),
+            Some("GRAPHQL_VALIDATION_FAILED")
+        );
+        let mutation = format!(
+            "mutation {{ upsertActor(input: {}1{}) {{ id }} }}",
+            "{a: ".repeat(64),
+            "}".repeat(64)
+        );
+        let r = app
+            .send(doc_request(transport, "application/json", &mutation))
+            .await;
+        assert!(well_formed(&r).1.is_some());
+    }
+    let deep = format!("{}\"x\"{}", "[".repeat(64), "]".repeat(64));
+    let body = format!("{{\"query\":\"query($v: [ID!]) {{ nodes(ids: $v) {{ id }} }}\",\"variables\":{{\"v\":{deep}}}}}");
+    let r = app.send(body_request("application/json", body)).await;
+    assert!(well_formed(&r).1.is_some());
+    still_answers(&app).await;
+}
+
+#[tokio::test]
 async fn an_object_nested_1750_deep_in_a_mutation_is_refused() {
     // Without the limits, 300 levels abort a debug build of the test process (stack overflow after
     // parsing succeeds); 1,750 a release build.
