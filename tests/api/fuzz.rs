@@ -3,7 +3,7 @@
 //! be JSON in the GraphQL shape with a code on every error, and the service must still answer an
 //! ordinary query that reaches Neo4j. A crash aborts the whole test binary, which fails the suite.
 //!
-//! `CASEGRAPH_FUZZ_CASES` sets the number of cases (default 200, a few seconds); for a long run:
+//! `CASEGRAPH_FUZZ_CASES` sets the number of cases (default 500, about 4 s); for a long run:
 //! `CASEGRAPH_FUZZ_CASES=20000 scripts/test --test api fuzz`. An input that finds a problem goes
 //! into `tests/corpus/` (replayed by `limits::the_regression_corpus_...`).
 
@@ -230,7 +230,7 @@ fn generated_hostile_requests_never_take_the_service_down() {
     let cases: u32 = std::env::var("CASEGRAPH_FUZZ_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(500);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
