@@ -274,6 +274,21 @@ mod tests {
     }
 
     #[test]
+    fn every_code_is_documented_in_the_readme() {
+        let source = include_str!("error.rs");
+        let readme = include_str!("../README.md");
+        let codes = source.split("pub mod codes {").nth(1).unwrap();
+        let codes = &codes[..codes.find("\n}").unwrap()];
+        let mut found = 0;
+        for line in codes.lines().filter(|l| l.contains("pub const")) {
+            let value = line.split('"').nth(1).expect("a string constant");
+            assert!(readme.contains(&format!("`{value}`")), "{value} is not in the README");
+            found += 1;
+        }
+        assert!(found >= 20, "found only {found} codes");
+    }
+
+    #[test]
     fn under_prefixes_the_field_path() {
         let e = AppError::bad_input("edtf", "x").under("input.date");
         assert_eq!(e.field(), Some("input.date.edtf"));
