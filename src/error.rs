@@ -282,7 +282,10 @@ mod tests {
         let mut found = 0;
         for line in codes.lines().filter(|l| l.contains("pub const")) {
             let value = line.split('"').nth(1).expect("a string constant");
-            assert!(readme.contains(&format!("`{value}`")), "{value} is not in the README");
+            assert!(
+                readme.contains(&format!("`{value}`")),
+                "{value} is not in the README"
+            );
             found += 1;
         }
         assert!(found >= 20, "found only {found} codes");

@@ -315,12 +315,17 @@ async fn deep_json_variables_are_refused_with_a_code() {
 #[tokio::test]
 async fn complexity_follows_the_page_sizes_asked_for() {
     let app = TestApp::spawn().await;
-    let query = "query($n: Int) { events(first: $n) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
+    // Confined to this test's (empty) collection: what is measured is the request, not the data.
+    let query = "query($n: Int, $c: [ID!]) { events(collections: $c, first: $n) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
     // 1 + n × (1 + 20 × (1 + 1 + 20 × (1 + 20 × 2))) = 1 + 16,442 n: 60 fits under 1,000,000, 61
     // does not.
-    let r = app.gql(query, json!({ "n": 60 })).await;
+    let r = app
+        .gql(query, json!({ "n": 60, "c": [app.collection] }))
+        .await;
     assert!(r.get("errors").is_none(), "{r}");
-    let r = app.gql(query, json!({ "n": 61 })).await;
+    let r = app
+        .gql(query, json!({ "n": 61, "c": [app.collection] }))
+        .await;
     assert_eq!(crate::helpers::first_error(&r).0, "QUERY_TOO_COMPLEX");
     assert!(r["errors"][0]["message"]
         .as_str()
