@@ -185,6 +185,10 @@ pub async fn get(
             )
         }
     };
+    // Measured before the parse below, which a deep enough document would crash (`api::limits`).
+    if let Err(refused) = crate::api::limits::check(&mut request, &state.config.graphql) {
+        return refusal(media, refused);
+    }
     // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here. The
     // request keeps the parsed document, so execution does not parse it again.
     if let Ok(doc) = request.parsed_query() {
@@ -211,7 +215,7 @@ fn bad_request(media: MediaType, message: &str) -> Response {
     error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
 }
 
-async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Response {
+async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> Response {
     let requests: Vec<&async_graphql::Request> = match &batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs.iter().collect(),
@@ -230,16 +234,19 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         .join(",");
     tracing::Span::current().record("graphql.operation", operation.as_str());
 
+    // Measured before async-graphql parses anything: hostile documents must never reach it.
+    if let Err(refused) = crate::api::limits::check_batch(&mut batch, &state.config.graphql) {
+        return refusal(media, refused);
+    }
     // Parse each document once, here: async-graphql executes the parsed form, and the response
     // ordering below walks the same document.
-    let mut batch = batch;
     let plans: Vec<Option<OrderPlan>> = match &mut batch {
         BatchRequest::Single(r) => vec![OrderPlan::of(r)],
         BatchRequest::Batch(rs) => rs.iter_mut().map(OrderPlan::of).collect(),
     };
 
     let db = state.store.session(crate::store::Scope::all());
-    let batch = crate::api::attach_request_data(batch, &db, &state.config.graphql);
+    let batch = crate::api::attach_request_data(batch, &db);
     let started = std::time::Instant::now();
     let span = tracing::info_span!("graphql", operation = %operation);
     let response = state.schema.execute_batch(batch).instrument(span).await;
@@ -350,6 +357,15 @@ impl Outcome {
     fn is_request_error(&self) -> bool {
         matches!(self, Outcome::RequestError { .. })
     }
+}
+
+/// A document over a limit is a request error: 400 for the spec's media type, 200 for legacy JSON.
+fn refusal(media: MediaType, refused: crate::api::limits::Refusal) -> Response {
+    let status = match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    error_response(media, status, refused.code, &refused.message)
 }
 
 /// Gives every error a stable `extensions.code`. Our resolvers always set one; errors without one come

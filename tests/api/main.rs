@@ -3,9 +3,11 @@
 
 mod helpers;
 
+mod fuzz;
 mod graph;
 mod http;
 mod http_conformance;
+mod limits;
 mod mutations;
 mod ready;
 mod run_script;
