@@ -6,5 +6,6 @@ mod helpers;
 mod graph;
 mod http;
 mod mutations;
+mod mutations_rules;
 mod ready;
 mod sdl;
