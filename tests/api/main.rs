@@ -8,3 +8,4 @@ mod http;
 mod mutations;
 mod ready;
 mod sdl;
+mod timeouts;
