@@ -5,6 +5,7 @@
 // throw-away database, and the ids are unique by construction).
 
 import { readFileSync } from "node:fs";
+import neo4j from "neo4j-driver";
 import { BLOCK, COLLECTION, block, blockCount } from "./generate.js";
 
 /** The statements of schema/constraints.cypher, split as src/store/migrations.rs does. */
@@ -104,7 +105,9 @@ export async function load(driver, repo, baseData, seed, progress = () => {}) {
     const { events, participations, counts } = block(baseData, b, seed);
     await write(driver, S.event, events);
     await write(driver, S.participation, participations);
-    await write(driver, S.count, counts);
+    // JavaScript numbers reach Neo4j as floats; casegraph stores figures as integers.
+    const int = (x) => (x === null ? null : neo4j.int(x));
+    await write(driver, S.count, counts.map((c) => ({ ...c, value: int(c.value), lower: int(c.lower), upper: int(c.upper) })));
     await write(driver, S.claim, [...claimRows(events), ...claimRows(participations), ...claimRows(counts)]);
     progress(Math.min(sz.events, (b + 1) * BLOCK));
   }

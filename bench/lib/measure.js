@@ -5,11 +5,11 @@ import { isDeepStrictEqual } from "node:util";
 import neo4j from "neo4j-driver";
 
 /** One request to a GraphQL endpoint. A response with `errors` is a failure, whatever its status. */
-export async function graphql(url, query, variables) {
+export async function graphql(url, query, variables, operationName) {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, operationName }),
   });
   const text = await res.text();
   let body;
@@ -32,7 +32,7 @@ export async function cypher(driver, text, params) {
 /** The three ways to ask one question of the mix, as functions returning the raw answer. */
 export function askers(q, urls, driver) {
   return {
-    casegraph: () => graphql(urls.casegraph, q.casegraph.query, q.casegraph.variables),
+    casegraph: () => graphql(urls.casegraph, q.casegraph.query, q.casegraph.variables, q.casegraph.operationName),
     peer: () => graphql(urls.peer, q.peer.query, q.peer.variables),
     floor: () => cypher(driver, q.floor.cypher, q.floor.params),
   };

@@ -3,7 +3,12 @@
 // system's answer into one canonical shape, so that run.js can check that all three agree before timing.
 // Orders are part of the answer for paged lists (first 20); nested lists are compared as sets.
 
+import { readFileSync } from "node:fs";
 import { SEARCH_WORD } from "./generate.js";
+
+// casegraph's side lives in a .graphql file that the Rust suite also runs (tests/api/bench.rs).
+const CASEGRAPH = readFileSync(new URL("../queries/casegraph.graphql", import.meta.url), "utf8");
+const casegraph = (operationName) => ({ query: CASEGRAPH, operationName });
 
 const byKey = (f) => (a, b) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
 const sorted = (xs, f) => [...(xs ?? [])].sort(byKey(f));
@@ -39,9 +44,7 @@ export function mix(params) {
       name: "region",
       title: "events at a region or anywhere within it, two-month window, first 20, with participants",
       casegraph: {
-        query: `query Q($place: ID!, $from: String!, $to: String!) {
-          events(filter: {place: $place, date: {from: $from, to: $to}}, sort: DATE, first: 20) {
-            edges { node { id title date { edtf } participants { role actor { id name } } } } } }`,
+        ...casegraph("Region"),
         variables: region,
         normalize: (d) => edges(d.events).map((e) => ({ id: e.id, title: e.title, edtf: e.date.edtf,
           participants: participants(e.participants) })),
@@ -73,8 +76,7 @@ export function mix(params) {
       name: "deep",
       title: "one event → participants → actors → their events → places",
       casegraph: {
-        query: `query Q($id: ID!) { node(id: $id) { ... on Event { id title
-          participants { role actor { id name events { id title place { id name } } } } } } }`,
+        ...casegraph("Deep"),
         variables: deep,
         normalize: (d) => deepShape(d.node, (a) => a.events),
       },
@@ -101,8 +103,7 @@ export function mix(params) {
       name: "unconfirmed",
       title: "counts resting on unconfirmed claims, first 20, with claims and sources",
       casegraph: {
-        query: `query Q { counts(filter: {provenance: {statusIn: [UNCONFIRMED]}}, first: 20) {
-          edges { node { id subject value qualifier claims { id status excerpt source { id title } } } } } }`,
+        ...casegraph("Unconfirmed"),
         variables: {},
         normalize: (d) => edges(d.counts).map(figure),
       },
@@ -127,7 +128,7 @@ export function mix(params) {
       name: "text",
       title: "actors whose name contains a word, first 20",
       casegraph: {
-        query: `query Q($word: String!) { actors(filter: {text: $word}, first: 20) { edges { node { id name kind } } } }`,
+        ...casegraph("Text"),
         variables: text,
         normalize: (d) => edges(d.actors).map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
       },
@@ -148,7 +149,7 @@ export function mix(params) {
       name: "total",
       title: "`totalCount` of one event type",
       casegraph: {
-        query: `query Q($type: String!) { events(filter: {types: [$type]}) { totalCount } }`,
+        ...casegraph("Total"),
         variables: total,
         normalize: (d) => d.events.totalCount,
       },

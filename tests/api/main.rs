@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod bench;
 mod graph;
 mod http;
 mod mutations;
