@@ -93,7 +93,8 @@ if (opt.import) {
   importResult = { seconds, rate: events / seconds };
   log(`casegraph import: ${seconds.toFixed(1)}s (${importResult.rate.toFixed(0)} events/s)`);
   const imported = await dump(driver);
-  await driver.executeQuery("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS");
+  const session = driver.session(); // IN TRANSACTIONS needs an auto-commit transaction
+  try { await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"); } finally { await session.close(); }
   await load(driver, repo, baseData, seed);
   const diffs = compare(imported, await dump(driver));
   importResult.shape = diffs;

@@ -121,7 +121,7 @@ export function base(events, seed) {
     const n = places.length;
     const name = level === 4 ? `${placeName(r)} ${r.pick(FACILITY_NAMES)}` : placeName(r);
     const lat = parent ? parent.lat + (r.next() - 0.5) * spread[level] : 40 + level + r.next() * 15;
-    const lon = parent ? parent.lon + (r.next() - 0.5) * spread[level] : 20 + places.length * 12;
+    const lon = parent ? parent.lon + (r.next() - 0.5) * spread[level] : 20 + byLevel[0].length * 12;
     // One facility in ten is known only to its city, without coordinates ("an unnamed centre").
     const unlocated = level === 4 && r.next() < 0.1;
     const p = {
