@@ -28,10 +28,10 @@ export function writeReport(path, r) {
   L.push(`- **Machine**: ${cpu[0]?.model ?? "?"}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; `
     + `load average ${r.loadBefore.map(f1).join("/")} before timing, ${r.loadAfter.map(f1).join("/")} after `
     + "(1/5/15 min; the load generator, Neo4j and both services share these cores)");
-  L.push(`- **Versions**: casegraph ${cargo} (${commit}${dirty}, release build), ${r.neo4jVersion}, `
+  L.push(`- **Versions**: casegraph ${cargo} (${commit}${dirty}, ${/\/release\//.test(process.env.CASEGRAPH_BIN ?? "") ? "release build" : `binary ${process.env.CASEGRAPH_BIN}`}), ${r.neo4jVersion}, `
     + `@neo4j/graphql ${pkg("@neo4j/graphql")} + @apollo/server ${pkg("@apollo/server")} + graphql ${pkg("graphql")} on Node.js ${process.version}, `
     + `floor over neo4j-driver ${pkg("neo4j-driver")}`);
-  L.push(`- **Data** (seed ${r.seed}, collection \`${r.collection}\`): ${r.dataset.map(([k, n]) => `${n.toLocaleString("en")} ${k}`).join(", ")}; ${r.rels.toLocaleString("en")} relationships`);
+  L.push(`- **Data** (\`bench/lib/generate.js\`, seed ${r.seed}, collection \`${r.collection}\`): ${r.dataset.map(([k, n]) => `${n.toLocaleString("en")} ${k}`).join(", ")}; ${r.rels.toLocaleString("en")} relationships`);
   L.push(`- **Method**: each system asked each question once and the canonical answers compared with the floor's; `
     + `3 warm-up requests each; then ${r.rounds} round(s) of ${r.duration} s per system, alternating `
     + `(casegraph, peer, floor, casegraph, …), at concurrency ${r.levels.join(" and ")}. A GraphQL response with `
