@@ -30,6 +30,7 @@ const { values: opt } = parseArgs({
     "import-file": { type: "string" },
     import: { type: "boolean", default: false },
     command: { type: "string", default: "scripts/bench" },
+    note: { type: "string" },
   },
 });
 const SIZES = { "1k": 1000, "2k": 2000, "10k": 10000, "100k": 100000, "1m": 1000000 };
@@ -100,10 +101,13 @@ if (opt.import) {
   importResult.shape = diffs;
   log(diffs.length ? `the loader's graph differs from the importer's:\n  ${diffs.join("\n  ")}`
     : `the loader writes exactly the importer's graph (${imported.nodes.size} nodes, ${imported.rels.size} relationships)`);
-} else {
+}
+let loadSeconds = null;
+if (!opt.import) {
   const t = Date.now();
   await load(driver, repo, baseData, seed, progress("loaded"));
-  log(`loaded in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  loadSeconds = (Date.now() - t) / 1000;
+  log(`loaded in ${loadSeconds.toFixed(1)}s`);
 }
 const dataset = (await driver.executeQuery(
   "MATCH (n:Node) WITH [l IN labels(n) WHERE l <> 'Node'][0] AS kind RETURN kind, count(*) AS n ORDER BY kind",
@@ -159,7 +163,7 @@ stopChildren();
 
 writeReport(opt.out, {
   command: opt.command, events, seed, duration, rounds, levels, dataset, rels, params, checks, results, peaks,
-  resettable, loadBefore, loadAfter, neo4jVersion, importResult, repo, collection: COLLECTION,
+  resettable, loadBefore, loadAfter, neo4jVersion, importResult, loadSeconds, note: opt.note, repo, collection: COLLECTION,
   blocks: blockCount(events), minutes: (Date.now() - t0) / 60000,
 });
 log(`wrote ${opt.out}`);

@@ -23,6 +23,7 @@ export function writeReport(path, r) {
   const L = [];
   L.push("# Benchmarks", "");
   L.push("Written by `scripts/bench` (see README, \"Benchmark\"); rerun it to refresh this file.", "");
+  if (r.note) L.push(`> ${r.note}`, "");
   L.push(`- **Command**: \`${r.command}\``);
   L.push(`- **Date**: ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC; the whole run took ${r.minutes.toFixed(1)} min`);
   L.push(`- **Machine**: ${cpu[0]?.model ?? "?"}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; `
@@ -32,6 +33,7 @@ export function writeReport(path, r) {
     + `@neo4j/graphql ${pkg("@neo4j/graphql")} + @apollo/server ${pkg("@apollo/server")} + graphql ${pkg("graphql")} on Node.js ${process.version}, `
     + `floor over neo4j-driver ${pkg("neo4j-driver")}`);
   L.push(`- **Data** (\`bench/lib/generate.js\`, seed ${r.seed}, collection \`${r.collection}\`): ${r.dataset.map(([k, n]) => `${n.toLocaleString("en")} ${k}`).join(", ")}; ${r.rels.toLocaleString("en")} relationships`);
+  if (r.loadSeconds) L.push(`- **Loading** (\`bench/lib/load.js\`, batched \`UNWIND\` over Bolt into an empty database, schema from \`schema/constraints.cypher\`): ${r.loadSeconds.toFixed(0)} s, ${(r.events / r.loadSeconds).toFixed(0)} events/s with their participations, figures and claims`);
   L.push(`- **Method**: each system asked each question once and the canonical answers compared with the floor's; `
     + `3 warm-up requests each; then ${r.rounds} round(s) of ${r.duration} s per system, alternating `
     + `(casegraph, peer, floor, casegraph, …), at concurrency ${r.levels.join(" and ")}. A GraphQL response with `
