@@ -12,14 +12,21 @@ const QUESTIONS: &str = include_str!("../../bench/queries/casegraph.graphql");
 async fn every_benchmark_question_runs_without_errors() {
     let app = TestApp::spawn().await;
     let operations = [
-        ("Region", json!({"place": "no-such-place", "from": "2023-03-01", "to": "2023-04-30"})),
+        (
+            "Region",
+            json!({"place": "no-such-place", "from": "2023-03-01", "to": "2023-04-30"}),
+        ),
         ("Deep", json!({"id": "no-such-event"})),
         ("Unconfirmed", json!({})),
         ("Text", json!({"word": "Battalion"})),
         ("Total", json!({"type": "deportation"})),
     ];
     let named = QUESTIONS.matches("\nquery ").count();
-    assert_eq!(named, operations.len(), "a question without a test, or the reverse");
+    assert_eq!(
+        named,
+        operations.len(),
+        "a question without a test, or the reverse"
+    );
     for (name, variables) in operations {
         let body = json!({"query": QUESTIONS, "operationName": name, "variables": variables});
         let response = app
