@@ -35,6 +35,26 @@ export function parameters(baseData, firstBlock) {
   };
 }
 
+/**
+ * More parameter sets, checked (not timed) before timing: other regions, levels and windows, other
+ * events, words and types, so that a wrong answer is not hidden by one lucky choice of parameters.
+ */
+export function variants(baseData, firstBlock) {
+  const main = parameters(baseData, firstBlock);
+  const { byLevel } = baseData;
+  const places = [byLevel[0][0], ...byLevel[1].slice(0, 4), byLevel[2][5], byLevel[3][7], byLevel[4][3]];
+  const windows = [["2019-01-01", "2019-02-28"], ["2021-06-01", "2021-07-31"], ["2025-11-01", "2025-12-31"]];
+  const out = [];
+  for (const p of places) for (const [from, to] of windows) out.push({ ...main, region: { place: p.id, from, to } });
+  for (const i of [0, 7, 99, 777]) {
+    const e = firstBlock.events[Math.min(firstBlock.events.length - 1, i)];
+    out.push({ ...main, deep: { id: e.id } });
+  }
+  for (const word of ["Police", "Herald", "Guard"]) out.push({ ...main, text: { word } });
+  for (const type of ["raid", "detention", "protest"]) out.push({ ...main, total: { type } });
+  return out;
+}
+
 export function mix(params) {
   const { region, deep, text, total } = params;
   // "At the region or anywhere within it": the hierarchy has five levels, so four hops cover it.

@@ -51,7 +51,8 @@ export function writeReport(path, r) {
   L.push("");
   const bad = r.checks.filter((c) => c.problems.length);
   L.push("## Answer check", "");
-  if (!bad.length) L.push("All three systems gave the same answer to every question.");
+  L.push(`Each question was asked with the parameters above and with ${r.extraChecks} other parameter sets (other regions at every level, windows, events, words and event types; \`variants\` in \`bench/lib/queries.js\`), and each canonical answer compared with the floor's.`, "");
+  if (!bad.length) L.push("All three systems gave the same answer every time.");
   for (const c of bad) for (const p of c.problems) L.push(`- **${c.name}**: ${p}`);
   L.push("");
   for (const concurrency of r.levels) {
