@@ -67,6 +67,19 @@ export function writeReport(path, r) {
     }
     L.push("");
   }
+  L.push("## Against the targets of issue 8", "");
+  L.push("casegraph's throughput as a multiple of the peer's (goal ≥ 2), its p99 as a fraction of the peer's (goal ≤ 0.5), "
+    + "and its p50 as a multiple of the floor's (goal ≤ 1.3).", "");
+  L.push("| question | concurrency | throughput ÷ peer | p99 ÷ peer | p50 ÷ floor |", "|---|---:|---:|---:|---:|");
+  const ratio = (a, b, good) => {
+    const x = a / b;
+    return Number.isFinite(x) ? `${x.toFixed(2)}${good(x) ? "" : " ✗"}` : "—";
+  };
+  for (const row of r.results) {
+    const { casegraph: c, peer: p, floor: f } = row;
+    L.push(`| ${row.query} | ${row.concurrency} | ${ratio(c.rps, p.rps, (x) => x >= 2)} | ${ratio(c.p99, p.p99, (x) => x <= 0.5)} | ${ratio(c.p50, f.p50, (x) => x <= 1.3)} |`);
+  }
+  L.push("");
   L.push("## Peak RSS under the benchmark", "", "| system | MiB |", "|---|---:|");
   L.push(`| casegraph | ${f0(r.peaks.casegraph)} |`, `| peer (Node.js) | ${f0(r.peaks.peer)} |`, "| floor | — (in the load generator) |", "");
   if (r.importResult) {
