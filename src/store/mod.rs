@@ -123,8 +123,14 @@ pub struct DatabaseInfo {
 pub struct Store {
     graph: Graph,
     query_timeout: Duration,
+    connect_timeout: Duration,
     migrations_applied: AtomicBool,
 }
+
+/// How much longer than the statement timeout the client waits for the server's own answer. The
+/// server is told the statement timeout (for reads) and normally reports it first, which leaves the
+/// connection clean for reuse; the client's deadline is the backstop for a server that went silent.
+const CLIENT_GRACE: Duration = Duration::from_secs(1);
 
 impl Store {
     /// Builds the connection pool. Connections are opened lazily, so this does not touch the network.
@@ -135,7 +141,14 @@ impl Store {
             .password(config.password.expose())
             .db(config.database.as_str())
             .max_connections(config.max_connections)
-            .connection_timeout(config.connect_timeout)
+            // neo4rs 0.9 has one setting for opening a connection *and* for waiting on each reply
+            // (`Connection::recv`): given the connect timeout, it cut every statement slower than
+            // that. It gets the longer of the two, and the statement deadline is enforced here.
+            .connection_timeout(
+                config
+                    .connect_timeout
+                    .max(config.query_timeout + CLIENT_GRACE * 2),
+            )
             // Recycle idle connections so that a restarted Neo4j is met with fresh sockets.
             .idle_timeout(Duration::from_secs(30))
             .build()
@@ -145,6 +158,7 @@ impl Store {
         Ok(Arc::new(Store {
             graph,
             query_timeout: config.query_timeout,
+            connect_timeout: config.connect_timeout,
             migrations_applied: AtomicBool::new(false),
         }))
     }
@@ -213,11 +227,14 @@ impl Store {
     ) -> Result<DatabaseInfo, String> {
         let started = Instant::now();
         let mut last = String::new();
+        let attempt = self.connect_timeout;
         while started.elapsed() < limit {
-            match tokio::time::timeout(Duration::from_secs(5), self.info()).await {
+            match tokio::time::timeout(attempt, self.info()).await {
                 Ok(Ok(info)) => return Ok(info),
                 Ok(Err(e)) => last = describe(&e),
-                Err(_) => last = "no answer within 5s".into(),
+                Err(_) => {
+                    last = format!("no answer within {attempt:?} (NEO4J_CONNECT_TIMEOUT_SECS)")
+                }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -229,16 +246,31 @@ fn describe(e: &AppError) -> String {
     e.detail()
 }
 
+/// Runs one exchange with Neo4j under the statement timeout `limit` (plus [`CLIENT_GRACE`]). A
+/// statement the server stopped at its own timeout and one the client gave up on fail alike.
 async fn timed<T>(
     limit: Duration,
     fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
 ) -> AppResult<T> {
-    match tokio::time::timeout(limit, fut).await {
+    let timed_out = || {
+        AppError::DatabaseUnavailable(format!(
+            "statement timed out after {limit:?} (NEO4J_QUERY_TIMEOUT_SECS)"
+        ))
+    };
+    match tokio::time::timeout(limit + CLIENT_GRACE, fut).await {
+        Ok(Err(neo4rs::Error::Neo4j(e))) if e.code().contains("TransactionTimedOut") => {
+            Err(timed_out())
+        }
         Ok(r) => r.map_err(AppError::from),
-        Err(_) => Err(AppError::DatabaseUnavailable(format!(
-            "statement timed out after {limit:?}"
-        ))),
+        Err(_) => Err(timed_out()),
     }
+}
+
+/// Tells the server the statement timeout too, so that it stops a statement the client abandons
+/// instead of running it to the end. (Auto-commit statements only: neo4rs sends no metadata with
+/// `BEGIN`, so a write transaction is bounded by the client's deadline alone.)
+fn with_server_timeout(query: Query, limit: Duration) -> Query {
+    query.extra("tx_timeout", limit.as_millis().min(i64::MAX as u128) as i64)
 }
 
 /// A request's handle on the store: its collection scope and its round-trip counter.
@@ -290,8 +322,8 @@ impl Db {
     /// Runs a read statement whose single column `row` deserializes into `T`.
     pub async fn rows<T: DeserializeOwned>(&self, statement: Statement) -> AppResult<Vec<T>> {
         self.count_trip(statement.text());
-        let query = statement.into_query(&self.scope)?;
         let store = &self.store;
+        let query = with_server_timeout(statement.into_query(&self.scope)?, store.query_timeout);
         let fetch = async {
             let mut stream = store.graph.execute_read(query).await?;
             let mut out = Vec::new();

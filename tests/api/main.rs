@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod bench;
 mod fuzz;
 mod graph;
 mod http;
@@ -13,3 +14,4 @@ mod mutations_rules;
 mod ready;
 mod run_script;
 mod sdl;
+mod timeouts;
