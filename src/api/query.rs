@@ -170,12 +170,11 @@ fn provenance_filters(
     out: &mut Vec<Filter>,
 ) -> Result<(), AppError> {
     let Some(p) = p else { return Ok(()) };
-    let names = |v: &Vec<ClaimStatus>| v.iter().map(|s| s.as_str().to_string()).collect::<Vec<_>>();
     if let Some(s) = &p.status_in {
-        out.push(Filter::ProvenanceStatusIn(names(s)));
+        out.push(Filter::ProvenanceStatusIn(s.clone()));
     }
     if let Some(s) = &p.status_not_in {
-        out.push(Filter::ProvenanceStatusNotIn(names(s)));
+        out.push(Filter::ProvenanceStatusNotIn(s.clone()));
     }
     for (value, name, min) in [
         (p.min_sources, "minSources", true),
@@ -308,7 +307,7 @@ impl GraphQuery {
     ) -> Result<ListConnection<Term>, AppError> {
         let db = scoped(ctx, &collections);
         let filters = vocabulary
-            .map(|v| vec![Filter::Vocabulary(v.as_str().to_string())])
+            .map(|v| vec![Filter::Vocabulary(v)])
             .unwrap_or_default();
         paginate(
             ctx,
@@ -402,9 +401,7 @@ impl GraphQuery {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(
-                k.iter().map(|k| k.as_str().to_string()).collect(),
-            ));
+            filters.push(Filter::ActorKinds(k.clone()));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
@@ -441,9 +438,7 @@ impl GraphQuery {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(
-                k.iter().map(|k| k.as_str().to_string()).collect(),
-            ));
+            filters.push(Filter::PlaceKinds(k.clone()));
         }
         if let Some(w) = &f.within {
             filters.push(Filter::PlaceWithinPlace(w.to_string()));
@@ -482,9 +477,7 @@ impl GraphQuery {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(k) = &f.kinds {
-            filters.push(Filter::Kinds(
-                k.iter().map(|k| k.as_str().to_string()).collect(),
-            ));
+            filters.push(Filter::SourceKinds(k.clone()));
         }
         text(&f.text, &mut filters);
         let desc = direction.unwrap_or_default() == SortDirection::Desc;
@@ -607,9 +600,7 @@ impl GraphQuery {
         let f = filter.unwrap_or_default();
         let mut filters = Vec::new();
         if let Some(s) = &f.status {
-            filters.push(Filter::ClaimStatusIn(
-                s.iter().map(|s| s.as_str().to_string()).collect(),
-            ));
+            filters.push(Filter::ClaimStatusIn(s.clone()));
         }
         if let Some(s) = &f.source {
             filters.push(Filter::ClaimCites(s.to_string()));

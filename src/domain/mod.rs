@@ -60,6 +60,7 @@ mod count;
 mod fuzzy_date;
 mod kinds;
 mod provenance;
+mod relation;
 
 pub use count::{CountQualifier, Figure, FigureParts};
 pub use fuzzy_date::{DatePrecision, DateRange, FuzzyDate};
@@ -68,6 +69,7 @@ pub use kinds::{
     SourceKind, TermKey, Vocabulary, WebUrl,
 };
 pub use provenance::ClaimStatus;
+pub use relation::{NodeKind, Relation, RelationRule};
 
 /// A value that was rejected, with the path of the field that held it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -92,7 +92,6 @@ impl Cypher {
 
 /// Joins [`Fragment`]s into a [`Statement`]: `cypher!("MATCH (n:", label, " {id: $id})")`. Every
 /// piece must be a `&'static str` or a number; anything else does not compile.
-#[allow(unused_macros)]
 macro_rules! cypher {
     ($($piece:expr),+ $(,)?) => {{
         let mut text = $crate::store::Cypher::new();
@@ -100,20 +99,11 @@ macro_rules! cypher {
         text.into_statement()
     }};
 }
-#[allow(unused_imports)]
 pub(crate) use cypher;
 
 impl Statement {
     /// A statement whose text is a constant of the code.
     pub fn new(text: &'static str) -> Self {
-        Self {
-            text: text.into(),
-            params: Map::new(),
-        }
-    }
-
-    /// Transitional: text joined with `format!`. Being replaced by [`cypher!`].
-    pub(crate) fn assembled(text: String) -> Self {
         Self {
             text: text.into(),
             params: Map::new(),
