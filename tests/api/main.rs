@@ -6,6 +6,5 @@ mod helpers;
 mod graph;
 mod http;
 mod mutations;
-mod mutations_rules;
 mod ready;
 mod sdl;

@@ -285,3 +285,163 @@ impl Count {
         provenance_of(ctx, &self.0.id).await
     }
 }
+
+pub(crate) use filter::provenance_filters;
+pub use filter::{ClaimFilter, CountFilter, ParticipationFilter, ProvenanceFilter};
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::{InputObject, ID};
+
+    use crate::domain::ClaimStatus;
+    use crate::{error::AppError, store::read::Filter};
+
+    /// Keep what is backed by claims of a certain kind.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ProvenanceFilter {
+        /// At least one claim has one of these statuses (e.g. `[CONFIRMED]` for "only what is confirmed").
+        status_in: Option<Vec<ClaimStatus>>,
+        /// No claim has any of these statuses (e.g. `[DISPUTED, RETRACTED]`).
+        status_not_in: Option<Vec<ClaimStatus>>,
+        /// At least this many distinct sources among the standing (not disputed or retracted) claims.
+        min_sources: Option<i32>,
+        /// At most this many distinct sources among the standing claims (`1`: single-source facts).
+        max_sources: Option<i32>,
+    }
+
+    pub(crate) fn provenance_filters(
+        p: &Option<ProvenanceFilter>,
+        field: &str,
+        out: &mut Vec<Filter>,
+    ) -> Result<(), AppError> {
+        let Some(p) = p else { return Ok(()) };
+        if let Some(s) = &p.status_in {
+            out.push(Filter::ProvenanceStatusIn(s.clone()));
+        }
+        if let Some(s) = &p.status_not_in {
+            out.push(Filter::ProvenanceStatusNotIn(s.clone()));
+        }
+        for (value, name, min) in [
+            (p.min_sources, "minSources", true),
+            (p.max_sources, "maxSources", false),
+        ] {
+            if let Some(n) = value {
+                if n < 0 {
+                    return Err(AppError::bad_input(
+                        format!("{field}.{name}"),
+                        "must not be negative",
+                    ));
+                }
+                out.push(if min {
+                    Filter::MinSources(n as i64)
+                } else {
+                    Filter::MaxSources(n as i64)
+                });
+            }
+        }
+        if let (Some(lo), Some(hi)) = (p.min_sources, p.max_sources) {
+            if hi < lo {
+                return Err(AppError::bad_input(
+                    format!("{field}.maxSources"),
+                    "is below minSources",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Filters for `counts`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct CountFilter {
+        /// Keep figures about this event.
+        event: Option<ID>,
+        /// Keep figures that rest on a claim citing this source.
+        source: Option<ID>,
+        /// Case-insensitive text in the subject or wording.
+        text: Option<String>,
+        /// Keep figures whose claims match (e.g. `{statusIn: [UNCONFIRMED]}`).
+        provenance: Option<ProvenanceFilter>,
+    }
+
+    impl CountFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(e) = &f.event {
+                filters.push(Filter::CountOfEvent(e.to_string()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::CitesSource(s.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            Ok(filters)
+        }
+    }
+
+    /// Filters for `participations`. All given conditions must hold.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ParticipationFilter {
+        /// Role keys (`PARTICIPANT_ROLE` terms), e.g. `["perpetrator"]`.
+        roles: Option<Vec<String>>,
+        /// Keep this actor's participations.
+        actor: Option<ID>,
+        /// Keep participations in this event.
+        event: Option<ID>,
+        /// Keep participations that rest on a claim citing this source.
+        source: Option<ID>,
+        /// Keep participations whose claims match.
+        provenance: Option<ProvenanceFilter>,
+    }
+
+    impl ParticipationFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(r) = &f.roles {
+                filters.push(Filter::Roles(r.clone()));
+            }
+            if let Some(a) = &f.actor {
+                filters.push(Filter::ParticipationOfActor(a.to_string()));
+            }
+            if let Some(e) = &f.event {
+                filters.push(Filter::ParticipationInEvent(e.to_string()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::CitesSource(s.to_string()));
+            }
+            provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            Ok(filters)
+        }
+    }
+
+    /// Filters for `claims`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ClaimFilter {
+        /// Claim statuses.
+        status: Option<Vec<ClaimStatus>>,
+        /// Keep claims citing this source.
+        source: Option<ID>,
+        /// Case-insensitive text in the excerpt.
+        text: Option<String>,
+    }
+
+    impl ClaimFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(s) = &f.status {
+                filters.push(Filter::ClaimStatusIn(s.clone()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::ClaimCites(s.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            Ok(filters)
+        }
+    }
+}
