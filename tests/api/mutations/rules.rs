@@ -32,7 +32,8 @@ fn document(app: &TestApp) -> Value {
               "precision": "CITY" }
         ],
         "sources": [
-            { "id": id("s"), "kind": "NEWS_REPORT", "title": "Report" }
+            { "id": id("s"), "kind": "NEWS_REPORT", "title": "Report" },
+            { "id": id("s0"), "kind": "OTHER", "title": "Another report" }
         ],
         "events": [
             { "id": id("e"), "type": "raid", "title": "Raid", "description": "A raid.",
@@ -141,12 +142,15 @@ fn set(value: &mut Value, path: &str, new: Value) {
     }
 }
 
-/// One rule: writing `value` at `path` of a `kind` is refused with `code` on that path.
+/// One rule: writing `value` at `path` of a `kind` (with `also` set as well) is refused with `code`
+/// on `field` (by default `path`), and the message says what is wrong.
 struct Rule {
     what: &'static str,
     kind: Kind,
     path: &'static str,
     value: Value,
+    also: Vec<(&'static str, Value)>,
+    field: &'static str,
     code: &'static str,
     /// A word the message must hold, so that the error explains itself.
     says: &'static str,
@@ -164,146 +168,104 @@ fn rule(
         kind,
         path,
         value,
+        also: vec![],
+        field: path,
         code: "BAD_USER_INPUT",
         says,
     }
 }
 
+impl Rule {
+    fn also(mut self, path: &'static str, value: Value) -> Self {
+        self.also.push((path, value));
+        self
+    }
+    fn on(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
+    }
+}
+
+/// Every input rule a value can break, whichever way it comes in. (Rules on references to stored
+/// nodes, and the few that differ by entry point, are tested below and in the other files.)
+#[rustfmt::skip]
 fn rules() -> Vec<Rule> {
     use Kind::*;
+    let long_line = json!("x".repeat(501));
+    let long_text = json!("x".repeat(10_001));
     vec![
-        // Text
-        rule(
-            "a name of NUL characters",
-            Actor,
-            "name",
-            json!("\u{0}\u{0}\u{0}"),
-            "control character",
-        ),
-        rule(
-            "a name of zero-width spaces",
-            Actor,
-            "name",
-            json!("\u{200B}\u{200B}"),
-            "visible",
-        ),
-        rule(
-            "a title of a byte-order mark",
-            Source,
-            "title",
-            json!("\u{FEFF}"),
-            "visible",
-        ),
+        // Text: visible, no control characters, lines and paragraphs
+        rule("a name of NUL characters", Actor, "name", json!("\u{0}\u{0}\u{0}"), "control character"),
+        rule("a name of zero-width spaces", Actor, "name", json!("\u{200B}\u{200B}"), "visible"),
+        rule("a title of a byte-order mark", Source, "title", json!("\u{FEFF}"), "visible"),
         rule("a blank name", Place, "name", json!("   "), "empty"),
-        rule(
-            "a name over two lines",
-            Place,
-            "name",
-            json!("City\nTown"),
-            "single line",
-        ),
-        rule(
-            "an alias with NUL",
-            Actor,
-            "aliases[0]",
-            json!("a\u{0}b"),
-            "control character",
-        ),
-        rule(
-            "a description with NUL",
-            Event,
-            "description",
-            json!("x\u{0}"),
-            "control character",
-        ),
-        rule(
-            "an invisible subject",
-            Count,
-            "subject",
-            json!("\u{2060}"),
-            "visible",
-        ),
-        rule(
-            "a participation's description of bell characters",
-            Participation,
-            "description",
-            json!("\u{7}\u{7}"),
-            "control character",
-        ),
-        rule(
-            "an excerpt of NUL",
-            Event,
-            "claims[0].excerpt",
-            json!("\u{0}"),
-            "control character",
-        ),
+        rule("a name over two lines", Place, "name", json!("City\nTown"), "single line"),
+        rule("a name with a tab", Actor, "name", json!("Police\tforce"), "single line"),
+        rule("a name of 501 characters", Actor, "name", long_line.clone(), "at most 500"),
+        rule("an alias with NUL", Actor, "aliases[0]", json!("a\u{0}b"), "control character"),
+        rule("an alias of 501 characters", Place, "aliases[0]", long_line.clone(), "at most 500"),
+        rule("a title of 501 characters", Event, "title", long_line.clone(), "at most 500"),
+        rule("a description with NUL", Event, "description", json!("x\u{0}"), "control character"),
+        rule("a description of 10,001 characters", Actor, "description", long_text.clone(), "at most 10000"),
+        rule("an invisible subject", Count, "subject", json!("\u{2060}"), "visible"),
+        rule("a blank subject", Count, "subject", json!(""), "empty"),
+        rule("a subgroup over two lines", Count, "subgroup", json!("women\nand children"), "single line"),
+        rule("a wording over two lines", Count, "wording", json!("at least\n3,000"), "single line"),
+        rule("a blank unit", Count, "unit", json!("  "), "empty"),
+        rule("a participation's description of bell characters", Participation, "description", json!("\u{7}\u{7}"), "control character"),
+        rule("an excerpt of NUL", Event, "claims[0].excerpt", json!("\u{0}"), "control character"),
+        rule("a note of 10,001 characters", Count, "claims[0].note", long_text.clone(), "at most 10000"),
+        rule("a citation's excerpt of NUL", Source, "cites[0].excerpt", json!("\u{0}"), "control character")
+            .also("cites[0].source", json!("OTHER_SOURCE")),
+        // Ids and keys
+        rule("an id with a space", Actor, "id", json!("has space"), "may use only"),
+        rule("an id of 201 characters", Place, "id", json!("a".repeat(201)), "at most 200"),
+        rule("a claim's source id with a quote", Event, "claims[0].source", json!("x'y"), "may use only"),
+        rule("an event type that is not a key", Event, "type", json!("Mass Raid"), "snake_case"),
+        rule("a role that is not a key", Participation, "role", json!("target!"), "snake_case"),
+        // Web values and positions
+        rule("an ftp URL", Source, "url", json!("ftp://example.org/x"), "http"),
+        rule("a URL without a host", Source, "url", json!("https://"), "host"),
+        rule("a language that is not a tag", Source, "language", json!("english"), "BCP 47"),
+        rule("a latitude of 95", Place, "location", json!({"latitude": 95.0, "longitude": 30.0}), "-90..90")
+            .on("location.latitude"),
+        rule("a longitude of -181", Place, "location", json!({"latitude": 0.0, "longitude": -181.0}), "-180..180")
+            .on("location.longitude"),
         // Dates
-        rule(
-            "hour 25",
-            Event,
-            "date.edtf",
-            json!("2025-01-01T25:00:00"),
-            "hour 25",
-        ),
-        rule(
-            "minute 61",
-            Event,
-            "date.edtf",
-            json!("2025-01-01T10:61:00"),
-            "minute 61",
-        ),
-        rule(
-            "month 13",
-            Event,
-            "date.edtf",
-            json!("2025-13-01"),
-            "month 13",
-        ),
-        rule(
-            "February 30",
-            Event,
-            "date.edtf",
-            json!("2025-02-30"),
-            "day 30",
-        ),
-        rule(
-            "a published date with hour 24",
-            Source,
-            "published.edtf",
-            json!("2025-01-01T24:30:00"),
-            "hour 24",
-        ),
-        // Figures: GraphQL's Int is 32-bit
-        rule(
-            "a value of 2^31",
-            Count,
-            "value",
-            json!(2_147_483_648_i64),
-            "2147483647",
-        ),
-        rule(
-            "a value beyond 2^53",
-            Count,
-            "value",
-            json!(9_007_199_254_740_993_i64),
-            "2147483647",
-        ),
-        rule(
-            "a lower bound of 2^31",
-            Count,
-            "lower",
-            json!(2_147_483_648_i64),
-            "2147483647",
-        ),
-        rule(
-            "an upper bound beyond 2^53",
-            Count,
-            "upper",
-            json!(9_007_199_254_740_993_i64),
-            "2147483647",
-        ),
+        rule("hour 25", Event, "date.edtf", json!("2025-01-01T25:00:00"), "hour 25"),
+        rule("minute 61", Event, "date.edtf", json!("2025-01-01T10:61:00"), "minute 61"),
+        rule("month 13", Event, "date.edtf", json!("2025-13-01"), "month 13"),
+        rule("February 30", Event, "date.edtf", json!("2025-02-30"), "day 30"),
+        rule("not a date", Event, "date.edtf", json!("yesterday"), "EDTF"),
+        rule("an interval ending before it starts", Event, "date.edtf", json!("2025-01-02/2025-01-01"), "end before start"),
+        rule("a season", Event, "date.edtf", json!("2024-24"), "seasons"),
+        rule("an inferred date without a basis", Event, "date.inferred", json!(true), "inferred from")
+            .on("date.basis"),
+        rule("a published date with hour 24", Source, "published.edtf", json!("2025-01-01T24:30:00"), "hour 24"),
+        // Figures: GraphQL's Int is 32-bit; bounds in order; the value within them
+        rule("a value of 2^31", Count, "value", json!(2_147_483_648_i64), "2147483647"),
+        rule("a value beyond 2^53", Count, "value", json!(9_007_199_254_740_993_i64), "2147483647"),
+        rule("a lower bound of 2^31", Count, "lower", json!(2_147_483_648_i64), "2147483647"),
+        rule("an upper bound beyond 2^53", Count, "upper", json!(9_007_199_254_740_993_i64), "2147483647"),
         rule("a negative value", Count, "value", json!(-1), "negative"),
+        rule("a negative lower bound", Count, "lower", json!(-5), "negative"),
+        rule("an upper bound below the lower", Count, "upper", json!(5), "upper below lower")
+            .also("value", Value::Null).also("qualifier", json!("ABOUT")).also("lower", json!(10)),
+        rule("a value above its upper bound", Count, "upper", json!(2), "above upper bound").on("value"),
+        rule("an EXACT figure without a value", Count, "value", Value::Null, "EXACT")
+            .also("lower", json!(3)),
+        rule("a figure without any number", Count, "value", Value::Null, "at least one number")
+            .also("qualifier", json!("ABOUT")),
     ]
+}
+
+/// `OTHER_SOURCE` in a rule stands for the document's second source (a rule's values are written
+/// before the test's collection is known).
+fn other_source(app: &TestApp, value: &Value) -> Value {
+    match value.as_str() {
+        Some("OTHER_SOURCE") => json!(format!("{}:s0", app.collection)),
+        _ => value.clone(),
+    }
 }
 
 async fn setup() -> TestApp {
@@ -335,6 +297,9 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
         // Through GraphQL.
         let mut input = graphql_input(&app, r.kind);
         set(&mut input, r.path, r.value.clone());
+        for (path, value) in &r.also {
+            set(&mut input, path, other_source(&app, value));
+        }
         let response = app.gql(&r.kind.mutation(), json!({ "input": input })).await;
         if response["errors"].is_null() {
             failures.push(format!("{} through GraphQL: accepted", r.what));
@@ -345,7 +310,7 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
             .as_str()
             .unwrap_or("")
             .to_string();
-        let want = (r.code.to_string(), Some(format!("input.{}", r.path)));
+        let want = (r.code.to_string(), Some(format!("input.{}", r.field)));
         if got != want || !message.contains(r.says) {
             failures.push(format!(
                 "{} through GraphQL: {got:?} {message:?}, want {want:?} saying {:?}",
@@ -355,13 +320,16 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
         // Through an import file.
         let mut doc = document(&app);
         set(&mut doc[r.kind.list()][0], r.path, r.value.clone());
+        for (path, value) in &r.also {
+            set(&mut doc[r.kind.list()][0], path, other_source(&app, value));
+        }
         match casegraph::import::import_json(&app.store, &doc.to_string()).await {
             Ok(_) => failures.push(format!("{} through import: accepted", r.what)),
             Err(e) => {
                 let got = (e.code().to_string(), e.field().map(str::to_string));
                 let want = (
                     r.code.to_string(),
-                    Some(format!("{}[0].{}", r.kind.list(), r.path)),
+                    Some(format!("{}[0].{}", r.kind.list(), r.field)),
                 );
                 if got != want || !e.message().contains(r.says) {
                     failures.push(format!(
@@ -420,5 +388,97 @@ async fn a_figure_beyond_int_written_as_a_literal_is_bad_user_input_on_its_field
             Some("patch.upper".to_string())
         )
     );
+    app.cleanup().await;
+}
+
+/// The code and field of an import's error, or `None` when it was accepted.
+async fn import_outcome(app: &TestApp, doc: &Value) -> Option<(String, Option<String>)> {
+    casegraph::import::import_json(&app.store, &doc.to_string())
+        .await
+        .err()
+        .map(|e| (e.code().to_string(), e.field().map(str::to_string)))
+}
+
+/// Writes `input` as a `kind` through GraphQL; fails the test on any error.
+async fn accepted(app: &TestApp, kind: Kind, input: Value) {
+    app.data(&kind.mutation(), json!({ "input": input })).await;
+}
+
+fn bad(field: &str) -> Option<(String, Option<String>)> {
+    Some(("BAD_USER_INPUT".to_string(), Some(field.to_string())))
+}
+
+#[tokio::test]
+async fn the_rules_that_differ_by_entry_point_differ_as_documented() {
+    let app = setup().await;
+    let c = app.collection.clone();
+    let id = |local: &str| format!("{c}:{local}");
+
+    // Every fact in a file cites a claim; a mutation may source it later (addClaim).
+    let mut doc = document(&app);
+    doc["events"][0]["claims"] = json!([]);
+    assert_eq!(import_outcome(&app, &doc).await, bad("events[0].claims"));
+    let mut input = graphql_input(&app, Kind::Event);
+    input["claims"] = json!([]);
+    accepted(&app, Kind::Event, input).await;
+
+    // Every claim and citation in a file quotes its excerpt; a mutation may add it later.
+    let mut doc = document(&app);
+    doc["counts"][0]["claims"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("excerpt");
+    assert_eq!(
+        import_outcome(&app, &doc).await,
+        bad("counts[0].claims[0].excerpt")
+    );
+    let mut input = graphql_input(&app, Kind::Count);
+    input["claims"] = json!([{ "source": id("s"), "status": "REPORTED" }]);
+    accepted(&app, Kind::Count, input).await;
+    let mut doc = document(&app);
+    doc["sources"][0]["cites"] = json!([{ "source": id("s0") }]);
+    assert_eq!(
+        import_outcome(&app, &doc).await,
+        bad("sources[0].cites[0].excerpt")
+    );
+    let mut input = graphql_input(&app, Kind::Source);
+    input["cites"] = json!([{ "source": id("s0") }]);
+    accepted(&app, Kind::Source, input).await;
+
+    // A file's references resolve within the file; a mutation's against what is stored.
+    let mut doc = document(&app);
+    doc["actors"] = json!([]);
+    let outcome = import_outcome(&app, &doc).await;
+    assert_eq!(outcome, bad("participations[0].actor"));
+    accepted(
+        &app,
+        Kind::Participation,
+        graphql_input(&app, Kind::Participation),
+    )
+    .await;
+
+    // The same for both: descriptions are optional, and a figure's unit defaults to `person`.
+    let mut doc = document(&app);
+    doc["actors"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    doc["counts"][0].as_object_mut().unwrap().remove("unit");
+    assert_eq!(import_outcome(&app, &doc).await, None);
+    let mut input = graphql_input(&app, Kind::Count);
+    input.as_object_mut().unwrap().remove("unit");
+    accepted(&app, Kind::Count, input).await;
+    let mut input = graphql_input(&app, Kind::Actor);
+    input.as_object_mut().unwrap().remove("description");
+    accepted(&app, Kind::Actor, input).await;
+    let units = app
+        .data(
+            "query($a: ID!, $b: ID!) { a: node(id: $a) { ... on Count { unit } } \
+             b: node(id: $b) { ... on Count { unit } } }",
+            json!({ "a": id("n"), "b": id("n2") }),
+        )
+        .await;
+    assert_eq!(units["a"]["unit"], "person", "imported");
+    assert_eq!(units["b"]["unit"], "person", "through GraphQL");
     app.cleanup().await;
 }
