@@ -67,8 +67,9 @@ impl TermDraft {
         let label = v.line("label", &self.label);
         let description = v.opt_paragraph("description", self.description.as_deref());
         let (collection, key) = (collection?, key?);
-        let id =
-            NodeId::parse(&term_id(collection.as_str(), self.vocabulary, key.as_str())).ok()?;
+        // The id is derived; a long collection id and key may make it too long for an id.
+        let derived = term_id(collection.as_str(), self.vocabulary, key.as_str());
+        let id = v.ok("key", NodeId::parse(&derived))?;
         cs.terms.push(TermWrite {
             collection,
             vocabulary: self.vocabulary,

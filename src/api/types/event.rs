@@ -89,7 +89,7 @@ impl Event {
         follow_as(ctx, Edge::EventCounts, &self.0.id, as_count).await
     }
     /// The claims behind the event itself; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -99,7 +99,7 @@ impl Event {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well the event itself is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
     }
     /// Larger events this one is part of.

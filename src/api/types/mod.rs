@@ -25,7 +25,9 @@ use crate::{
 pub use actor::{Actor, ActorFilter};
 pub use event::{Event, EventFilter, EventSort};
 pub use place::{Place, PlaceFilter};
-pub use provenance::{Claim, ClaimFilter, Count, CountFilter, Participation, ParticipationFilter};
+pub use provenance::{
+    Claim, ClaimFilter, Count, CountFilter, Fact, Participation, ParticipationFilter,
+};
 pub use source::{Source, SourceFilter};
 pub use taxonomy::{Collection, Term};
 

@@ -1,6 +1,6 @@
 //! Provenance: claims, and the reified statements they support (participations and counts).
 
-use async_graphql::{Context, Object, SimpleObject, Union, ID};
+use async_graphql::{Context, Interface, Object, SimpleObject, ID};
 
 use super::{
     as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored,
@@ -53,20 +53,38 @@ impl Claim {
         follow_one(ctx, Edge::ClaimSource, &self.0.id, as_source).await
     }
     /// The fact the claim supports.
-    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<ClaimSubject>, AppError> {
+    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<Fact>, AppError> {
         let found = super::follow(ctx, Edge::ClaimSubject, &self.0.id).await?;
         Ok(found.into_iter().find_map(|l| match l.node {
-            NodeRecord::Event(r) => Some(ClaimSubject::Event(Event(r))),
-            NodeRecord::Participation(r) => Some(ClaimSubject::Participation(Participation(r))),
-            NodeRecord::Count(r) => Some(ClaimSubject::Count(Count(r))),
+            NodeRecord::Event(r) => Some(Fact::Event(Event(r))),
+            NodeRecord::Participation(r) => Some(Fact::Participation(Participation(r))),
+            NodeRecord::Count(r) => Some(Fact::Count(Count(r))),
             _ => None,
         }))
     }
 }
 
-/// What a claim can be about.
-#[derive(Union)]
-pub enum ClaimSubject {
+/// A fact: a statement of the graph that sources support or dispute — an event, a participation or a
+/// count; what a claim is about. Its claims and how well it is sourced are the same for all three.
+#[derive(Interface)]
+#[graphql(
+    field(
+        name = "claims",
+        ty = "Vec<Claim>",
+        desc = "The claims behind this fact; `status` keeps only claims with these statuses.",
+        arg(
+            name = "status",
+            ty = "Option<Vec<ClaimStatus>>",
+            desc = "Keep only claims with one of these statuses."
+        )
+    ),
+    field(
+        name = "provenance",
+        ty = "Provenance",
+        desc = "How well this fact is sourced."
+    )
+)]
+pub enum Fact {
     Event(Event),
     Participation(Participation),
     Count(Count),
@@ -194,7 +212,7 @@ impl Participation {
         follow_one(ctx, Edge::ParticipationEvent, &self.0.id, as_event).await
     }
     /// The claims behind this participation; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -204,7 +222,7 @@ impl Participation {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this participation is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
     }
 }
@@ -271,7 +289,7 @@ impl Count {
         follow_as(ctx, Edge::CountBreakdown, &self.0.id, as_count).await
     }
     /// The claims behind this figure; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -281,7 +299,7 @@ impl Count {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this figure is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
     }
 }

@@ -382,3 +382,38 @@ async fn who_acted_as_perpetrator_and_in_what() {
         .await;
     assert_eq!(d["participations"]["nodes"], json!([{ "role": "offerer" }]));
 }
+
+#[tokio::test]
+async fn every_kind_of_fact_answers_for_its_claims_and_provenance_through_one_interface() {
+    let app = seeded().await;
+    let data = app
+        .data(
+            r#"query($c: [ID!]) { claims(collections: $c, first: 100) { nodes { id subject {
+                 __typename ... on Fact { claims { id } provenance { claimCount sourceCount } } } } } }"#,
+            json!({ "c": [SEED] }),
+        )
+        .await;
+    let nodes = data["claims"]["nodes"].as_array().unwrap();
+    let mut kinds: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["subject"]["__typename"].as_str().unwrap())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds, ["Count", "Event", "Participation"]);
+    for n in nodes {
+        let subject = &n["subject"];
+        let claims: Vec<&str> = subject["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(claims.contains(&n["id"].as_str().unwrap()), "{n:#}");
+        assert_eq!(
+            subject["provenance"]["claimCount"].as_u64().unwrap() as usize,
+            claims.len(),
+            "{n:#}"
+        );
+    }
+}
