@@ -46,7 +46,17 @@ pub struct Statement {
 }
 
 /// A piece of Cypher text: a constant of the code, or a number (an index the code counted). Nothing
-/// else implements it, so nothing else can be spliced into a statement.
+/// else implements it, so nothing else can be spliced into a statement: text from a request does not
+/// compile.
+///
+/// ```compile_fail
+/// let from_a_request = String::from("x'}) DETACH DELETE n //");
+/// casegraph::store::Cypher::new().push(from_a_request.as_str());
+/// ```
+///
+/// ```
+/// casegraph::store::Cypher::new().push("MATCH (n:Event) WHERE n.id = $id").push(3usize);
+/// ```
 pub trait Fragment {
     fn append_to(&self, text: &mut String);
 }
