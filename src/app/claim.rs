@@ -42,15 +42,7 @@ impl ClaimDraft {
     ) -> Option<ClaimWrite> {
         let id = v.new_id("id", self.id.as_deref());
         let source = v.id("source", &self.source);
-        let excerpt = if origin.claims_need_excerpts() && self.excerpt.is_none() {
-            v.error(
-                "excerpt",
-                "quote the passage the claim rests on: every claim in a data file needs an excerpt",
-            );
-            None
-        } else {
-            v.opt_paragraph("excerpt", self.excerpt.as_deref())
-        };
+        let excerpt = excerpt(v, origin, self.excerpt.as_deref(), "the claim rests on");
         let note = v.opt_paragraph("note", self.note.as_deref());
         Some(ClaimWrite {
             ident: Ident {
@@ -64,6 +56,27 @@ impl ClaimDraft {
             status: self.status,
             note: note?,
         })
+    }
+}
+
+/// A claim's or a citation's excerpt: optional (blank means none) through the API; required and not
+/// blank in a data file (see [`Origin::claims_need_excerpts`]).
+pub(crate) fn excerpt(
+    v: &mut Check,
+    origin: Origin,
+    excerpt: Option<&str>,
+    what: &str,
+) -> Option<Option<crate::domain::NonEmptyText>> {
+    match (origin.claims_need_excerpts(), excerpt) {
+        (true, None) => {
+            v.error(
+                "excerpt",
+                format!("quote the passage {what}: every claim and citation in a data file needs an excerpt"),
+            );
+            None
+        }
+        (true, Some(e)) => v.paragraph("excerpt", e).map(Some),
+        (false, e) => v.opt_paragraph("excerpt", e),
     }
 }
 

@@ -11,8 +11,8 @@ use crate::{
 };
 
 use super::{
-    actor::link_set, check::DateDraft, commit, commit_patch, existing, first_error, given_or,
-    given_text_or, parse_stored, Check, Origin,
+    actor::link_set, check::DateDraft, claim, commit, commit_patch, existing, first_error,
+    given_or, given_text_or, parse_stored, Check, Origin,
 };
 
 /// One source citing another.
@@ -120,12 +120,8 @@ fn citations(v: &mut Check, origin: Origin, cites: &[CitationDraft]) -> Option<C
         .map(|(i, c)| {
             v.within(&format!("cites[{i}]"), |v| {
                 let source = v.id("source", &c.source);
-                let excerpt = if origin.claims_need_excerpts() && c.excerpt.is_none() {
-                    v.error("excerpt", "quote the passage that cites the source");
-                    None
-                } else {
-                    v.opt_paragraph("excerpt", c.excerpt.as_deref())
-                };
+                let excerpt =
+                    claim::excerpt(v, origin, c.excerpt.as_deref(), "that cites the source");
                 Some((source?, excerpt?))
             })
         })

@@ -432,6 +432,13 @@ async fn the_rules_that_differ_by_entry_point_differ_as_documented() {
         import_outcome(&app, &doc).await,
         bad("counts[0].claims[0].excerpt")
     );
+    let mut doc = document(&app);
+    doc["events"][0]["claims"][0]["excerpt"] = json!("  ");
+    assert_eq!(
+        import_outcome(&app, &doc).await,
+        bad("events[0].claims[0].excerpt"),
+        "a blank excerpt is no excerpt"
+    );
     let mut input = graphql_input(&app, Kind::Count);
     input["claims"] = json!([{ "source": id("s"), "status": "REPORTED" }]);
     accepted(&app, Kind::Count, input).await;
