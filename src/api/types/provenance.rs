@@ -323,9 +323,11 @@ mod filter {
         /// No claim has any of these statuses (e.g. `[DISPUTED, RETRACTED]`).
         status_not_in: Option<Vec<ClaimStatus>>,
         /// At least this many distinct sources among the standing (not disputed or retracted) claims.
-        min_sources: Option<i32>,
+        // i64 (still `Int` on the wire), so that a number beyond 32 bits is refused below on this
+        // field, like a figure, rather than by validation without one.
+        min_sources: Option<i64>,
         /// At most this many distinct sources among the standing claims (`1`: single-source facts).
-        max_sources: Option<i32>,
+        max_sources: Option<i64>,
     }
 
     pub(crate) fn provenance_filters(
@@ -351,10 +353,16 @@ mod filter {
                         "must not be negative",
                     ));
                 }
+                if n > i64::from(i32::MAX) {
+                    return Err(AppError::bad_input(
+                        format!("{field}.{name}"),
+                        format!("must be at most {} (GraphQL's 32-bit Int)", i32::MAX),
+                    ));
+                }
                 out.push(if min {
-                    Filter::MinSources(n as i64)
+                    Filter::MinSources(n)
                 } else {
-                    Filter::MaxSources(n as i64)
+                    Filter::MaxSources(n)
                 });
             }
         }

@@ -189,3 +189,28 @@ async fn a_malformed_cursor_or_date_is_bad_user_input_naming_the_argument() {
         .await;
     assert_eq!(crate::helpers::first_error(&r).0, "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn a_source_count_beyond_a_32_bit_int_is_bad_user_input_naming_the_field() {
+    let app = seeded().await;
+    for (literal, field) in [
+        ("minSources: 2147483648", "filter.provenance.minSources"),
+        (
+            "maxSources: 9007199254740993",
+            "filter.provenance.maxSources",
+        ),
+        ("minSources: -1", "filter.provenance.minSources"),
+    ] {
+        let r = app
+            .gql(
+                &format!("{{ counts(filter: {{provenance: {{{literal}}}}}) {{ totalCount }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            crate::helpers::first_error(&r),
+            ("BAD_USER_INPUT".into(), Some(field.into())),
+            "{literal}"
+        );
+    }
+}
