@@ -24,15 +24,12 @@ pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with the configured depth and complexity limits.
 pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
-    Schema::build(
-        Query::default(),
-        mutation::Mutation::default(),
-        EmptySubscription,
-    )
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .data(limits)
-    .finish()
+    // `Default::default()`: the mutation root is merged from parts (see `mutation.rs`).
+    Schema::build(Query::default(), Default::default(), EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .data(limits)
+        .finish()
 }
 
 /// The schema as SDL, with sorted fields so that a change shows up as a small diff. The committed copy
