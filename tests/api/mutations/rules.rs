@@ -1,6 +1,7 @@
-//! Every input rule through both ways data comes in: a GraphQL upsert and an import file. The same
-//! invalid value must get the same code, with the same field path below the entry point's own prefix
-//! (`input.date.edtf` through GraphQL, `events[0].date.edtf` in a file), and must write nothing.
+//! Every input rule through both ways data comes in: a GraphQL upsert and an import file (and a GraphQL
+//! patch, where the rule can stand alone). The same invalid value must get the same code, with the same
+//! field path below the entry point's own prefix (`input.date.edtf`, `patch.date.edtf`,
+//! `events[0].date.edtf`), and must write nothing.
 //!
 //! The table is the list of rules; a rule added to the domain or the application layer gets a row
 //! here. Rules that differ on purpose between the two entry points are tested at the end, each with
@@ -78,7 +79,7 @@ fn graphql_input(app: &TestApp, kind: Kind) -> Value {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Actor,
     Place,
@@ -92,6 +93,23 @@ impl Kind {
     fn mutation(self) -> String {
         let name = format!("{self:?}");
         format!("mutation($input: {name}Input!) {{ upsert{name}(input: $input) {{ id }} }}")
+    }
+    /// The patch of the document's node of this kind.
+    fn update(self) -> String {
+        let name = format!("{self:?}");
+        format!("mutation($id: ID!, $patch: {name}Patch!) {{ update{name}(id: $id, patch: $patch) {{ id }} }}")
+    }
+    /// The id of the document's node of this kind.
+    fn stored(self, app: &TestApp) -> String {
+        let local = match self {
+            Kind::Actor => "a",
+            Kind::Place => "p",
+            Kind::Source => "s",
+            Kind::Event => "e",
+            Kind::Participation => "pa",
+            Kind::Count => "n",
+        };
+        format!("{}:{local}", app.collection)
     }
     /// The document's list of this kind.
     fn list(self) -> &'static str {
@@ -176,6 +194,17 @@ fn rule(
 }
 
 impl Rule {
+    /// Whether a patch can carry the rule on its own: a field of the node itself, with nothing else
+    /// to set (a patch names no id and holds no claims; a rule that needs other fields, or names
+    /// another field than the one it sets, depends on what is stored).
+    fn patchable(&self) -> bool {
+        self.also.is_empty()
+            && self.field == self.path
+            && self.path != "id"
+            && !self.path.starts_with("claims")
+            && !self.path.starts_with("cites")
+    }
+
     fn also(mut self, path: &'static str, value: Value) -> Self {
         self.also.push((path, value));
         self
@@ -293,6 +322,7 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
     let app = setup().await;
     let before = snapshot(&app).await;
     let mut failures = Vec::new();
+    let mut patched = 0;
     for r in rules() {
         // Through GraphQL.
         let mut input = graphql_input(&app, r.kind);
@@ -316,6 +346,28 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
                 "{} through GraphQL: {got:?} {message:?}, want {want:?} saying {:?}",
                 r.what, r.says
             ));
+        }
+        // Through a patch of a stored node, where the rule can stand alone.
+        if r.patchable() {
+            patched += 1;
+            let mut patch = json!({});
+            set(&mut patch, r.path, r.value.clone());
+            let response = app
+                .gql(
+                    &r.kind.update(),
+                    json!({ "id": r.kind.stored(&app), "patch": patch }),
+                )
+                .await;
+            let want = (r.code.to_string(), Some(format!("patch.{}", r.field)));
+            if response["errors"].is_null() {
+                failures.push(format!("{} through a patch: accepted", r.what));
+            } else if first_error(&response) != want {
+                let got = first_error(&response);
+                failures.push(format!(
+                    "{} through a patch: {got:?}, want {want:?}",
+                    r.what
+                ));
+            }
         }
         // Through an import file.
         let mut doc = document(&app);
@@ -343,6 +395,7 @@ async fn every_rule_gives_the_same_error_on_the_same_field_through_graphql_and_i
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(patched >= 30, "only {patched} rules went through a patch");
     assert_eq!(
         snapshot(&app).await,
         before,
