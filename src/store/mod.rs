@@ -33,25 +33,87 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A Cypher statement: constant text from the code plus the user's values as parameters.
+/// A Cypher statement: text made only of constants of the code, plus the user's values as parameters.
+///
+/// The type makes "user text never becomes Cypher" a compile-time property: the text is either one
+/// `&'static str` ([`Statement::new`]) or is joined by [`cypher!`] / [`Cypher`] from [`Fragment`]s,
+/// which are only `&'static str` constants and numbers the code computed. A `String` does not fit,
+/// so a value from a request can only travel as a [`Statement::param`].
 #[derive(Debug, Clone)]
 pub struct Statement {
     text: std::borrow::Cow<'static, str>,
     params: Map<String, Value>,
 }
 
-impl Statement {
-    /// A statement whose text is a constant of the code.
-    pub fn new(text: &'static str) -> Self {
-        Self {
-            text: text.into(),
+/// A piece of Cypher text: a constant of the code, or a number (an index the code counted). Nothing
+/// else implements it, so nothing else can be spliced into a statement: text from a request does not
+/// compile.
+///
+/// ```compile_fail
+/// let from_a_request = String::from("x'}) DETACH DELETE n //");
+/// casegraph::store::Cypher::new().push(from_a_request.as_str());
+/// ```
+///
+/// ```
+/// casegraph::store::Cypher::new().push("MATCH (n:Event) WHERE n.id = $id").push(3usize);
+/// ```
+pub trait Fragment {
+    fn append_to(&self, text: &mut String);
+}
+
+impl Fragment for &'static str {
+    fn append_to(&self, text: &mut String) {
+        text.push_str(self);
+    }
+}
+
+impl Fragment for usize {
+    fn append_to(&self, text: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(text, "{self}");
+    }
+}
+
+/// Statement text assembled piece by piece (a filter list, a sort order) from [`Fragment`]s.
+#[derive(Debug, Clone, Default)]
+pub struct Cypher(String);
+
+impl Cypher {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, piece: impl Fragment) -> &mut Self {
+        piece.append_to(&mut self.0);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_statement(self) -> Statement {
+        Statement {
+            text: self.0.into(),
             params: Map::new(),
         }
     }
+}
 
-    /// A statement assembled from constant fragments (filters, sort orders). Callers must only join
-    /// `&'static str` pieces: user values go in [`Statement::param`].
-    pub fn assembled(text: String) -> Self {
+/// Joins [`Fragment`]s into a [`Statement`]: `cypher!("MATCH (n:", label, " {id: $id})")`. Every
+/// piece must be a `&'static str` or a number; anything else does not compile.
+macro_rules! cypher {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut text = $crate::store::Cypher::new();
+        $( text.push($piece); )+
+        text.into_statement()
+    }};
+}
+pub(crate) use cypher;
+
+impl Statement {
+    /// A statement whose text is a constant of the code.
+    pub fn new(text: &'static str) -> Self {
         Self {
             text: text.into(),
             params: Map::new(),
@@ -117,6 +179,19 @@ pub struct DatabaseInfo {
     pub name: String,
     pub version: String,
     pub edition: String,
+}
+
+/// What a readiness probe found.
+#[derive(Debug)]
+pub enum Readiness {
+    Ready,
+    /// Neo4j did not answer (or answered with an error).
+    DatabaseDown(AppError),
+    /// Neo4j answers, but the schema's constraints and indexes are not all there.
+    MigrationsMissing {
+        present: usize,
+        expected: usize,
+    },
 }
 
 /// The process-wide connection to Neo4j.
@@ -195,9 +270,12 @@ impl Store {
         self.session(Scope::all()).database_info().await
     }
 
-    /// Readiness: Neo4j answers a real query within `timeout`, and the migrations are in place. If the
-    /// database came back empty (a new data directory), the migrations are applied again.
-    pub async fn ready(self: &Arc<Self>, timeout: Duration) -> AppResult<()> {
+    /// Readiness: Neo4j answers a real query within `timeout`, and the migrations are in place. A
+    /// probe only reads: if the schema is missing (Neo4j came back with a new, empty data directory),
+    /// it says so, and applying the migrations is left to `casegraph migrate` or a restart, which
+    /// run them at start-up. A probe that wrote would change the database every few seconds from
+    /// every replica, racing each other and any operator at work.
+    pub async fn readiness(self: &Arc<Self>, timeout: Duration) -> Readiness {
         let check = async {
             let db = self.session(Scope::all());
             let rows: Vec<i64> = db
@@ -205,16 +283,17 @@ impl Store {
                     "SHOW INDEXES YIELD name WHERE name STARTS WITH 'cg_' RETURN count(*) AS row",
                 ))
                 .await?;
-            let present = rows.first().copied().unwrap_or(0) as usize;
-            if present < migrations::expected_index_count() {
-                self.migrations_applied.store(false, Ordering::SeqCst);
-                self.migrate().await?;
-            }
-            Ok::<_, AppError>(())
+            Ok::<_, AppError>(rows.first().copied().unwrap_or(0) as usize)
         };
+        let expected = migrations::expected_index_count();
         match tokio::time::timeout(timeout, check).await {
-            Ok(r) => r,
-            Err(_) => Err(AppError::DatabaseUnavailable(format!(
+            Ok(Ok(present)) if present >= expected => Readiness::Ready,
+            Ok(Ok(present)) => {
+                self.migrations_applied.store(false, Ordering::SeqCst);
+                Readiness::MigrationsMissing { present, expected }
+            }
+            Ok(Err(e)) => Readiness::DatabaseDown(e),
+            Err(_) => Readiness::DatabaseDown(AppError::DatabaseUnavailable(format!(
                 "no answer within {timeout:?}"
             ))),
         }
@@ -231,7 +310,7 @@ impl Store {
         while started.elapsed() < limit {
             match tokio::time::timeout(attempt, self.info()).await {
                 Ok(Ok(info)) => return Ok(info),
-                Ok(Err(e)) => last = describe(&e),
+                Ok(Err(e)) => last = e.detail(),
                 Err(_) => {
                     last = format!("no answer within {attempt:?} (NEO4J_CONNECT_TIMEOUT_SECS)")
                 }
@@ -240,10 +319,6 @@ impl Store {
         }
         Err(last)
     }
-}
-
-fn describe(e: &AppError) -> String {
-    e.detail()
 }
 
 /// Runs one exchange with Neo4j under the statement timeout `limit` (plus [`CLIENT_GRACE`]). A

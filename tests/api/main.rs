@@ -10,7 +10,6 @@ mod http;
 mod http_conformance;
 mod limits;
 mod mutations;
-mod mutations_rules;
 mod ready;
 mod run_script;
 mod sdl;
