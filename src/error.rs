@@ -27,6 +27,9 @@ pub mod codes {
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// An argument asks for more than a configured bound allows (a graph question's hop limit, node
+    /// limit or number of paths); `extensions.field` names it.
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }
 
 /// Deliberately not `Display`: async-graphql converts every `Display` type into an error without
@@ -50,6 +53,8 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// An argument asks for more than a configured bound allows.
+    LimitExceeded { field: String, message: String },
     /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
     DatabaseUnavailable(String),
     /// Anything else: a bug or an unexpected database answer. Logged, never shown.
@@ -81,6 +86,13 @@ impl AppError {
         }
     }
 
+    pub fn limit_exceeded(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::LimitExceeded {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     pub fn internal(detail: impl Into<String>) -> Self {
         AppError::Internal(detail.into())
     }
@@ -88,9 +100,9 @@ impl AppError {
     /// The message a client sees. Internal details stay in the logs.
     pub fn message(&self) -> String {
         match self {
-            AppError::BadUserInput { message, .. } | AppError::Conflict { message, .. } => {
-                message.clone()
-            }
+            AppError::BadUserInput { message, .. }
+            | AppError::Conflict { message, .. }
+            | AppError::LimitExceeded { message, .. } => message.clone(),
             AppError::NotFound { kind, id, .. } => format!("no {kind} with id {id:?}"),
             AppError::DatabaseUnavailable(_) => {
                 "the database is unavailable, try again shortly".into()
@@ -113,6 +125,7 @@ impl AppError {
             AppError::BadUserInput { .. } => codes::BAD_USER_INPUT,
             AppError::NotFound { .. } => codes::NOT_FOUND,
             AppError::Conflict { .. } => codes::CONFLICT,
+            AppError::LimitExceeded { .. } => codes::LIMIT_EXCEEDED,
             AppError::DatabaseUnavailable(_) => codes::DATABASE_UNAVAILABLE,
             AppError::Internal(_) => codes::INTERNAL,
         }
@@ -123,6 +136,7 @@ impl AppError {
             AppError::BadUserInput { field, .. }
             | AppError::NotFound { field, .. }
             | AppError::Conflict { field, .. } => field.as_deref(),
+            AppError::LimitExceeded { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -238,6 +252,13 @@ mod tests {
         assert_eq!(code, "NOT_FOUND");
         assert_eq!(field.as_deref(), Some("id"));
         assert!(msg.contains("e-1"));
+    }
+
+    #[test]
+    fn a_limit_exceeded_names_its_field() {
+        let (code, field, _) = ext_code(AppError::limit_exceeded("depth", "at most 3"));
+        assert_eq!(code, "LIMIT_EXCEEDED");
+        assert_eq!(field.as_deref(), Some("depth"));
     }
 
     #[test]

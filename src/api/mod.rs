@@ -3,6 +3,7 @@
 //! Resolvers live in `query/`, `mutation/` and `types/`; they never write Cypher. They ask the
 //! request's [`Db`] (through the store's functions) or its DataLoaders for typed records.
 
+pub mod graph;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -16,7 +17,11 @@ use crate::{config::GraphqlLimits, store::Db};
 
 /// The root query type: the union of every area's queries.
 #[derive(MergedObject, Default)]
-pub struct Query(system::SystemQuery, query::GraphQuery);
+pub struct Query(
+    system::SystemQuery,
+    query::GraphQuery,
+    graph::GraphQuestions,
+);
 
 pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 

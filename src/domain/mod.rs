@@ -57,6 +57,7 @@ macro_rules! stored_names {
 }
 
 mod count;
+pub mod figure_sum;
 mod fuzzy_date;
 mod kinds;
 mod provenance;
