@@ -4,6 +4,7 @@
 mod helpers;
 
 mod graph;
+mod graph_bounds;
 mod graph_questions;
 mod http;
 mod mutations;

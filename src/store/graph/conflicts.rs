@@ -67,11 +67,11 @@ fn conflicts_text(scope_kind: &ConflictScope, named_collections: bool) -> String
             se = scope("e"),
             sn = scope("n")
         ),
-        (ConflictScope::Collections, true) => format!(
-            "UNWIND $collections AS col MATCH (n:Node {{collection: col}}) WHERE n:Count \
-             MATCH (n)-[:COUNT_OF]->(e:Event) WHERE {se}",
-            se = scope("e")
-        ),
+        // The hint keeps the plan on the index when there are few figures and a scan looks cheap.
+        (ConflictScope::Collections, true) => "UNWIND $collections AS col \
+             MATCH (e:Event {collection: col}) USING INDEX e:Event(collection) \
+             MATCH (e)<-[:COUNT_OF]-(n:Count)"
+            .to_string(),
         // No collection named and no restriction: every figure of the graph, by label.
         (ConflictScope::Collections, false) => format!(
             "MATCH (n:Count) MATCH (n)-[:COUNT_OF]->(e:Event) WHERE {se}",

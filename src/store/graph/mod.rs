@@ -154,9 +154,14 @@ impl Budget {
     }
 }
 
+/// The parameter that marks a graph question's statement (see [`run_bounded`]).
+const MARKER: &str = "cgGraphQuestion";
+
 /// Runs a read statement under the question's remaining time. `None` means the time ran out: the
-/// budget records `TIME_LIMIT`, and the statement is terminated on the server as well, so that a
-/// question given up on does not keep Neo4j busy.
+/// budget records `TIME_LIMIT`, and the statement is stopped on the server as well, so that a
+/// question given up on does not keep Neo4j busy. (Dropping the driver's stream resets its
+/// connection, which already stops the statement; the explicit `TERMINATE TRANSACTIONS` covers the
+/// case where the connection survives, e.g. a future driver that keeps it.)
 pub async fn run_bounded<T: DeserializeOwned>(
     db: &Db,
     statement: Statement,
@@ -167,14 +172,10 @@ pub async fn run_bounded<T: DeserializeOwned>(
         budget.hit(Bound::TimeLimit);
         return Ok(None);
     }
-    // A marker in a comment identifies the statement among the server's transactions. It is made
-    // here (a UUID), never from input.
-    let marker = format!("cg-graph-{}", uuid::Uuid::now_v7());
-    let text = format!("/* {marker} */ {}", statement.text());
-    let statement = Statement {
-        text: text.into(),
-        params: statement.params,
-    };
+    // A marker parameter identifies the statement among the server's transactions. It is not put
+    // in the text: a text that differs every time would defeat Neo4j's plan cache.
+    let marker = uuid::Uuid::now_v7().to_string();
+    let statement = statement.param(MARKER, &marker);
     db.count_trip(statement.text());
     let query = statement.into_query(&db.scope)?;
     let store = &db.store;
@@ -202,8 +203,8 @@ pub async fn run_bounded<T: DeserializeOwned>(
 /// Terminates the server-side transaction running the statement marked `marker`. Best effort: the
 /// answer (truncated by time) does not depend on it, so a failure is only logged.
 async fn terminate(db: &Db, marker: &str) {
-    let text = "SHOW TRANSACTIONS YIELD transactionId AS tx, currentQuery AS q \
-                WHERE q CONTAINS $marker \
+    let text = "SHOW TRANSACTIONS YIELD transactionId AS tx, parameters AS p \
+                WHERE p.cgGraphQuestion = $marker \
                 TERMINATE TRANSACTIONS tx YIELD transactionId RETURN transactionId";
     db.count_trip(text);
     let query = neo4rs::query(text).param("marker", marker);

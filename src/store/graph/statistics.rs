@@ -18,7 +18,9 @@ use crate::{
 
 fn events(named_collections: bool) -> String {
     if named_collections {
-        "UNWIND $collections AS col MATCH (n:Event {collection: col})".to_string()
+        // The hint keeps the plan on the index even when a scan looks as cheap (small graphs).
+        "UNWIND $collections AS col MATCH (n:Event {collection: col}) USING INDEX n:Event(collection)"
+            .to_string()
     } else {
         format!("MATCH (n:Event) WHERE {}", scope("n"))
     }
@@ -95,11 +97,15 @@ pub struct PlaceCount {
     pub including_within: i64,
 }
 
+/// The places holding each event are read by expanding from its place (a pattern comprehension), so
+/// that the planner cannot turn them into a join against every place.
 fn by_place_text(named: bool) -> String {
     format!(
         "{events} \
          OPTIONAL MATCH (n)-[:AT]->(direct:Place) \
-         OPTIONAL MATCH (direct)-[:WITHIN*0..32]->(p:Place) \
+         WITH n, direct, CASE WHEN direct IS NULL THEN [null] \
+                              ELSE [(direct)-[:WITHIN*0..32]->(q:Place) | q] END AS containing \
+         UNWIND containing AS p \
          WITH p, count(DISTINCT n) AS total, count(DISTINCT CASE WHEN direct = p THEN n END) AS here \
          ORDER BY total DESC, p.name LIMIT $limit \
          RETURN {{place: CASE WHEN p IS NULL THEN null ELSE {place} END, here: here, total: total}} AS row",

@@ -55,7 +55,8 @@ fn timeline_text(anchor: TimelineAnchor) -> String {
             sn = scope("n")
         ),
         TimelineAnchor::Collection => format!(
-            "MATCH (n:Event {{collection: $id}}) WHERE {sn} WITH n, [] AS roles",
+            "MATCH (n:Event {{collection: $id}}) USING INDEX n:Event(collection) WHERE {sn} \
+             WITH n, [] AS roles",
             sn = scope("n")
         ),
     };
