@@ -597,3 +597,34 @@ async fn statistics_count_by_type_month_and_place_and_keep_qualifiers_in_totals(
     assert_eq!(signed["total"]["text"], "at least 1,500");
     assert!(round_trips(&r) <= 4, "{}", round_trips(&r));
 }
+
+#[tokio::test]
+async fn the_readme_examples_of_graph_questions_run_on_the_seed() {
+    let app = seeded().await;
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("### Graph questions")
+        .nth(1)
+        .expect("README has a Graph questions section");
+    let block = section
+        .split("```graphql")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a graphql block");
+    let queries: Vec<&str> = block
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .collect();
+    assert_eq!(queries.len(), 3, "{queries:#?}");
+    for q in queries {
+        let data = app.data(q, json!({})).await;
+        let answer = data.as_object().unwrap().values().next().unwrap();
+        assert_eq!(answer["bounds"]["truncated"], false, "{q}");
+        let items = ["paths", "entries", "conflicts"]
+            .iter()
+            .find_map(|k| answer[*k].as_array())
+            .unwrap_or_else(|| panic!("{q}: {answer:#}"));
+        assert!(!items.is_empty(), "{q}: {answer:#}");
+    }
+}
