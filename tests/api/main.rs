@@ -5,6 +5,7 @@ mod helpers;
 
 mod graph;
 mod graph_bounds;
+mod graph_figures;
 mod graph_questions;
 mod http;
 mod mutations;

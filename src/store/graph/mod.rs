@@ -229,13 +229,15 @@ async fn terminate(db: &Db, marker: &str) {
 /// statistics Neo4j collects (`db.stats`), since the driver does not expose plans.
 pub async fn plan_operators(db: &Db, statement: Statement) -> AppResult<Vec<String>> {
     let limit = db.store.query_timeout;
-    timed(
-        limit,
-        db.store
-            .graph
-            .run(neo4rs::query("CALL db.stats.collect('QUERIES')")),
-    )
-    .await?;
+    // Start from an empty collection, so that reading it back stays small however long the
+    // database has been collecting (the statistics hold every query run meanwhile, with its plan).
+    for text in [
+        "CALL db.stats.stop('QUERIES')",
+        "CALL db.stats.clear('QUERIES')",
+        "CALL db.stats.collect('QUERIES', {durationSeconds: 600})",
+    ] {
+        timed(limit, db.store.graph.run(neo4rs::query(text))).await?;
+    }
     let marker = format!("cg-explain-{}", uuid::Uuid::now_v7());
     let explained = Statement {
         text: format!("EXPLAIN /* {marker} */ {}", statement.text()).into(),
