@@ -198,7 +198,7 @@ const HOOD: &str = r#"query($id: ID!, $depth: Int!, $rel: [GraphRelation!], $typ
     anchor
     bounds { truncated truncatedBy nodeLimit }
     nodes { id distance kind label node { id ... on Actor { name } ... on Event { type } } }
-    edges { id kind from to role evidence { basis claims { status } } } } }"#;
+    edges { id kind from to direction role evidence { basis claims { status } } } } }"#;
 
 #[tokio::test]
 async fn around_the_enlistment_officers_are_the_police_and_the_ministry() {
@@ -231,6 +231,29 @@ async fn around_the_enlistment_officers_are_the_police_and_the_ministry() {
         Some(3)
     );
     assert_eq!(hood["bounds"]["truncated"], false);
+    // The offers followed the arrests: seen from the officers, that edge points inward (towards
+    // the anchor), the offers' link to the signings outward.
+    let edge = |kind: &str, from: &str, to: &str| {
+        hood["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["kind"] == kind
+                    && e["from"] == seed_id("event", from).as_str()
+                    && e["to"] == seed_id("event", to).as_str()
+            })
+            .unwrap_or_else(|| panic!("{kind} {from} -> {to}"))
+            .clone()
+    };
+    assert_eq!(
+        edge("FOLLOWED_BY", "mass-detentions", "enlistment-offers")["direction"],
+        "INWARD"
+    );
+    assert_eq!(
+        edge("LED_TO", "enlistment-offers", "contract-signings")["direction"],
+        "OUTWARD"
+    );
     // Every edge joins two listed nodes, participations carry claims, event links say they do not.
     let ids: Vec<String> = strs(&hood["nodes"], "id");
     for e in hood["edges"].as_array().unwrap() {

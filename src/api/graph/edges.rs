@@ -239,8 +239,34 @@ impl RelationEvidence {
     }
 }
 
-/// A relation between two nodes of a subgraph or a path.
-pub struct GraphEdge(pub crate::store::graph::EdgeRecord);
+/// A relation between two nodes of a subgraph or a path; in a subgraph, also which way it points
+/// relative to the anchor.
+pub struct GraphEdge(
+    pub crate::store::graph::EdgeRecord,
+    pub Option<EdgeDirection>,
+);
+
+/// Which way an edge of a neighbourhood points, relative to the anchor.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum EdgeDirection {
+    /// From the node nearer the anchor to the one further out (the anchor *led to* it).
+    Outward,
+    /// From the node further out towards the anchor (it *led to* the anchor).
+    Inward,
+    /// Between two nodes at the same distance from the anchor.
+    Across,
+}
+
+impl EdgeDirection {
+    /// The direction of an edge from a node at distance `from` to one at distance `to`.
+    pub(crate) fn of(from: u32, to: u32) -> Self {
+        match from.cmp(&to) {
+            std::cmp::Ordering::Less => EdgeDirection::Outward,
+            std::cmp::Ordering::Greater => EdgeDirection::Inward,
+            std::cmp::Ordering::Equal => EdgeDirection::Across,
+        }
+    }
+}
 
 impl GraphEdge {
     pub(crate) fn evidence_of(&self) -> RelationEvidence {
@@ -270,6 +296,11 @@ impl GraphEdge {
     /// The id of the node the relation goes to (Cytoscape's `target`).
     async fn to(&self) -> ID {
         ID(self.0.to.clone())
+    }
+    /// In a neighbourhood: whether the edge points away from the anchor, towards it, or across (null
+    /// on paths, whose hops say which way they are walked).
+    async fn direction(&self) -> Option<EdgeDirection> {
+        self.1
     }
     /// For `PARTICIPATED_IN`: the actor's role key in the event.
     async fn role(&self) -> Option<&str> {
@@ -476,7 +507,7 @@ fn hops(p: &PathRecord) -> Vec<PathHop> {
         .iter()
         .enumerate()
         .map(|(i, h)| PathHop {
-            edge: GraphEdge(h.edge.clone()),
+            edge: GraphEdge(h.edge.clone(), None),
             forward: h.forward,
             walked_from: p.nodes[i].id().to_string(),
             walked_to: p.nodes[i + 1].id().to_string(),

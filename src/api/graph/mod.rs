@@ -11,7 +11,7 @@ use async_graphql::{Context, InputObject, Object, ID};
 
 use self::{
     answers::{CoActorObject, CoOccurrence, Conflicts, FigureConflict, Timeline, TimelineEntry},
-    edges::{Bounds, GraphPath, Paths, Relation, Subgraph, SubgraphNode},
+    edges::{Bounds, EdgeDirection, GraphPath, Paths, Relation, Subgraph, SubgraphNode},
     statistics::Statistics,
 };
 use crate::{
@@ -173,6 +173,22 @@ impl GraphQuestions {
         let mut budget = Budget::new(max_nodes, limits.time_limit);
         let found =
             neighbourhood::neighbourhood(&scoped(ctx, &collections), &query, &mut budget).await?;
+        let distance: std::collections::HashMap<String, u32> = found
+            .nodes
+            .iter()
+            .map(|(n, d)| (n.id().to_string(), *d))
+            .collect();
+        let edges = found
+            .edges
+            .into_iter()
+            .map(|e| {
+                let dir = match (distance.get(&e.from), distance.get(&e.to)) {
+                    (Some(f), Some(t)) => Some(EdgeDirection::of(*f, *t)),
+                    _ => None,
+                };
+                edges::GraphEdge(e, dir)
+            })
+            .collect();
         Ok(Subgraph {
             anchor: id,
             nodes: found
@@ -180,7 +196,7 @@ impl GraphQuestions {
                 .into_iter()
                 .map(|(node, distance)| SubgraphNode { node, distance })
                 .collect(),
-            edges: found.edges.into_iter().map(edges::GraphEdge).collect(),
+            edges,
             bounds: Bounds::new(
                 &budget.hit,
                 Some(depth as u32),
