@@ -454,6 +454,18 @@ async fn a_place_timeline_includes_what_lies_within_it_and_an_actor_timeline_its
     );
     let r = app.gql(TIMELINE, json!({ "a": "x", "p": "y" })).await;
     assert_eq!(first_error(&r).0, "BAD_USER_INPUT");
+    let r = app.gql(TIMELINE, json!({ "p": "no-such-place" })).await;
+    assert_eq!(first_error(&r), ("NOT_FOUND".into(), Some("place".into())));
+    let r = app
+        .gql(
+            TIMELINE,
+            json!({ "p": seed_id("actor", "st-petersburg-police") }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&r),
+        ("BAD_USER_INPUT".into(), Some("place".into()))
+    );
 }
 
 #[tokio::test]

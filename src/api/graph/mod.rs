@@ -301,14 +301,21 @@ impl GraphQuestions {
         let mut budget = Budget::new(max, limits.time_limit);
         let rows = timeline::timeline(&db, anchor, &id, &mut budget).await?;
         if rows.is_empty() && anchor != TimelineAnchor::Collection {
-            // Nothing found: say so plainly when the anchor itself does not exist.
-            let field = if anchor == TimelineAnchor::Actor {
-                "actor"
+            // Nothing found: say so plainly when the anchor does not exist or is of another kind.
+            let (field, kind) = if anchor == TimelineAnchor::Actor {
+                ("actor", "Actor")
             } else {
-                "place"
+                ("place", "Place")
             };
-            if types::load_node(ctx, &id).await?.is_none() {
-                return Err(AppError::not_found("node", id.to_string(), field));
+            match types::load_node(ctx, &id).await? {
+                None => return Err(AppError::not_found("node", id.to_string(), field)),
+                Some(n) if edges::kind_name(&n) != kind => {
+                    return Err(AppError::bad_input(
+                        field,
+                        format!("{:?} is not a {kind}", id.as_str()),
+                    ))
+                }
+                Some(_) => {}
             }
         }
         let entries = rows
@@ -337,8 +344,17 @@ impl GraphQuestions {
         let db = scoped(ctx, &collections);
         let mut budget = Budget::new(max, limits.time_limit);
         let rows = timeline::co_occurrence(&db, &actor, &mut budget).await?;
-        if rows.is_empty() && types::load_node(ctx, &actor).await?.is_none() {
-            return Err(AppError::not_found("actor", actor.to_string(), "actor"));
+        if rows.is_empty() {
+            match types::load_node(ctx, &actor).await? {
+                None => return Err(AppError::not_found("actor", actor.to_string(), "actor")),
+                Some(NodeRecord::Actor(_)) => {}
+                Some(_) => {
+                    return Err(AppError::bad_input(
+                        "actor",
+                        format!("{:?} is not an actor", actor.as_str()),
+                    ))
+                }
+            }
         }
         Ok(CoOccurrence {
             actors: rows.into_iter().map(CoActorObject).collect(),
