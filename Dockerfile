@@ -24,5 +24,9 @@ COPY data ./data
 USER casegraph
 ENV CASEGRAPH_HOST=0.0.0.0 CASEGRAPH_PORT=8080
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1
+# Liveness, not readiness: /health answers while the process serves HTTP, whatever Neo4j does, so a
+# database outage (which /ready reports) never marks the service itself unhealthy. Docker only reports
+# this status; restarting is the job of the restart policy (docker-compose.yml: `restart`), which acts
+# when the process exits, e.g. an abort (exit 134).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1
 CMD ["casegraph", "serve"]

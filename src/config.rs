@@ -40,6 +40,9 @@ pub struct HttpConfig {
     pub port: u16,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    /// How much of an oversized body is read and thrown away so that a client still sending sees its
+    /// 413 rather than a broken pipe; beyond it the connection is closed.
+    pub body_drain_bytes: usize,
     pub cors: CorsOrigins,
     pub graphiql: bool,
 }
@@ -70,13 +73,30 @@ pub struct Neo4jConfig {
     pub startup_timeout: Duration,
 }
 
-/// Limits that keep one request from monopolising the service or the database.
+/// Limits that keep one request from monopolising the service or the database, or crashing it.
+/// Checked before any parsing by `api::limits`; README's table says why each default is what it is.
 #[derive(Debug, Clone, Copy)]
 pub struct GraphqlLimits {
+    /// Levels of nested fields.
     pub max_depth: usize,
+    /// Fields the answer may hold, each list counted by its page size (`__typename` included).
     pub max_complexity: usize,
     pub max_page_size: usize,
     pub default_page_size: usize,
+    /// Bytes of one GraphQL document.
+    pub max_document_bytes: usize,
+    /// Lexical tokens of one document.
+    pub max_tokens: usize,
+    /// Nesting of list and object values, in the document and in JSON variables.
+    pub max_value_depth: usize,
+    /// Aliased fields in one document.
+    pub max_aliases: usize,
+    /// Directives on one field, fragment or operation.
+    pub max_directives: usize,
+    /// Fields at the root of one operation.
+    pub max_root_fields: usize,
+    /// Requests in one batch.
+    pub max_batch_size: usize,
     /// Bounds of the graph questions (neighbourhood, paths, timeline …).
     pub graph: GraphBounds,
 }
@@ -110,9 +130,16 @@ impl Default for GraphqlLimits {
     fn default() -> Self {
         Self {
             max_depth: 15,
-            max_complexity: 5_000,
+            max_complexity: 1_000_000,
             max_page_size: 100,
             default_page_size: 20,
+            max_document_bytes: 65_536,
+            max_tokens: 10_000,
+            max_value_depth: 16,
+            max_aliases: 50,
+            max_directives: 5,
+            max_root_fields: 20,
+            max_batch_size: 10,
             graph: GraphBounds::default(),
         }
     }
@@ -188,6 +215,7 @@ impl Config {
                 port: parse(src, "CASEGRAPH_PORT", "8080")?,
                 request_timeout: secs(src, "CASEGRAPH_REQUEST_TIMEOUT_SECS", "30")?,
                 body_limit_bytes: parse(src, "CASEGRAPH_BODY_LIMIT_BYTES", "1048576")?,
+                body_drain_bytes: parse(src, "CASEGRAPH_BODY_DRAIN_BYTES", "67108864")?,
                 cors: cors(src.var("CASEGRAPH_CORS_ORIGINS").unwrap_or_default()),
                 graphiql: parse(src, "CASEGRAPH_GRAPHIQL", "true")?,
             },
@@ -204,10 +232,19 @@ impl Config {
                 startup_timeout: secs(src, "NEO4J_STARTUP_TIMEOUT_SECS", "30")?,
             },
             graphql: GraphqlLimits {
-                max_depth: parse(src, "CASEGRAPH_MAX_DEPTH", "15")?,
-                max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "5000")?,
+                // Beyond these the parser and the validator recurse deeper than a 2 MiB stack is
+                // known to take (async-graphql's own recursion limit is 32): refuse to start.
+                max_depth: at_most(src, "CASEGRAPH_MAX_DEPTH", "15", 32)?,
+                max_complexity: parse(src, "CASEGRAPH_MAX_COMPLEXITY", "1000000")?,
                 max_page_size: parse(src, "CASEGRAPH_MAX_PAGE_SIZE", "100")?,
                 default_page_size: parse(src, "CASEGRAPH_DEFAULT_PAGE_SIZE", "20")?,
+                max_document_bytes: parse(src, "CASEGRAPH_MAX_DOCUMENT_BYTES", "65536")?,
+                max_tokens: parse(src, "CASEGRAPH_MAX_TOKENS", "10000")?,
+                max_value_depth: at_most(src, "CASEGRAPH_MAX_VALUE_DEPTH", "16", 64)?,
+                max_aliases: parse(src, "CASEGRAPH_MAX_ALIASES", "50")?,
+                max_directives: parse(src, "CASEGRAPH_MAX_DIRECTIVES", "5")?,
+                max_root_fields: parse(src, "CASEGRAPH_MAX_ROOT_FIELDS", "20")?,
+                max_batch_size: parse(src, "CASEGRAPH_MAX_BATCH_SIZE", "10")?,
                 graph: graph_bounds(src)?,
             },
             log: LogConfig {
@@ -237,6 +274,22 @@ where
         name,
         message: format!("cannot parse {raw:?}: {e}"),
     })
+}
+
+fn at_most(
+    src: &impl VarSource,
+    name: &'static str,
+    default: &str,
+    max: usize,
+) -> Result<usize, ConfigError> {
+    let n: usize = parse(src, name, default)?;
+    if n > max {
+        return Err(ConfigError {
+            name,
+            message: format!("must be at most {max}: deeper nesting can overflow the stack"),
+        });
+    }
+    Ok(n)
 }
 
 fn secs(src: &impl VarSource, name: &'static str, default: &str) -> Result<Duration, ConfigError> {
@@ -316,6 +369,29 @@ mod tests {
         let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_GRAPH_MAX_HOPS", "0")])
             .unwrap_err();
         assert_eq!(e.name, "CASEGRAPH_GRAPH_MAX_HOPS");
+    }
+
+    #[test]
+    fn nesting_limits_that_could_overflow_the_stack_are_refused() {
+        let e =
+            Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_VALUE_DEPTH", "65")])
+                .unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_MAX_VALUE_DEPTH");
+        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_DEPTH", "33")])
+            .unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_MAX_DEPTH");
+        let ok =
+            Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_MAX_VALUE_DEPTH", "64")]);
+        assert_eq!(ok.unwrap().graphql.max_value_depth, 64);
+    }
+
+    #[test]
+    fn the_graphql_limits_read_from_the_environment_default_to_the_same_values_as_default() {
+        let read = Config::from_source(&[("NEO4J_PASSWORD", "p")])
+            .unwrap()
+            .graphql;
+        let code = GraphqlLimits::default();
+        assert_eq!(format!("{read:?}"), format!("{code:?}"));
     }
 
     #[test]

@@ -21,12 +21,25 @@ pub mod codes {
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     /// The document does not parse or does not validate against the schema (unknown field, wrong
-    /// argument type, unknown enum value, depth or complexity over the limit).
+    /// argument type, unknown enum value).
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    // Limits checked before a document is parsed (`api::limits`); each names the variable to raise.
+    pub const DOCUMENT_TOO_LARGE: &str = "DOCUMENT_TOO_LARGE";
+    pub const TOO_MANY_TOKENS: &str = "TOO_MANY_TOKENS";
+    /// Lists or objects nested too deep, in an argument value or in a JSON variable.
+    pub const VALUE_NESTING_TOO_DEEP: &str = "VALUE_NESTING_TOO_DEEP";
+    /// Fields (or fragments) nested deeper than the depth limit.
+    pub const SELECTION_TOO_DEEP: &str = "SELECTION_TOO_DEEP";
+    pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
+    pub const TOO_MANY_DIRECTIVES: &str = "TOO_MANY_DIRECTIVES";
+    pub const TOO_MANY_ROOT_FIELDS: &str = "TOO_MANY_ROOT_FIELDS";
+    pub const BATCH_TOO_LARGE: &str = "BATCH_TOO_LARGE";
+    /// The estimated size of the answer (fields × page sizes) is over the limit.
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
     /// An argument asks for more than a configured bound allows (a graph question's hop limit, node
     /// limit or number of paths); `extensions.field` names it.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
@@ -279,6 +292,24 @@ mod tests {
         ));
         assert_eq!(code, "INTERNAL_SERVER_ERROR");
         assert!(!msg.contains("Cypher"));
+    }
+
+    #[test]
+    fn every_code_is_documented_in_the_readme() {
+        let source = include_str!("error.rs");
+        let readme = include_str!("../README.md");
+        let codes = source.split("pub mod codes {").nth(1).unwrap();
+        let codes = &codes[..codes.find("\n}").unwrap()];
+        let mut found = 0;
+        for line in codes.lines().filter(|l| l.contains("pub const")) {
+            let value = line.split('"').nth(1).expect("a string constant");
+            assert!(
+                readme.contains(&format!("`{value}`")),
+                "{value} is not in the README"
+            );
+            found += 1;
+        }
+        assert!(found >= 20, "found only {found} codes");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Resolvers live in `query/`, `mutation/` and `types/`; they never write Cypher. They ask the
 //! request's [`Db`] (through the store's functions) or its DataLoaders for typed records.
 
+pub mod limits;
 pub mod graph;
 pub mod loaders;
 pub mod mutation;
@@ -26,6 +27,10 @@ pub struct Query(
 pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with the configured depth and complexity limits.
+///
+/// Requests over HTTP are measured by [`limits::check_batch`] before they get here, more strictly
+/// (its complexity multiplies by page sizes); async-graphql's own limits stay as a second line for
+/// any other caller of the schema.
 pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
     Schema::build(Query::default(), mutation::Mutation, EmptySubscription)
         .limit_depth(limits.max_depth)
@@ -42,7 +47,8 @@ pub fn sdl() -> String {
 }
 
 /// Gives one request (or batch) its database handle and its DataLoaders.
-pub fn attach_request_data(batch: BatchRequest, db: &Db, _limits: &GraphqlLimits) -> BatchRequest {
+/// (The limits are not needed here: the schema carries them as data, see [`build_schema`].)
+pub fn attach_request_data(batch: BatchRequest, db: &Db) -> BatchRequest {
     // One loader per request: its cache must not outlive the request, or a later request would see
     // stale data (and, with access control, data of another caller's collections).
     let loaders = std::sync::Arc::new(loaders::Loaders::new(db.clone()));

@@ -394,7 +394,7 @@ pub struct DeletePayload {
     /// The id that was deleted.
     id: ID,
     /// How many nodes went with it (the node, its participations or counts, and the claims about them).
-    deleted_nodes: i64,
+    deleted_nodes: i32,
 }
 
 /// The result of a link or unlink.
@@ -446,11 +446,24 @@ fn blank_or_text(value: &str, field: &str) -> AppResult<Option<String>> {
     }
 }
 
-fn texts(values: &[String], field: &str) -> AppResult<Vec<String>> {
+/// A name, a title, a label: one line (see `NonEmptyText::line`).
+fn line(value: &str, field: &str) -> AppResult<String> {
+    Ok(NonEmptyText::line(value, field)?.into_string())
+}
+
+/// A line where blank means none.
+fn blank_or_line(value: &str, field: &str) -> AppResult<Option<String>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => Ok(Some(line(v, field)?)),
+    }
+}
+
+fn lines(values: &[String], field: &str) -> AppResult<Vec<String>> {
     values
         .iter()
         .enumerate()
-        .map(|(i, v)| text(v, &format!("{field}[{i}]")))
+        .map(|(i, v)| line(v, &format!("{field}[{i}]")))
         .collect()
 }
 
@@ -779,7 +792,7 @@ fn event_changes(id: String, i: &EventInput) -> AppResult<ChangeSet> {
     cs.events.push(write::EventWrite {
         ident,
         event_type: term_key(&i.event_type, "input.type")?,
-        title: text(&i.title, "input.title")?,
+        title: line(&i.title, "input.title")?,
         description: opt_text(&i.description, "input.description")?,
         date: fuzzy(&i.date, "input.date")?,
     });
@@ -821,8 +834,8 @@ fn actor_changes(id: String, i: &ActorInput) -> AppResult<ChangeSet> {
     cs.actors.push(write::ActorWrite {
         ident: ident(id.clone(), &i.collection, "input")?,
         kind: i.kind,
-        name: text(&i.name, "input.name")?,
-        aliases: texts(&i.aliases, "input.aliases")?,
+        name: line(&i.name, "input.name")?,
+        aliases: lines(&i.aliases, "input.aliases")?,
         description: opt_text(&i.description, "input.description")?,
     });
     cs.links.push(link(
@@ -845,8 +858,8 @@ fn place_changes(id: String, i: &PlaceInput) -> AppResult<ChangeSet> {
     cs.places.push(write::PlaceWrite {
         ident: ident(id.clone(), &i.collection, "input")?,
         kind: i.kind,
-        name: text(&i.name, "input.name")?,
-        aliases: texts(&i.aliases, "input.aliases")?,
+        name: line(&i.name, "input.name")?,
+        aliases: lines(&i.aliases, "input.aliases")?,
         description: opt_text(&i.description, "input.description")?,
         location: coordinates(&i.location, "input.location")?,
         precision: i.precision,
@@ -879,7 +892,7 @@ impl Mutation {
         let mut cs = ChangeSet::default();
         cs.collections.push(write::CollectionWrite {
             id: id.clone(),
-            name: text(&input.name, "input.name")?,
+            name: line(&input.name, "input.name")?,
             description: opt_text(&input.description, "input.description")?,
             field: "input".into(),
         });
@@ -909,7 +922,7 @@ impl Mutation {
             collection,
             vocabulary: input.vocabulary,
             key,
-            label: text(&input.label, "input.label")?,
+            label: line(&input.label, "input.label")?,
             description: opt_text(&input.description, "input.description")?,
             field: "input".into(),
         });
@@ -957,7 +970,7 @@ impl Mutation {
             title: patched(
                 patch.title.as_deref(),
                 "patch.title",
-                text,
+                line,
                 kept(&current.title),
             )?,
             description: patched(
@@ -1041,13 +1054,13 @@ impl Mutation {
             name: patched(
                 patch.name.as_deref(),
                 "patch.name",
-                text,
+                line,
                 kept(&current.name),
             )?,
             aliases: patched(
                 patch.aliases.as_deref(),
                 "patch.aliases",
-                texts,
+                lines,
                 kept(&current.aliases),
             )?,
             description: patched(
@@ -1116,13 +1129,13 @@ impl Mutation {
             name: patched(
                 patch.name.as_deref(),
                 "patch.name",
-                text,
+                line,
                 kept(&current.name),
             )?,
             aliases: patched(
                 patch.aliases.as_deref(),
                 "patch.aliases",
-                texts,
+                lines,
                 kept(&current.aliases),
             )?,
             description: patched(
@@ -1185,7 +1198,7 @@ impl Mutation {
         cs.sources.push(write::SourceWrite {
             ident: ident(id.clone(), &input.collection, "input")?,
             kind: input.kind,
-            title: text(&input.title, "input.title")?,
+            title: line(&input.title, "input.title")?,
             url: url(&input.url, "input.url")?,
             language: language(&input.language, "input.language")?,
             published: input
@@ -1235,7 +1248,7 @@ impl Mutation {
             title: patched(
                 patch.title.as_deref(),
                 "patch.title",
-                text,
+                line,
                 kept(&current.title),
             )?,
             url: patched(
@@ -1404,9 +1417,12 @@ impl Mutation {
         cs.counts.push(write::CountWrite {
             ident,
             event: node_id(&input.event, "input.event")?,
-            subject: text(&input.subject, "input.subject")?,
+            subject: line(&input.subject, "input.subject")?,
             figure,
-            subgroup: opt_text(&input.subgroup, "input.subgroup")?,
+            subgroup: input
+                .subgroup
+                .as_deref()
+                .map_or(Ok(None), |v| blank_or_line(v, "input.subgroup"))?,
         });
         let parent = input
             .part_of
@@ -1464,13 +1480,13 @@ impl Mutation {
         let subject = patched(
             patch.subject.as_deref(),
             "patch.subject",
-            text,
+            line,
             kept(&current.subject),
         )?;
         let subgroup = patched(
             patch.subgroup.as_deref(),
             "patch.subgroup",
-            blank_or_text,
+            blank_or_line,
             kept(&current.subgroup),
         )?;
         let part_of = patched_target(
@@ -1623,7 +1639,8 @@ async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> AppResult<DeletePa
     .await?;
     Ok(DeletePayload {
         id: ID(key),
-        deleted_nodes,
+        // Saturating: GraphQL's `Int` is 32-bit, and no collection comes near that.
+        deleted_nodes: i32::try_from(deleted_nodes).unwrap_or(i32::MAX),
     })
 }
 

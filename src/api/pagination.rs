@@ -35,8 +35,11 @@ pub struct ListExtra {
 #[Object]
 impl ListExtra {
     /// How many items match the filters, across all pages. Computed only when asked for.
-    async fn total_count(&self) -> Result<i64, AppError> {
-        read::count(&self.db, &self.query).await
+    async fn total_count(&self) -> Result<i32, AppError> {
+        // GraphQL's `Int` is 32-bit; a list longer than that is far beyond this service's scale, and
+        // saturating says "at least this many" rather than wrapping to a wrong number.
+        let n = read::count(&self.db, &self.query).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 }
 

@@ -48,13 +48,14 @@ pub struct FigureParts {
     pub wording: Option<String>,
 }
 
-/// A validated figure: never negative, bounds in order, the value inside them.
+/// A validated figure: never negative, never beyond [`Figure::MAX`], bounds in order, the value
+/// inside them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
-    value: Option<i64>,
+    value: Option<i32>,
     qualifier: CountQualifier,
-    lower: Option<i64>,
-    upper: Option<i64>,
+    lower: Option<i32>,
+    upper: Option<i32>,
     unit: NonEmptyText,
     wording: Option<NonEmptyText>,
 }
@@ -63,6 +64,11 @@ const MAX_UNIT_CHARS: usize = 100;
 const MAX_WORDING_CHARS: usize = 500;
 
 impl Figure {
+    /// The largest figure: GraphQL's `Int` is a signed 32-bit integer, and a number a client cannot
+    /// read back exactly (JavaScript loses integers beyond 2^53) must not be stored. Two billion is
+    /// far beyond any head count a source gives.
+    pub const MAX: i64 = i32::MAX as i64;
+
     /// Errors name `value`, `lower`, `upper`, `unit` or `wording`.
     pub fn new(parts: FigureParts) -> Result<Self, ValidationError> {
         let FigureParts {
@@ -79,6 +85,15 @@ impl Figure {
                 return Err(ValidationError::new(
                     field,
                     format!("{n} is negative; a count cannot be"),
+                ));
+            }
+            if let Some(n) = number.filter(|n| *n > Self::MAX) {
+                return Err(ValidationError::new(
+                    field,
+                    format!(
+                        "{n} is larger than {}, the largest figure (GraphQL's 32-bit Int)",
+                        Self::MAX
+                    ),
                 ));
             }
         }
@@ -118,32 +133,34 @@ impl Figure {
             }
         }
 
-        let unit = NonEmptyText::parse_max(&unit, "unit", MAX_UNIT_CHARS)?;
+        let unit = NonEmptyText::parse_line(&unit, "unit", MAX_UNIT_CHARS)?;
         let wording = match wording.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-            Some(w) => Some(NonEmptyText::parse_max(w, "wording", MAX_WORDING_CHARS)?),
+            Some(w) => Some(NonEmptyText::parse_line(w, "wording", MAX_WORDING_CHARS)?),
             None => None,
         };
 
+        // In range: checked above.
+        let narrow = |n: Option<i64>| n.map(|n| n as i32);
         Ok(Self {
-            value,
+            value: narrow(value),
             qualifier,
-            lower,
-            upper,
+            lower: narrow(lower),
+            upper: narrow(upper),
             unit,
             wording,
         })
     }
 
-    pub fn value(&self) -> Option<i64> {
+    pub fn value(&self) -> Option<i32> {
         self.value
     }
     pub fn qualifier(&self) -> CountQualifier {
         self.qualifier
     }
-    pub fn lower(&self) -> Option<i64> {
+    pub fn lower(&self) -> Option<i32> {
         self.lower
     }
-    pub fn upper(&self) -> Option<i64> {
+    pub fn upper(&self) -> Option<i32> {
         self.upper
     }
     /// What is counted in: "person", "household", "contract".
@@ -212,6 +229,23 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.field, "upper");
+    }
+
+    #[test]
+    fn numbers_beyond_a_32_bit_int_are_rejected_naming_the_field() {
+        for big in [2_147_483_648_i64, 9_007_199_254_740_993] {
+            let e = Figure::new(parts(Some(big), CountQualifier::Exact)).unwrap_err();
+            assert_eq!(e.field, "value");
+            assert!(e.message.contains("2147483647"), "{e}");
+            let e = Figure::new(FigureParts {
+                upper: Some(big),
+                ..parts(None, CountQualifier::AtMost)
+            })
+            .unwrap_err();
+            assert_eq!(e.field, "upper");
+        }
+        let max = Figure::new(parts(Some(Figure::MAX), CountQualifier::Exact)).unwrap();
+        assert_eq!(max.value(), Some(i32::MAX));
     }
 
     #[test]

@@ -36,11 +36,13 @@ impl MediaType {
     }
 }
 
-/// Picks the response media type from `Accept`. No header or a wildcard gets the spec's type; a client
-/// that prefers `application/json` (and does not rank graphql-response+json higher) gets JSON.
+/// Picks the response media type from `Accept`. A client that names
+/// `application/graphql-response+json` (and does not rank it below `application/json`) gets it; no
+/// header, a wildcard or `application/json` get `application/json`, as GraphQL over HTTP recommends so
+/// that legacy clients, which do not know the new type, keep working.
 pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Box<Response>> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Ok(MediaType::GraphqlResponse);
+        return Ok(MediaType::Json);
     };
     let mut best: Option<(f32, MediaType)> = None;
     for item in accept.split(',') {
@@ -58,23 +60,14 @@ pub fn negotiate(headers: &HeaderMap) -> Result<MediaType, Box<Response>> {
             continue;
         }
         let media = match kind.as_str() {
-            "application/graphql-response+json" | "*/*" | "application/*" => {
-                MediaType::GraphqlResponse
-            }
-            "application/json" => MediaType::Json,
+            "application/graphql-response+json" => MediaType::GraphqlResponse,
+            "application/json" | "*/*" | "application/*" => MediaType::Json,
             _ => continue,
         };
-        // Ties go to the spec's type, which is listed first in the match above only by rank.
+        // At equal rank the type the client named explicitly wins over JSON.
         let better = match best {
             None => true,
-            Some((bq, bm)) => {
-                q > bq
-                    || (q == bq
-                        && bm == MediaType::Json
-                        && media == MediaType::GraphqlResponse
-                        && kind != "*/*"
-                        && kind != "application/*")
-            }
+            Some((bq, bm)) => q > bq || (q == bq && bm == MediaType::Json && media != bm),
         };
         if better {
             best = Some((q, media));
@@ -182,7 +175,8 @@ pub async fn get(
         Ok(m) => m,
         Err(resp) => return *resp,
     };
-    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+    let mut request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or(""))
+    {
         Ok(r) => r,
         Err(e) => {
             return bad_request(
@@ -191,8 +185,13 @@ pub async fn get(
             )
         }
     };
-    // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here.
-    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+    // Measured before the parse below, which a deep enough document would crash (`api::limits`).
+    if let Err(refused) = crate::api::limits::check(&mut request, &state.config.graphql) {
+        return refusal(media, refused);
+    }
+    // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here. The
+    // request keeps the parsed document, so execution does not parse it again.
+    if let Ok(doc) = request.parsed_query() {
         let mutates = doc
             .operations
             .iter()
@@ -216,7 +215,7 @@ fn bad_request(media: MediaType, message: &str) -> Response {
     error_response(media, StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
 }
 
-async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Response {
+async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> Response {
     let requests: Vec<&async_graphql::Request> = match &batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs.iter().collect(),
@@ -235,8 +234,19 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         .join(",");
     tracing::Span::current().record("graphql.operation", operation.as_str());
 
+    // Measured before async-graphql parses anything: hostile documents must never reach it.
+    if let Err(refused) = crate::api::limits::check_batch(&mut batch, &state.config.graphql) {
+        return refusal(media, refused);
+    }
+    // Parse each document once, here: async-graphql executes the parsed form, and the response
+    // ordering below walks the same document.
+    let plans: Vec<Option<OrderPlan>> = match &mut batch {
+        BatchRequest::Single(r) => vec![OrderPlan::of(r)],
+        BatchRequest::Batch(rs) => rs.iter_mut().map(OrderPlan::of).collect(),
+    };
+
     let db = state.store.session(crate::store::Scope::all());
-    let batch = crate::api::attach_request_data(batch, &db, &state.config.graphql);
+    let batch = crate::api::attach_request_data(batch, &db);
     let started = std::time::Instant::now();
     let span = tracing::info_span!("graphql", operation = %operation);
     let response = state.schema.execute_batch(batch).instrument(span).await;
@@ -248,24 +258,30 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
         "graphql request executed"
     );
 
+    let mut plans = plans.into_iter();
+    let mut finish = |mut r: async_graphql::Response| {
+        if let Some(Some(plan)) = plans.next() {
+            plan.apply(&mut r.data);
+        }
+        with_codes(&mut r);
+        Outcome::of(r.extension("roundTrips", async_graphql::Value::from(round_trips as u64)))
+    };
     let (status, body) = match response {
-        BatchResponse::Single(mut r) => {
-            let request_error = r.data == async_graphql::Value::Null && !r.errors.is_empty();
-            with_codes(&mut r);
-            let r = r.extension("roundTrips", async_graphql::Value::from(round_trips as u64));
-            let status = if request_error && media == MediaType::GraphqlResponse {
+        BatchResponse::Single(r) => {
+            let outcome = finish(r);
+            // GraphQL over HTTP: under the spec's type a request error (nothing executed) is a 400;
+            // once execution started the answer is a 200, even when a field error nulled `data`.
+            // Legacy `application/json` clients get 200 for every well-formed request.
+            let status = if outcome.is_request_error() && media == MediaType::GraphqlResponse {
                 StatusCode::BAD_REQUEST
             } else {
                 StatusCode::OK
             };
-            (status, serde_json::to_string(&r))
+            (status, serde_json::to_string(&outcome))
         }
-        BatchResponse::Batch(mut all) => {
-            all.iter_mut().for_each(with_codes);
-            (
-                StatusCode::OK,
-                serde_json::to_string(&BatchResponse::Batch(all)),
-            )
+        BatchResponse::Batch(all) => {
+            let outcomes: Vec<Outcome> = all.into_iter().map(&mut finish).collect();
+            (StatusCode::OK, serde_json::to_string(&outcomes))
         }
     };
     match body {
@@ -280,6 +296,76 @@ async fn execute(state: AppState, batch: BatchRequest, media: MediaType) -> Resp
             )
         }
     }
+}
+
+/// What [`super::order::reorder`] needs to put one request's result into the query's order.
+struct OrderPlan {
+    doc: async_graphql::parser::types::ExecutableDocument,
+    operation: Option<String>,
+    variables: async_graphql::Variables,
+}
+
+impl OrderPlan {
+    /// Parses the request's document (async-graphql then reuses it); `None` when it does not parse,
+    /// which execution reports as a request error.
+    fn of(request: &mut async_graphql::Request) -> Option<OrderPlan> {
+        let doc = request.parsed_query().ok()?.clone();
+        Some(OrderPlan {
+            doc,
+            operation: request.operation_name.clone(),
+            variables: request.variables.clone(),
+        })
+    }
+
+    fn apply(&self, data: &mut async_graphql::Value) {
+        super::order::reorder(data, &self.doc, self.operation.as_deref(), &self.variables);
+    }
+}
+
+/// One result as sent. A request error (the document did not parse or validate, or its variables did
+/// not coerce, so nothing executed) has no `data` entry at all, as the GraphQL spec asks; every other
+/// result has one, `null` when a field error reached the root.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Outcome {
+    Executed(async_graphql::Response),
+    RequestError {
+        errors: Vec<async_graphql::ServerError>,
+        #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        extensions: std::collections::BTreeMap<String, async_graphql::Value>,
+    },
+}
+
+impl Outcome {
+    fn of(r: async_graphql::Response) -> Outcome {
+        // async-graphql gives every field error the path of its field; errors before execution (parse,
+        // validation, limits, variables) have none. So `data: null` with only path-less errors means
+        // execution never started.
+        let request_error = r.data == async_graphql::Value::Null
+            && !r.errors.is_empty()
+            && r.errors.iter().all(|e| e.path.is_empty());
+        if request_error {
+            Outcome::RequestError {
+                errors: r.errors,
+                extensions: r.extensions,
+            }
+        } else {
+            Outcome::Executed(r)
+        }
+    }
+
+    fn is_request_error(&self) -> bool {
+        matches!(self, Outcome::RequestError { .. })
+    }
+}
+
+/// A document over a limit is a request error: 400 for the spec's media type, 200 for legacy JSON.
+fn refusal(media: MediaType, refused: crate::api::limits::Refusal) -> Response {
+    let status = match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    error_response(media, status, refused.code, &refused.message)
 }
 
 /// Gives every error a stable `extensions.code`. Our resolvers always set one; errors without one come
@@ -312,13 +398,17 @@ mod tests {
     }
 
     #[test]
-    fn no_accept_header_or_wildcard_gets_the_spec_type() {
+    fn no_accept_header_or_a_wildcard_gets_json() {
+        assert_eq!(negotiate(&HeaderMap::new()).unwrap(), MediaType::Json);
+        for wildcard in ["*/*", "application/*", "text/html, */*;q=0.8"] {
+            assert_eq!(
+                negotiate(&accept(wildcard)).unwrap(),
+                MediaType::Json,
+                "{wildcard}"
+            );
+        }
         assert_eq!(
-            negotiate(&HeaderMap::new()).unwrap(),
-            MediaType::GraphqlResponse
-        );
-        assert_eq!(
-            negotiate(&accept("*/*")).unwrap(),
+            negotiate(&accept("*/*, application/graphql-response+json")).unwrap(),
             MediaType::GraphqlResponse
         );
     }

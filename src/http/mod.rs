@@ -1,8 +1,10 @@
 //! The HTTP surface: routes, limits and middleware. GraphQL execution itself lives in [`crate::api`].
 
+pub mod body_limit;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
+mod order;
 
 use std::{sync::Arc, time::Duration};
 
@@ -48,6 +50,15 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             http.request_timeout,
             timeout,
+        ))
+        // Outside the timeout: draining an oversized body must end in its 413, not in a 504.
+        .layer(middleware::from_fn_with_state(
+            body_limit::BodyLimit {
+                limit: http.body_limit_bytes,
+                drain_bytes: http.body_drain_bytes,
+                drain_time: http.request_timeout,
+            },
+            body_limit::limit_body,
         ))
         .layer(cors(&state.config))
         .layer(

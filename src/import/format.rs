@@ -25,9 +25,6 @@ use crate::domain::{
 /// The value of the `format` field this code reads and writes.
 pub const FORMAT_TAG: &str = "casegraph/v1";
 
-/// Names, titles, labels and aliases: a line, not a paragraph.
-const MAX_NAME_CHARS: usize = 500;
-
 // ---------------------------------------------------------------------------------------------
 // The document as written
 // ---------------------------------------------------------------------------------------------
@@ -515,7 +512,7 @@ impl Validator {
     }
 
     fn name(&mut self, path: &str, value: &str) -> Option<NonEmptyText> {
-        self.check(path, NonEmptyText::parse_max(value, "", MAX_NAME_CHARS))
+        self.check(path, NonEmptyText::line(value, ""))
     }
 
     fn optional_text(
@@ -1300,7 +1297,7 @@ mod tests {
             .collect();
         assert_eq!(parts.len(), 3);
         assert_eq!(
-            parts.iter().filter_map(|c| c.figure.value()).sum::<i64>(),
+            parts.iter().filter_map(|c| c.figure.value()).sum::<i32>(),
             31
         );
     }

@@ -35,10 +35,13 @@ async fn a_client_accepting_only_json_gets_application_json() {
 }
 
 #[tokio::test]
-async fn other_clients_get_graphql_response_json() {
+async fn clients_naming_the_spec_type_get_graphql_response_json() {
     let app = TestApp::spawn().await;
-    for accept in [None, Some("*/*"), Some("application/graphql-response+json")] {
-        let r = app.send(post(accept, QUERY)).await;
+    for accept in [
+        "application/graphql-response+json",
+        "application/graphql-response+json, application/json",
+    ] {
+        let r = app.send(post(Some(accept), QUERY)).await;
         assert_eq!(r.status, 200);
         assert!(
             r.content_type()
@@ -47,6 +50,62 @@ async fn other_clients_get_graphql_response_json() {
             r.content_type()
         );
     }
+}
+
+#[tokio::test]
+async fn no_accept_header_or_a_wildcard_gets_application_json() {
+    // GraphQL over HTTP: a server SHOULD answer application/json when the client does not ask for the
+    // new type, since legacy clients do not know it.
+    let app = TestApp::spawn().await;
+    for accept in [None, Some("*/*"), Some("application/*")] {
+        let r = app.send(post(accept, QUERY)).await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.content_type().starts_with("application/json"),
+            "{accept:?} got {}",
+            r.content_type()
+        );
+    }
+}
+
+#[tokio::test]
+async fn request_errors_under_the_spec_type_carry_no_data_key() {
+    let app = TestApp::spawn().await;
+    for query in [
+        "{ system { ",
+        "{ system { nonsense } }",
+        "{ events(first: $n) { totalCount } }",
+    ] {
+        let body = json!({ "query": query }).to_string();
+        let r = app
+            .send(post(Some("application/graphql-response+json"), body))
+            .await;
+        assert_eq!(r.status, 400, "{query}");
+        let json = r.json();
+        assert!(json.get("data").is_none(), "{query}: {json}");
+        assert!(json["errors"][0]["message"].is_string(), "{query}: {json}");
+    }
+}
+
+#[tokio::test]
+async fn a_field_error_that_nulls_data_is_a_200_not_a_request_error() {
+    // `events` is non-null, so its field error nulls `data`; execution did start, so under the spec's
+    // type this is a 200 (only parse/validation/variable errors before execution are 4xx).
+    let app = TestApp::spawn().await;
+    let body = json!({ "query": "{ events(first: -1) { totalCount } }" }).to_string();
+    let r = app
+        .send(post(Some("application/graphql-response+json"), body))
+        .await;
+    let json = r.json();
+    assert!(
+        json["data"].is_null() && json.get("data").is_some(),
+        "{json}"
+    );
+    assert_eq!(
+        json["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{json}"
+    );
+    assert_eq!(r.status, 200, "{json}");
 }
 
 #[tokio::test]
@@ -315,4 +374,56 @@ async fn an_unreachable_neo4j_at_start_is_explained() {
         err.contains("scripts/neo4j-local start") && err.contains("NEO4J_URI"),
         "says how to fix it: {err}"
     );
+}
+
+/// The keys of `names` in the order they occur in a JSON text (each written as `"name":`).
+fn key_sequence(text: &str, names: &[&str]) -> Vec<String> {
+    let mut found: Vec<(usize, &str)> = names
+        .iter()
+        .flat_map(|n| {
+            let pattern = format!("\"{n}\":");
+            text.match_indices(&pattern)
+                .map(move |(i, _)| (i, *n))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, n)| n.to_string()).collect()
+}
+
+#[tokio::test]
+async fn response_fields_come_back_in_the_query_order_at_every_level() {
+    let app = crate::helpers::seeded().await;
+    // Database-bound fields at the root and inside list items finish in varying order; the response
+    // must not follow that order but the query's (GraphQL spec, "Serialized Map Ordering").
+    let query = r#"{
+        rb: events(first: 5) { edges { node {
+            nb: claims { id } nz: followedBy { id } na: id nm: participants { role } nc: title
+            ... on Event { nd: causedBy { id } nb: claims { id } }
+        } } }
+        rz: actors(first: 2) { totalCount }
+        ra: collections { totalCount }
+        rm: system { version }
+        rc: places(first: 1) { totalCount }
+    }"#;
+    let body = json!({ "query": query }).to_string();
+    for run in 0..30 {
+        let r = app.send(post(Some("application/json"), body.clone())).await;
+        let text = String::from_utf8(r.body.clone()).unwrap();
+        assert!(r.json().get("errors").is_none(), "{text}");
+        assert_eq!(
+            key_sequence(&text, &["rb", "rz", "ra", "rm", "rc"]),
+            ["rb", "rz", "ra", "rm", "rc"],
+            "run {run}: {text}"
+        );
+        let nested = key_sequence(&text, &["nb", "nz", "na", "nm", "nc", "nd"]);
+        assert!(!nested.is_empty(), "the seed has events: {text}");
+        for (i, node) in nested.chunks(6).enumerate() {
+            assert_eq!(
+                node,
+                ["nb", "nz", "na", "nm", "nc", "nd"],
+                "run {run}, event {i}: {text}"
+            );
+        }
+    }
 }

@@ -3,11 +3,16 @@
 
 mod helpers;
 
+mod fuzz;
 mod graph;
 mod graph_bounds;
 mod graph_figures;
 mod graph_questions;
 mod http;
+mod http_conformance;
+mod limits;
 mod mutations;
+mod mutations_rules;
 mod ready;
+mod run_script;
 mod sdl;

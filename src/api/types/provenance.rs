@@ -140,6 +140,17 @@ pub(crate) async fn provenance_of(ctx: &Context<'_>, id: &str) -> Result<Provena
     })
 }
 
+/// A stored figure as GraphQL's 32-bit `Int`. Writes keep figures in range (see `domain::Figure`), so
+/// one outside it is corrupt data, not something to hand a client rounded or wrapped.
+fn figure(stored: Option<i64>) -> Result<Option<i32>, AppError> {
+    stored
+        .map(|n| {
+            i32::try_from(n)
+                .map_err(|_| AppError::internal(format!("stored figure {n} exceeds a 32-bit Int")))
+        })
+        .transpose()
+}
+
 /// An actor's part in an event, with a role ("perpetrator", "target", "offerer" …). A node of its own so
 /// that claims can support or dispute it.
 #[derive(Clone)]
@@ -220,20 +231,20 @@ impl Count {
         &self.0.subject
     }
     /// The figure itself; null when only bounds are known ("more than 3,000").
-    async fn value(&self) -> Option<i64> {
-        self.0.value
+    async fn value(&self) -> Result<Option<i32>, AppError> {
+        figure(self.0.value)
     }
     /// How the figure is qualified: exact, at least, about …
     async fn qualifier(&self) -> Result<CountQualifier, AppError> {
         stored(&self.0.qualifier, "count qualifier")
     }
     /// Lower bound, when one is given.
-    async fn lower(&self) -> Option<i64> {
-        self.0.lower
+    async fn lower(&self) -> Result<Option<i32>, AppError> {
+        figure(self.0.lower)
     }
     /// Upper bound, when one is given.
-    async fn upper(&self) -> Option<i64> {
-        self.0.upper
+    async fn upper(&self) -> Result<Option<i32>, AppError> {
+        figure(self.0.upper)
     }
     /// The unit, e.g. "person".
     async fn unit(&self) -> &str {
