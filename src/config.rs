@@ -65,9 +65,12 @@ pub struct Neo4jConfig {
     pub password: Secret,
     pub database: String,
     pub max_connections: usize,
+    /// How long one attempt to reach Neo4j waits for a connection and an answer (start-up retries
+    /// until `startup_timeout`). It never caps a statement: see `query_timeout`.
     pub connect_timeout: Duration,
-    /// Upper bound for one statement, so that a lost database surfaces as `DATABASE_UNAVAILABLE`
-    /// instead of a request hanging in the driver's retry loop.
+    /// The statement timeout: upper bound for one statement, so that a lost database or a runaway
+    /// query surfaces as `DATABASE_UNAVAILABLE` instead of a request hanging. Independent of
+    /// `connect_timeout`; reads also hand it to Neo4j, which then stops the statement itself.
     pub query_timeout: Duration,
     /// How long start-up keeps trying to reach Neo4j before giving up with an explanation.
     pub startup_timeout: Duration,

@@ -12,6 +12,8 @@
 
 use async_graphql::ErrorExtensions;
 
+use crate::domain::NodeKind;
+
 /// The stable `extensions.code` values. Clients may match on these; never rename one.
 pub mod codes {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
@@ -55,9 +57,10 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
-    /// An id that names nothing (in the caller's collections).
+    /// An id that names nothing (in the caller's collections). `kinds` are what the id had to name:
+    /// one kind, or several where any will do (a claim is about an event, a participation or a count).
     NotFound {
-        kind: &'static str,
+        kinds: &'static [NodeKind],
         id: String,
         field: Option<String>,
     },
@@ -84,9 +87,18 @@ impl AppError {
         }
     }
 
-    pub fn not_found(kind: &'static str, id: impl Into<String>, field: impl Into<String>) -> Self {
+    pub fn not_found(kind: NodeKind, id: impl Into<String>, field: impl Into<String>) -> Self {
+        Self::not_found_any(kind.alone(), id, field)
+    }
+
+    /// Not found as any of `kinds`.
+    pub fn not_found_any(
+        kinds: &'static [NodeKind],
+        id: impl Into<String>,
+        field: impl Into<String>,
+    ) -> Self {
         AppError::NotFound {
-            kind,
+            kinds,
             id: id.into(),
             field: Some(field.into()),
         }
@@ -116,7 +128,9 @@ impl AppError {
             AppError::BadUserInput { message, .. }
             | AppError::Conflict { message, .. }
             | AppError::LimitExceeded { message, .. } => message.clone(),
-            AppError::NotFound { kind, id, .. } => format!("no {kind} with id {id:?}"),
+            AppError::NotFound { kinds, id, .. } => {
+                format!("no {} with id {id:?}", NodeKind::describe(kinds))
+            }
             AppError::DatabaseUnavailable(_) => {
                 "the database is unavailable, try again shortly".into()
             }
@@ -165,8 +179,8 @@ impl AppError {
                 field: join(field),
                 message,
             },
-            AppError::NotFound { kind, id, field } => AppError::NotFound {
-                kind,
+            AppError::NotFound { kinds, id, field } => AppError::NotFound {
+                kinds,
                 id,
                 field: join(field),
             },
@@ -261,10 +275,13 @@ mod tests {
 
     #[test]
     fn not_found_maps_to_not_found() {
-        let (code, field, msg) = ext_code(AppError::not_found("Event", "e-1", "id"));
+        let (code, field, msg) = ext_code(AppError::not_found(NodeKind::Event, "e-1", "id"));
         assert_eq!(code, "NOT_FOUND");
         assert_eq!(field.as_deref(), Some("id"));
         assert!(msg.contains("e-1"));
+        assert_eq!(msg, "no Event with id \"e-1\"");
+        let (_, _, msg) = ext_code(AppError::not_found_any(NodeKind::FACTS, "x", "about"));
+        assert_eq!(msg, "no Event, Participation or Count with id \"x\"");
     }
 
     #[test]

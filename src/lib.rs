@@ -12,6 +12,7 @@
 //! - [`error`]: the one error type and its stable codes.
 
 pub mod api;
+pub mod app;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -2,7 +2,9 @@
 
 use clap::{Parser, Subcommand};
 
-use casegraph::{config::Config, startup, telemetry};
+use std::process::ExitCode;
+
+use casegraph::{config::Config, error::AppError, startup, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -30,18 +32,37 @@ enum Command {
     ExportSchema,
 }
 
+/// Why a command failed. Each kind keeps its own type until it is reported, once, in [`main`]: the
+/// operator sees the full detail (these are the command line and the logs, never an API response).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Startup(#[from] startup::StartupError),
+    /// `AppError` is deliberately not `Display` (see `error.rs`); its operator detail is shown.
+    #[error("{}", .0.detail())]
+    App(AppError),
+    #[error("the server stopped with an error: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure::App(e)
+    }
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::ExportSchema) = cli.command {
         print!("{}", casegraph::api::sdl());
-        return std::process::ExitCode::SUCCESS;
+        return ExitCode::SUCCESS;
     }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("casegraph: {e}");
-            return std::process::ExitCode::from(2);
+            return ExitCode::from(2);
         }
     };
     telemetry::init(&config.log);
@@ -50,40 +71,38 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => startup::connect_and_migrate(&config)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string()),
+            .map_err(Failure::from),
         Command::Import { file } => import(config, file).await,
         Command::ExportSchema => unreachable!("handled above"),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(message) => {
-            tracing::error!("{message}");
-            eprintln!("casegraph: {message}");
-            std::process::ExitCode::FAILURE
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let code = match &failure {
+                Failure::App(e) => Some(e.code()),
+                _ => None,
+            };
+            tracing::error!(error = %failure, error.code = code, "casegraph failed");
+            eprintln!("casegraph: {failure}");
+            ExitCode::FAILURE
         }
     }
 }
 
-async fn serve(config: Config) -> Result<(), String> {
-    let app = startup::Application::build(config.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+async fn serve(config: Config) -> Result<(), Failure> {
+    let app = startup::Application::build(config.clone()).await?;
     let host = match config.http.host.to_string().as_str() {
         "0.0.0.0" | "::" => "localhost".to_string(),
         h => h.to_string(),
     };
     tracing::info!(port = app.port(), "casegraph is listening");
     println!("casegraph is up: GraphiQL at http://{host}:{}/graphql (API: POST /graphql, probes: /health, /ready)", app.port());
-    app.run_until_stopped().await.map_err(|e| e.to_string())
+    Ok(app.run_until_stopped().await?)
 }
 
-async fn import(config: Config, file: String) -> Result<(), String> {
-    let store = startup::connect_and_migrate(&config)
-        .await
-        .map_err(|e| e.to_string())?;
-    let report = casegraph::import::import_file(&store, &file)
-        .await
-        .map_err(|e| e.detail())?;
+async fn import(config: Config, file: String) -> Result<(), Failure> {
+    let store = startup::connect_and_migrate(&config).await?;
+    let report = casegraph::import::import_file(&store, &file).await?;
     println!("{report}");
     Ok(())
 }

@@ -52,12 +52,8 @@ pub async fn connect_and_migrate(config: &Config) -> Result<Arc<Store>, StartupE
     store
         .migrate()
         .await
-        .map_err(|e| StartupError::Migrations(detail(&e)))?;
+        .map_err(|e| StartupError::Migrations(e.detail()))?;
     Ok(store)
-}
-
-fn detail(e: &crate::error::AppError) -> String {
-    e.detail()
 }
 
 impl Application {
@@ -70,7 +66,7 @@ impl Application {
                 .await
                 .map_err(|e| StartupError::Seed {
                     file: config.seed.file.clone(),
-                    reason: detail(&e),
+                    reason: e.detail(),
                 })?;
         }
         let addr = SocketAddr::new(config.http.host, config.http.port);

@@ -1,10 +1,12 @@
 //! The GraphQL API: schema assembly, per-request data, and the SDL export.
 //!
-//! Resolvers live in `query/`, `mutation/` and `types/`; they never write Cypher. They ask the
-//! request's [`Db`] (through the store's functions) or its DataLoaders for typed records.
+//! Reads are `query.rs` (the root lists and `node`) and `types/` (one module per GraphQL type, resolving
+//! its fields through the DataLoaders of `loaders.rs`); writes are `mutation.rs`, merged from one part
+//! per kind under `mutation/`, each translating its input into a draft of the application layer
+//! (`crate::app`). Resolvers never write Cypher.
 
-pub mod limits;
 pub mod graph;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -32,7 +34,8 @@ pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 /// (its complexity multiplies by page sizes); async-graphql's own limits stay as a second line for
 /// any other caller of the schema.
 pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
-    Schema::build(Query::default(), mutation::Mutation, EmptySubscription)
+    // `Default::default()`: the mutation root is merged from parts (see `mutation.rs`).
+    Schema::build(Query::default(), Default::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .data(limits)

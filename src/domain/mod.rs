@@ -57,18 +57,23 @@ macro_rules! stored_names {
 }
 
 mod count;
+mod date_parts;
 pub mod figure_sum;
 mod fuzzy_date;
 mod kinds;
 mod provenance;
+mod relation;
+mod text;
 
 pub use count::{CountQualifier, Figure, FigureParts};
 pub use fuzzy_date::{DatePrecision, DateRange, FuzzyDate};
 pub use kinds::{
-    ActorKind, Coordinates, LanguageTag, LocationPrecision, NodeId, NonEmptyText, PlaceKind,
-    SourceKind, TermKey, Vocabulary, WebUrl,
+    ActorKind, Coordinates, LanguageTag, LocationPrecision, NodeId, PlaceKind, SourceKind, TermKey,
+    Vocabulary, WebUrl,
 };
 pub use provenance::ClaimStatus;
+pub use relation::{NodeKind, Relation, RelationRule};
+pub use text::NonEmptyText;
 
 /// A value that was rejected, with the path of the field that held it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

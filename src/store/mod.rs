@@ -34,25 +34,87 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A Cypher statement: constant text from the code plus the user's values as parameters.
+/// A Cypher statement: text made only of constants of the code, plus the user's values as parameters.
+///
+/// The type makes "user text never becomes Cypher" a compile-time property: the text is either one
+/// `&'static str` ([`Statement::new`]) or is joined by [`cypher!`] / [`Cypher`] from [`Fragment`]s,
+/// which are only `&'static str` constants and numbers the code computed. A `String` does not fit,
+/// so a value from a request can only travel as a [`Statement::param`].
 #[derive(Debug, Clone)]
 pub struct Statement {
     text: std::borrow::Cow<'static, str>,
     params: Map<String, Value>,
 }
 
-impl Statement {
-    /// A statement whose text is a constant of the code.
-    pub fn new(text: &'static str) -> Self {
-        Self {
-            text: text.into(),
+/// A piece of Cypher text: a constant of the code, or a number (an index the code counted). Nothing
+/// else implements it, so nothing else can be spliced into a statement: text from a request does not
+/// compile.
+///
+/// ```compile_fail
+/// let from_a_request = String::from("x'}) DETACH DELETE n //");
+/// casegraph::store::Cypher::new().push(from_a_request.as_str());
+/// ```
+///
+/// ```
+/// casegraph::store::Cypher::new().push("MATCH (n:Event) WHERE n.id = $id").push(3usize);
+/// ```
+pub trait Fragment {
+    fn append_to(&self, text: &mut String);
+}
+
+impl Fragment for &'static str {
+    fn append_to(&self, text: &mut String) {
+        text.push_str(self);
+    }
+}
+
+impl Fragment for usize {
+    fn append_to(&self, text: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(text, "{self}");
+    }
+}
+
+/// Statement text assembled piece by piece (a filter list, a sort order) from [`Fragment`]s.
+#[derive(Debug, Clone, Default)]
+pub struct Cypher(String);
+
+impl Cypher {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, piece: impl Fragment) -> &mut Self {
+        piece.append_to(&mut self.0);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_statement(self) -> Statement {
+        Statement {
+            text: self.0.into(),
             params: Map::new(),
         }
     }
+}
 
-    /// A statement assembled from constant fragments (filters, sort orders). Callers must only join
-    /// `&'static str` pieces: user values go in [`Statement::param`].
-    pub fn assembled(text: String) -> Self {
+/// Joins [`Fragment`]s into a [`Statement`]: `cypher!("MATCH (n:", label, " {id: $id})")`. Every
+/// piece must be a `&'static str` or a number; anything else does not compile.
+macro_rules! cypher {
+    ($($piece:expr),+ $(,)?) => {{
+        let mut text = $crate::store::Cypher::new();
+        $( text.push($piece); )+
+        text.into_statement()
+    }};
+}
+pub(crate) use cypher;
+
+impl Statement {
+    /// A statement whose text is a constant of the code.
+    pub fn new(text: &'static str) -> Self {
         Self {
             text: text.into(),
             params: Map::new(),
@@ -67,6 +129,15 @@ impl Statement {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The same statement under `EXPLAIN`: Neo4j plans it and runs nothing (for tests of plans).
+    /// The text stays made of the code's constants: only the keyword is added.
+    pub fn explain(self) -> Statement {
+        Statement {
+            text: ["EXPLAIN ", &self.text].concat().into(),
+            params: self.params,
+        }
     }
 
     fn into_query(self, scope: &Scope) -> AppResult<Query> {
@@ -120,12 +191,31 @@ pub struct DatabaseInfo {
     pub edition: String,
 }
 
+/// What a readiness probe found.
+#[derive(Debug)]
+pub enum Readiness {
+    Ready,
+    /// Neo4j did not answer (or answered with an error).
+    DatabaseDown(AppError),
+    /// Neo4j answers, but the schema's constraints and indexes are not all there.
+    MigrationsMissing {
+        present: usize,
+        expected: usize,
+    },
+}
+
 /// The process-wide connection to Neo4j.
 pub struct Store {
     graph: Graph,
     query_timeout: Duration,
+    connect_timeout: Duration,
     migrations_applied: AtomicBool,
 }
+
+/// How much longer than the statement timeout the client waits for the server's own answer. The
+/// server is told the statement timeout (for reads) and normally reports it first, which leaves the
+/// connection clean for reuse; the client's deadline is the backstop for a server that went silent.
+const CLIENT_GRACE: Duration = Duration::from_secs(1);
 
 impl Store {
     /// Builds the connection pool. Connections are opened lazily, so this does not touch the network.
@@ -136,7 +226,14 @@ impl Store {
             .password(config.password.expose())
             .db(config.database.as_str())
             .max_connections(config.max_connections)
-            .connection_timeout(config.connect_timeout)
+            // neo4rs 0.9 has one setting for opening a connection *and* for waiting on each reply
+            // (`Connection::recv`): given the connect timeout, it cut every statement slower than
+            // that. It gets the longer of the two, and the statement deadline is enforced here.
+            .connection_timeout(
+                config
+                    .connect_timeout
+                    .max(config.query_timeout + CLIENT_GRACE * 2),
+            )
             // Recycle idle connections so that a restarted Neo4j is met with fresh sockets.
             .idle_timeout(Duration::from_secs(30))
             .build()
@@ -146,6 +243,7 @@ impl Store {
         Ok(Arc::new(Store {
             graph,
             query_timeout: config.query_timeout,
+            connect_timeout: config.connect_timeout,
             migrations_applied: AtomicBool::new(false),
         }))
     }
@@ -182,9 +280,12 @@ impl Store {
         self.session(Scope::all()).database_info().await
     }
 
-    /// Readiness: Neo4j answers a real query within `timeout`, and the migrations are in place. If the
-    /// database came back empty (a new data directory), the migrations are applied again.
-    pub async fn ready(self: &Arc<Self>, timeout: Duration) -> AppResult<()> {
+    /// Readiness: Neo4j answers a real query within `timeout`, and the migrations are in place. A
+    /// probe only reads: if the schema is missing (Neo4j came back with a new, empty data directory),
+    /// it says so, and applying the migrations is left to `casegraph migrate` or a restart, which
+    /// run them at start-up. A probe that wrote would change the database every few seconds from
+    /// every replica, racing each other and any operator at work.
+    pub async fn readiness(self: &Arc<Self>, timeout: Duration) -> Readiness {
         let check = async {
             let db = self.session(Scope::all());
             let rows: Vec<i64> = db
@@ -192,16 +293,17 @@ impl Store {
                     "SHOW INDEXES YIELD name WHERE name STARTS WITH 'cg_' RETURN count(*) AS row",
                 ))
                 .await?;
-            let present = rows.first().copied().unwrap_or(0) as usize;
-            if present < migrations::expected_index_count() {
-                self.migrations_applied.store(false, Ordering::SeqCst);
-                self.migrate().await?;
-            }
-            Ok::<_, AppError>(())
+            Ok::<_, AppError>(rows.first().copied().unwrap_or(0) as usize)
         };
+        let expected = migrations::expected_index_count();
         match tokio::time::timeout(timeout, check).await {
-            Ok(r) => r,
-            Err(_) => Err(AppError::DatabaseUnavailable(format!(
+            Ok(Ok(present)) if present >= expected => Readiness::Ready,
+            Ok(Ok(present)) => {
+                self.migrations_applied.store(false, Ordering::SeqCst);
+                Readiness::MigrationsMissing { present, expected }
+            }
+            Ok(Err(e)) => Readiness::DatabaseDown(e),
+            Err(_) => Readiness::DatabaseDown(AppError::DatabaseUnavailable(format!(
                 "no answer within {timeout:?}"
             ))),
         }
@@ -214,11 +316,14 @@ impl Store {
     ) -> Result<DatabaseInfo, String> {
         let started = Instant::now();
         let mut last = String::new();
+        let attempt = self.connect_timeout;
         while started.elapsed() < limit {
-            match tokio::time::timeout(Duration::from_secs(5), self.info()).await {
+            match tokio::time::timeout(attempt, self.info()).await {
                 Ok(Ok(info)) => return Ok(info),
-                Ok(Err(e)) => last = describe(&e),
-                Err(_) => last = "no answer within 5s".into(),
+                Ok(Err(e)) => last = e.detail(),
+                Err(_) => {
+                    last = format!("no answer within {attempt:?} (NEO4J_CONNECT_TIMEOUT_SECS)")
+                }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -226,20 +331,31 @@ impl Store {
     }
 }
 
-fn describe(e: &AppError) -> String {
-    e.detail()
-}
-
+/// Runs one exchange with Neo4j under the statement timeout `limit` (plus [`CLIENT_GRACE`]). A
+/// statement the server stopped at its own timeout and one the client gave up on fail alike.
 async fn timed<T>(
     limit: Duration,
     fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
 ) -> AppResult<T> {
-    match tokio::time::timeout(limit, fut).await {
+    let timed_out = || {
+        AppError::DatabaseUnavailable(format!(
+            "statement timed out after {limit:?} (NEO4J_QUERY_TIMEOUT_SECS)"
+        ))
+    };
+    match tokio::time::timeout(limit + CLIENT_GRACE, fut).await {
+        Ok(Err(neo4rs::Error::Neo4j(e))) if e.code().contains("TransactionTimedOut") => {
+            Err(timed_out())
+        }
         Ok(r) => r.map_err(AppError::from),
-        Err(_) => Err(AppError::DatabaseUnavailable(format!(
-            "statement timed out after {limit:?}"
-        ))),
+        Err(_) => Err(timed_out()),
     }
+}
+
+/// Tells the server the statement timeout too, so that it stops a statement the client abandons
+/// instead of running it to the end. (Auto-commit statements only: neo4rs sends no metadata with
+/// `BEGIN`, so a write transaction is bounded by the client's deadline alone.)
+fn with_server_timeout(query: Query, limit: Duration) -> Query {
+    query.extra("tx_timeout", limit.as_millis().min(i64::MAX as u128) as i64)
 }
 
 /// A request's handle on the store: its collection scope and its round-trip counter.
@@ -291,8 +407,8 @@ impl Db {
     /// Runs a read statement whose single column `row` deserializes into `T`.
     pub async fn rows<T: DeserializeOwned>(&self, statement: Statement) -> AppResult<Vec<T>> {
         self.count_trip(statement.text());
-        let query = statement.into_query(&self.scope)?;
         let store = &self.store;
+        let query = with_server_timeout(statement.into_query(&self.scope)?, store.query_timeout);
         let fetch = async {
             let mut stream = store.graph.execute_read(query).await?;
             let mut out = Vec::new();

@@ -8,23 +8,30 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
+    cypher,
     records::{NodeRecord, NODE_PROJECTION},
-    Db, Statement,
+    Cypher, Db, Statement,
 };
 use crate::error::AppResult;
 
 /// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
 /// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
+mod filter;
+
+pub use filter::{standing_statuses, Filter};
+
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
 
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
 pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
-    let text = format!(
-        "UNWIND $ids AS id MATCH (n:Node {{id: id}}) WHERE {SCOPE} RETURN {NODE_PROJECTION} AS row"
+    let statement = cypher!(
+        "UNWIND $ids AS id MATCH (n:Node {id: id}) WHERE ",
+        SCOPE,
+        " RETURN ",
+        NODE_PROJECTION,
+        " AS row"
     );
-    let rows: Vec<Value> = db
-        .rows(Statement::assembled(text).param("ids", ids))
-        .await?;
+    let rows: Vec<Value> = db.rows(statement.param("ids", ids)).await?;
     rows.into_iter()
         .map(NodeRecord::decode)
         .map(|r| r.map(|n| (n.id().to_string(), n)))
@@ -143,15 +150,20 @@ pub async fn neighbours(
     from: &[String],
 ) -> AppResult<HashMap<String, Vec<Linked>>> {
     let (order, edge_props) = edge.order_and_edge();
-    let text = format!(
-        "UNWIND $ids AS id MATCH (a:Node {{id: id}}) MATCH {pattern} WHERE {SCOPE} \
-         WITH id, n, r ORDER BY {order} \
-         RETURN {{from: id, node: {NODE_PROJECTION}, edge: {edge_props}}} AS row",
-        pattern = edge.pattern()
+    let statement = cypher!(
+        "UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ",
+        edge.pattern(),
+        " WHERE ",
+        SCOPE,
+        " WITH id, n, r ORDER BY ",
+        order,
+        " RETURN {from: id, node: ",
+        NODE_PROJECTION,
+        ", edge: ",
+        edge_props,
+        "} AS row"
     );
-    let rows: Vec<LinkedRow> = db
-        .rows(Statement::assembled(text).param("ids", from))
-        .await?;
+    let rows: Vec<LinkedRow> = db.rows(statement.param("ids", from)).await?;
     let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
     for row in rows {
         let node = NodeRecord::decode(row.node)?;
@@ -192,146 +204,6 @@ impl ListKind {
         }
     }
 }
-
-/// A filter on a list. Each variant contributes a fixed predicate on `n` and binds its values as
-/// parameters: user input never becomes Cypher text.
-#[derive(Debug, Clone)]
-pub enum Filter {
-    /// `n.type` (events) is one of these term keys.
-    Types(Vec<String>),
-    /// `n.kind` (actors, places, sources) is one of these.
-    Kinds(Vec<String>),
-    /// The event's date interval overlaps the window (either end may be open); the same rule as
-    /// `FuzzyDate`'s bounds: a missing bound on either side is unbounded.
-    DateOverlap(crate::domain::DateRange),
-    /// The event happened at this place or anywhere within it; for places: lies within it (or is it).
-    EventWithinPlace(String),
-    PlaceWithinPlace(String),
-    /// The event has a participant matching actor and/or role.
-    Participant {
-        actor: Option<String>,
-        role: Option<String>,
-    },
-    /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
-    CitesSource(String),
-    /// Participations in one of these roles.
-    Roles(Vec<String>),
-    /// Participations of this actor.
-    ParticipationOfActor(String),
-    /// Participations in this event.
-    ParticipationInEvent(String),
-    /// Claims citing this source (for claim lists).
-    ClaimCites(String),
-    /// Counts about this event.
-    CountOfEvent(String),
-    /// Claims with one of these statuses (for claim lists).
-    ClaimStatusIn(Vec<String>),
-    /// Case-insensitive substring of the node's names, title, description, subject or excerpt.
-    Text(String),
-    /// The node has at least one claim with one of these statuses.
-    ProvenanceStatusIn(Vec<String>),
-    /// The node has no claim with any of these statuses.
-    ProvenanceStatusNotIn(Vec<String>),
-    /// Distinct sources among the node's standing claims (not disputed or retracted): at least / at most.
-    MinSources(i64),
-    MaxSources(i64),
-    /// Terms of one vocabulary.
-    Vocabulary(String),
-}
-
-impl Filter {
-    fn predicate(&self, i: usize) -> (String, Vec<(String, Value)>) {
-        let p = |name: &str| format!("f{i}_{name}");
-        let one = |name: &str, v: Value| vec![(p(name), v)];
-        match self {
-            Filter::Types(t) => (format!("n.type IN ${}", p("v")), one("v", t.clone().into())),
-            Filter::Kinds(k) => (format!("n.kind IN ${}", p("v")), one("v", k.clone().into())),
-            Filter::DateOverlap(window) => (
-                format!(
-                    "(${f} IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date(${f})) AND \
-                     (${t} IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date(${t}))",
-                    f = p("from"),
-                    t = p("to")
-                ),
-                vec![
-                    (p("from"), window.from().map(|d| d.to_string()).into()),
-                    (p("to"), window.to().map(|d| d.to_string()).into()),
-                ],
-            ),
-            Filter::EventWithinPlace(id) => (
-                format!("EXISTS {{ MATCH (n)-[:AT]->(:Place)-[:WITHIN*0..32]->(:Place {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::PlaceWithinPlace(id) => (
-                format!("EXISTS {{ MATCH (n)-[:WITHIN*0..32]->(:Place {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::Participant { actor, role } => (
-                format!(
-                    "EXISTS {{ MATCH (n)<-[:IN_EVENT]-(pa:Participation)<-[:PARTICIPATES_AS]-(ac:Actor) \
-                     WHERE (${a} IS NULL OR ac.id = ${a}) AND (${r} IS NULL OR pa.role = ${r}) }}",
-                    a = p("actor"),
-                    r = p("role")
-                ),
-                vec![(p("actor"), actor.clone().into()), (p("role"), role.clone().into())],
-            ),
-            Filter::CitesSource(id) => (
-                format!(
-                    "EXISTS {{ MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(:Claim)-[:CITES]->(:Source {{id: ${}}}) }}",
-                    p("v")
-                ),
-                one("v", id.clone().into()),
-            ),
-            Filter::Roles(r) => (format!("n.role IN ${}", p("v")), one("v", r.clone().into())),
-            Filter::ParticipationOfActor(id) => (
-                format!("EXISTS {{ MATCH (n)<-[:PARTICIPATES_AS]-(:Actor {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::ParticipationInEvent(id) => (
-                format!("EXISTS {{ MATCH (n)-[:IN_EVENT]->(:Event {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::ClaimCites(id) => (
-                format!("EXISTS {{ MATCH (n)-[:CITES]->(:Source {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::CountOfEvent(id) => (
-                format!("EXISTS {{ MATCH (n)-[:COUNT_OF]->(:Event {{id: ${}}}) }}", p("v")),
-                one("v", id.clone().into()),
-            ),
-            Filter::ClaimStatusIn(s) => (format!("n.status IN ${}", p("v")), one("v", s.clone().into())),
-            Filter::Text(t) => (
-                format!(
-                    "any(x IN [n.title, n.name, n.description, n.subject, n.excerpt, n.label] + coalesce(n.aliases, []) \
-                     WHERE x IS NOT NULL AND toLower(x) CONTAINS ${})",
-                    p("v")
-                ),
-                one("v", t.to_lowercase().into()),
-            ),
-            Filter::ProvenanceStatusIn(s) => (
-                format!("EXISTS {{ MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ${} }}", p("v")),
-                one("v", s.clone().into()),
-            ),
-            Filter::ProvenanceStatusNotIn(s) => (
-                format!("NOT EXISTS {{ MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ${} }}", p("v")),
-                one("v", s.clone().into()),
-            ),
-            Filter::MinSources(k) => (
-                format!("size(COLLECT {{ {STANDING_SOURCES} }}) >= ${}", p("v")),
-                one("v", (*k).into()),
-            ),
-            Filter::MaxSources(k) => (
-                format!("size(COLLECT {{ {STANDING_SOURCES} }}) <= ${}", p("v")),
-                one("v", (*k).into()),
-            ),
-            Filter::Vocabulary(v) => (format!("n.vocabulary = ${}", p("v")), one("v", v.clone().into())),
-        }
-    }
-}
-
-/// The distinct sources cited by a node's standing claims (disputed and retracted claims do not count).
-const STANDING_SOURCES: &str = "MATCH (n)<-[:ABOUT]-(sc:Claim)-[:CITES]->(ss:Source) \
-    WHERE NOT sc.status IN ['DISPUTED', 'RETRACTED'] RETURN DISTINCT ss.id";
 
 /// The expression a list is sorted by. Keys compare within one kind of value, so a cursor stays valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,44 +269,63 @@ pub struct Page {
 }
 
 impl ListQuery {
-    fn where_clause(&self) -> (String, Vec<(String, Value)>) {
-        let mut clauses = vec![SCOPE.to_string()];
+    /// `MATCH (n:<label>) WHERE <scope> AND <every filter>` and the filters' parameters.
+    fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
+        let mut text = Cypher::new();
+        text.push("MATCH (n:")
+            .push(self.kind.label())
+            .push(") WHERE ")
+            .push(SCOPE);
         let mut params = Vec::new();
         for (i, f) in self.filters.iter().enumerate() {
-            let (c, p) = f.predicate(i);
-            clauses.push(c);
-            params.extend(p);
+            text.push(" AND ");
+            params.extend(f.predicate(i, &mut text));
         }
-        (clauses.join(" AND "), params)
+        (text, params)
     }
 
-    fn statement(&self, text: String, params: Vec<(String, Value)>) -> Statement {
+    fn statement(text: Cypher, params: Vec<(String, Value)>) -> Statement {
         params
             .into_iter()
-            .fold(Statement::assembled(text), |s, (k, v)| s.param(&k, v))
+            .fold(text.into_statement(), |s, (k, v)| s.param(&k, v))
     }
 }
 
 /// Fetches one page: one round trip, whatever the page size.
 pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
-    let (filter, params) = q.where_clause();
+    let (mut text, params) = q.matching();
     // Ascending in the list's own order, unless we page backwards from the end.
     let ascending = q.descending == q.from_end;
-    let dir = if ascending { "ASC" } else { "DESC" };
+    let dir = if ascending { " ASC" } else { " DESC" };
     // `after` always means "further along the list's order", `before` the opposite.
-    let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
-    let text = format!(
-        "MATCH (n:{label}) WHERE {filter} \
-         WITH n, {key} AS k \
-         WHERE ($afterKey IS NULL OR k {after_op} $afterKey OR (k = $afterKey AND n.id {after_op} $afterId)) \
-           AND ($beforeKey IS NULL OR k {before_op} $beforeKey OR (k = $beforeKey AND n.id {before_op} $beforeId)) \
-         WITH n, k ORDER BY k {dir}, n.id {dir} LIMIT $limit \
-         RETURN {{key: k, node: {NODE_PROJECTION}}} AS row",
-        label = q.kind.label(),
-        key = q.sort.expression(),
-    );
-    let statement = q
-        .statement(text, params)
+    let (after_op, before_op) = if q.descending {
+        (" < ", " > ")
+    } else {
+        (" > ", " < ")
+    };
+    for piece in [
+        " WITH n, ",
+        q.sort.expression(),
+        " AS k \
+         WHERE ($afterKey IS NULL OR k",
+        after_op,
+        "$afterKey OR (k = $afterKey AND n.id",
+        after_op,
+        "$afterId)) AND ($beforeKey IS NULL OR k",
+        before_op,
+        "$beforeKey OR (k = $beforeKey AND n.id",
+        before_op,
+        "$beforeId)) WITH n, k ORDER BY k",
+        dir,
+        ", n.id",
+        dir,
+        " LIMIT $limit RETURN {key: k, node: ",
+        NODE_PROJECTION,
+        "} AS row",
+    ] {
+        text.push(piece);
+    }
+    let statement = ListQuery::statement(text, params)
         .param("afterKey", q.after.as_ref().map(|p| p.key.clone()))
         .param("afterId", q.after.as_ref().map(|p| p.id.clone()))
         .param("beforeKey", q.before.as_ref().map(|p| p.key.clone()))
@@ -470,11 +361,8 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
 
 /// How many nodes match the list's filters (ignoring the page window). Only run when asked for.
 pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
-    let (filter, params) = q.where_clause();
-    let text = format!(
-        "MATCH (n:{label}) WHERE {filter} RETURN count(n) AS row",
-        label = q.kind.label()
-    );
-    let rows: Vec<i64> = db.rows(q.statement(text, params)).await?;
+    let (mut text, params) = q.matching();
+    text.push(" RETURN count(n) AS row");
+    let rows: Vec<i64> = db.rows(ListQuery::statement(text, params)).await?;
     Ok(rows.first().copied().unwrap_or(0))
 }

@@ -41,14 +41,6 @@ pub struct TermRecord {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct StoredDate {
-    pub edtf: String,
-    pub inferred: bool,
-    pub basis: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct EventRecord {
     pub id: String,
     pub collection: String,

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::helpers::{seed_id, seeded, test_config, TestApp};
 
 /// Parameters every graph statement may name; unused ones are ignored by Neo4j.
-fn explain(text: String) -> Statement {
+fn explain(statement: Statement) -> Statement {
     let params: Vec<(&str, Value)> = vec![
         ("collections", json!(["c"])),
         ("id", json!("x")),
@@ -32,14 +32,14 @@ fn explain(text: String) -> Statement {
     ];
     params
         .into_iter()
-        .fold(Statement::assembled(text), |s, (k, v)| s.param(k, v))
+        .fold(statement, |s, (k, v)| s.param(k, v))
 }
 
 #[tokio::test]
 async fn every_anchored_graph_statement_starts_from_an_index() {
     let app = seeded().await;
     let db = app.store.session(Scope::all());
-    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut texts: Vec<(String, Statement)> = Vec::new();
     for (t, _) in neighbourhood::statements_for_explain() {
         texts.push(("neighbourhood".into(), t));
     }
@@ -55,8 +55,9 @@ async fn every_anchored_graph_statement_starts_from_an_index() {
         texts.push(("statistics".into(), t));
     }
     assert!(texts.len() >= 11);
-    for (what, text) in texts {
-        let mut statement = explain(text.clone());
+    for (what, statement) in texts {
+        let text = statement.text().to_string();
+        let mut statement = explain(statement);
         if what == "neighbourhood" {
             statement = statement
                 .param("from", Value::Null)

@@ -186,3 +186,384 @@ pub async fn seeded() -> TestApp {
 pub fn seed_id(kind: &str, name: &str) -> String {
     format!("{SEED}:{kind}:{name}")
 }
+
+// =============================================================================================
+// Writing and reading nodes through the API: what the mutation tests (and others) build on.
+// ---------------------------------------------------------------------------------------------
+// What the tests select of each kind of node.
+
+pub const ACTOR: &str =
+    "id collection kind name aliases description memberOf { id } answersTo { id }";
+pub const PLACE: &str =
+    "id collection kind name aliases description location { latitude longitude } precision parent { id }";
+pub const DATE: &str = "edtf earliest latest precision approximate uncertain inferred basis";
+pub const CLAIM_BRIEF: &str = "id status excerpt note source { id }";
+
+pub fn selection(kind: &str) -> String {
+    match kind {
+        "Collection" => "id name description".into(),
+        "Term" => "id collection vocabulary key label description".into(),
+        "Actor" => ACTOR.into(),
+        "Place" => PLACE.into(),
+        "Source" => format!(
+            "id collection kind title url language published {{ {DATE} }} publisher {{ id }} \
+             cites {{ excerpt source {{ id }} }}"
+        ),
+        "Event" => format!(
+            "id collection type title description date {{ {DATE} }} place {{ id }} partOf {{ id }} \
+             followedBy {{ id }} ledTo {{ id }} claims {{ {CLAIM_BRIEF} }}"
+        ),
+        "Participation" => {
+            format!("id collection role description actor {{ id }} event {{ id }} claims {{ {CLAIM_BRIEF} }}")
+        }
+        "Count" => format!(
+            "id collection subject value qualifier lower upper unit subgroup wording event {{ id }} \
+             partOf {{ id }} claims {{ {CLAIM_BRIEF} }}"
+        ),
+        "Claim" => "id collection status excerpt note createdAt source { id } \
+                    subject { __typename ... on Event { id } ... on Participation { id } ... on Count { id } }"
+            .into(),
+        other => panic!("no selection for {other}"),
+    }
+}
+
+/// The mutation that writes one node of `kind` from `$input`.
+pub fn upsert_mutation(kind: &str) -> String {
+    let (name, input) = match kind {
+        "Claim" => ("addClaim".to_string(), "ClaimInput".to_string()),
+        k => (format!("upsert{k}"), format!("{k}Input")),
+    };
+    format!(
+        "mutation($input: {input}!) {{ {name}(input: $input) {{ {} }} }}",
+        selection(kind)
+    )
+}
+
+pub fn mutation_name(kind: &str) -> String {
+    match kind {
+        "Claim" => "addClaim".into(),
+        k => format!("upsert{k}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// A node id inside this test's collection.
+pub fn id(app: &TestApp, local: &str) -> String {
+    format!("{}:{local}", app.collection)
+}
+
+/// A test app whose collection exists, with event types `raid`, `detention` and roles
+/// `perpetrator`, `target`.
+pub async fn setup() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.data(
+        &upsert_mutation("Collection"),
+        json!({"input": {"id": app.collection, "name": "Mutation tests"}}),
+    )
+    .await;
+    for (vocabulary, key) in [
+        ("EVENT_TYPE", "raid"),
+        ("EVENT_TYPE", "detention"),
+        ("PARTICIPANT_ROLE", "perpetrator"),
+        ("PARTICIPANT_ROLE", "target"),
+    ] {
+        app.data(
+            &upsert_mutation("Term"),
+            json!({"input": {"collection": app.collection, "vocabulary": vocabulary, "key": key, "label": key}}),
+        )
+        .await;
+    }
+    app
+}
+
+/// Writes one node and returns what the mutation returned; fails the test on any error.
+pub async fn upsert(app: &TestApp, kind: &str, input: Value) -> Value {
+    let data = app
+        .data(&upsert_mutation(kind), json!({ "input": input }))
+        .await;
+    data[mutation_name(kind)].clone()
+}
+
+/// Tries to write one node; returns the error's code and field.
+pub async fn upsert_error(app: &TestApp, kind: &str, input: Value) -> (String, Option<String>) {
+    let response = app
+        .gql(&upsert_mutation(kind), json!({ "input": input }))
+        .await;
+    assert!(
+        response["data"].is_null(),
+        "a failed mutation returns no data: {response:#}"
+    );
+    first_error(&response)
+}
+
+/// The mutation that patches one node of `kind` (`updateSource` …) from `$id` and `$patch`.
+pub fn update_mutation(kind: &str) -> String {
+    format!(
+        "mutation($id: ID!, $patch: {kind}Patch!) {{ update{kind}(id: $id, patch: $patch) {{ {} }} }}",
+        selection(kind)
+    )
+}
+
+/// Patches one node and returns what the mutation returned; fails the test on any error.
+pub async fn update(app: &TestApp, kind: &str, id: &str, patch: Value) -> Value {
+    let data = app
+        .data(&update_mutation(kind), json!({"id": id, "patch": patch}))
+        .await;
+    data[format!("update{kind}")].clone()
+}
+
+/// Tries to patch one node; returns the error's code and field.
+pub async fn update_error(
+    app: &TestApp,
+    kind: &str,
+    id: &str,
+    patch: Value,
+) -> (String, Option<String>) {
+    let response = app
+        .gql(&update_mutation(kind), json!({"id": id, "patch": patch}))
+        .await;
+    assert!(
+        response["data"].is_null(),
+        "a failed mutation returns no data: {response:#}"
+    );
+    first_error(&response)
+}
+
+pub fn err(code: &str, field: &str) -> (String, Option<String>) {
+    (code.to_string(), Some(field.to_string()))
+}
+
+/// Reads a node back through `node(id:)` with the same selection the mutations return.
+pub async fn read(app: &TestApp, kind: &str, id: &str) -> Value {
+    let q = format!(
+        "query($id: ID!) {{ node(id: $id) {{ __typename ... on {kind} {{ {} }} }} }}",
+        selection(kind)
+    );
+    let mut node = app.data(&q, json!({ "id": id })).await["node"].clone();
+    assert_eq!(node["__typename"], kind, "{id} is not a {kind}: {node:#}");
+    node.as_object_mut().unwrap().remove("__typename");
+    node
+}
+
+/// Runs any query with `$id` and returns `data.node`.
+pub async fn node_with(app: &TestApp, id: &str, selection: &str) -> Value {
+    let q = format!("query($id: ID!) {{ node(id: $id) {{ {selection} }} }}");
+    app.data(&q, json!({ "id": id })).await["node"].clone()
+}
+
+pub async fn exists(app: &TestApp, id: &str) -> bool {
+    !node_with(app, id, "id").await.is_null()
+}
+
+/// `totalCount` of one list (`events`, `actors`, `places`, `sources`, `counts`, `claims`) in `collection`.
+pub async fn total_in(app: &TestApp, list: &str, collection: &str) -> i64 {
+    let q = format!("query($c: [ID!]) {{ {list}(collections: $c) {{ totalCount }} }}");
+    app.data(&q, json!({ "c": [collection] })).await[list]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+pub async fn total(app: &TestApp, list: &str) -> i64 {
+    total_in(app, list, &app.collection).await
+}
+
+/// The ids in a list of `{ id }` objects, sorted.
+pub fn ids(list: &Value) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list:#}"))
+        .iter()
+        .map(|x| x["id"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+pub async fn delete(app: &TestApp, kind: &str, id: &str) -> Value {
+    let q = format!("mutation($id: ID!) {{ delete{kind}(id: $id) {{ id deletedNodes }} }}");
+    app.data(&q, json!({ "id": id })).await[format!("delete{kind}")].clone()
+}
+
+pub async fn delete_error(app: &TestApp, kind: &str, id: &str) -> (String, Option<String>) {
+    let q = format!("mutation($id: ID!) {{ delete{kind}(id: $id) {{ id deletedNodes }} }}");
+    first_error(&app.gql(&q, json!({ "id": id })).await)
+}
+
+pub const LINK: &str = "mutation($r: Relation!, $from: ID!, $to: ID!, $excerpt: String) { \
+                    link(relation: $r, from: $from, to: $to, excerpt: $excerpt) { changed } }";
+pub const UNLINK: &str =
+    "mutation($r: Relation!, $from: ID!, $to: ID!) { unlink(relation: $r, from: $from, to: $to) { changed } }";
+
+pub async fn link(app: &TestApp, relation: &str, from: &str, to: &str) -> bool {
+    app.data(LINK, json!({"r": relation, "from": from, "to": to}))
+        .await["link"]["changed"]
+        .as_bool()
+        .unwrap()
+}
+
+pub async fn link_error(
+    app: &TestApp,
+    relation: &str,
+    from: &str,
+    to: &str,
+) -> (String, Option<String>) {
+    first_error(
+        &app.gql(LINK, json!({"r": relation, "from": from, "to": to}))
+            .await,
+    )
+}
+
+pub async fn unlink(app: &TestApp, relation: &str, from: &str, to: &str) -> bool {
+    app.data(UNLINK, json!({"r": relation, "from": from, "to": to}))
+        .await["unlink"]["changed"]
+        .as_bool()
+        .unwrap()
+}
+
+pub const RATE: &str = "mutation($id: ID!, $status: ClaimStatus!, $note: String) { \
+                    rateClaim(id: $id, status: $status, note: $note) { id status note excerpt createdAt source { id } } }";
+
+// Minimal nodes, each with a caller-supplied id; every helper returns the id.
+
+pub async fn actor(app: &TestApp, local: &str, name: &str) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Actor",
+        json!({"id": id, "collection": app.collection, "kind": "STATE_BODY", "name": name}),
+    )
+    .await;
+    id
+}
+
+pub async fn place(app: &TestApp, local: &str, name: &str) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Place",
+        json!({"id": id, "collection": app.collection, "kind": "CITY", "name": name, "precision": "CITY"}),
+    )
+    .await;
+    id
+}
+
+pub async fn source(app: &TestApp, local: &str, title: &str) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Source",
+        json!({"id": id, "collection": app.collection, "kind": "NEWS_REPORT", "title": title}),
+    )
+    .await;
+    id
+}
+
+pub async fn event(app: &TestApp, local: &str, title: &str) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Event",
+        json!({"id": id, "collection": app.collection, "type": "raid", "title": title,
+               "date": {"edtf": "2025-01-01"}}),
+    )
+    .await;
+    id
+}
+
+pub async fn participation(
+    app: &TestApp,
+    local: &str,
+    event: &str,
+    actor: &str,
+    role: &str,
+) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Participation",
+        json!({"id": id, "collection": app.collection, "event": event, "actor": actor, "role": role}),
+    )
+    .await;
+    id
+}
+
+pub async fn count(app: &TestApp, local: &str, event: &str, value: i64) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Count",
+        json!({"id": id, "collection": app.collection, "event": event, "subject": "people detained",
+               "value": value, "qualifier": "EXACT"}),
+    )
+    .await;
+    id
+}
+
+pub async fn claim(app: &TestApp, local: &str, about: &str, source: &str, status: &str) -> String {
+    let id = id(app, local);
+    upsert(
+        app,
+        "Claim",
+        json!({"id": id, "collection": app.collection, "about": about, "source": source,
+               "status": status, "excerpt": format!("excerpt of {local}")}),
+    )
+    .await;
+    id
+}
+
+/// Reads, from `id`, the targets of every relation a caller may set.
+pub async fn outgoing(app: &TestApp, id: &str) -> Value {
+    node_with(
+        app,
+        id,
+        "... on Event { place { id } eventPartOf: partOf { id } followedBy { id } ledTo { id } }
+         ... on Place { parent { id } }
+         ... on Actor { memberOf { id } answersTo { id } }
+         ... on Source { publisher { id } cites { excerpt source { id } } }
+         ... on Count { countPartOf: partOf { id } }",
+    )
+    .await
+}
+
+/// Reads, at `id`, the other end of every relation a caller may set.
+pub async fn incoming(app: &TestApp, id: &str) -> Value {
+    node_with(
+        app,
+        id,
+        "... on Event { parts { id } precededBy { id } causedBy { id } }
+         ... on Place { events { id } children { id } }
+         ... on Actor { members { id } subordinates { id } publications { id } }
+         ... on Source { citedBy { excerpt source { id } } }
+         ... on Count { breakdown { id } }",
+    )
+    .await
+}
+
+/// The ids a relation field holds: a list of nodes, one node, or citations.
+pub fn targets(v: &Value) -> Vec<String> {
+    match v {
+        Value::Null => vec![],
+        Value::Array(items) => sorted(
+            items
+                .iter()
+                .map(|x| {
+                    x.get("source")
+                        .map(|s| s["id"].clone())
+                        .unwrap_or_else(|| x["id"].clone())
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect(),
+        ),
+        Value::Object(o) => vec![o["id"].as_str().unwrap().to_string()],
+        other => panic!("not a relation: {other}"),
+    }
+}

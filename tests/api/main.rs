@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod bench;
 mod fuzz;
 mod graph;
 mod graph_bounds;
@@ -12,7 +13,7 @@ mod http;
 mod http_conformance;
 mod limits;
 mod mutations;
-mod mutations_rules;
 mod ready;
 mod run_script;
 mod sdl;
+mod timeouts;

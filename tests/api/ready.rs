@@ -1,6 +1,7 @@
 //! /ready follows Neo4j down and up, without restarting the service. This test runs its own Neo4j
 //! (through scripts/neo4j-local, on its own port and data directory) so that stopping it does not
-//! disturb the tests that share the suite's database.
+//! disturb the tests that share the suite's database. It also drops an index there, to see that the
+//! probe reports missing migrations without writing.
 
 use std::{path::PathBuf, process::Command, time::Duration};
 
@@ -40,6 +41,29 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A connection of the test's own, beside the service's store, to change the schema behind its back.
+fn raw_graph(config: &casegraph::config::Config) -> neo4rs::Graph {
+    let c = neo4rs::ConfigBuilder::default()
+        .uri(&config.neo4j.uri)
+        .user(&config.neo4j.user)
+        .password(config.neo4j.password.expose())
+        .build()
+        .expect("neo4j config");
+    neo4rs::Graph::connect(c).expect("neo4j connection")
+}
+
+async fn index_count(graph: &neo4rs::Graph, name: &str) -> i64 {
+    let mut rows = graph
+        .execute(
+            neo4rs::query("SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n")
+                .param("name", name),
+        )
+        .await
+        .expect("SHOW INDEXES");
+    let row = rows.next().await.expect("a row").expect("a row");
+    row.get::<i64>("n").expect("a count")
+}
+
 async fn ready_status(app: &TestApp) -> u16 {
     app.send(Request::get("/ready").body(Body::empty()).unwrap())
         .await
@@ -61,8 +85,28 @@ async fn ready_follows_neo4j_down_and_up_without_a_restart() {
     config.neo4j.uri = format!("bolt://127.0.0.1:{port}");
     config.neo4j.query_timeout = Duration::from_secs(3);
     config.neo4j.connect_timeout = Duration::from_secs(2);
-    let app = TestApp::spawn_with(config).await;
+    let app = TestApp::spawn_with(config.clone()).await;
     assert_eq!(ready_status(&app).await, 200, "ready while Neo4j is up");
+
+    // A probe must not write: with an index gone, /ready says the migrations are missing and leaves
+    // the schema as it found it.
+    let raw = raw_graph(&config);
+    raw.run(neo4rs::query("DROP INDEX cg_place_name IF EXISTS"))
+        .await
+        .expect("index dropped");
+    let response = app
+        .send(Request::get("/ready").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(response.status, 503, "not ready without the schema");
+    assert_eq!(response.json()["migrations"], "missing");
+    assert_eq!(response.json()["database"], "up");
+    assert_eq!(
+        index_count(&raw, "cg_place_name").await,
+        0,
+        "the probe did not re-create the index"
+    );
+    app.store.migrate().await.expect("migrations apply");
+    assert_eq!(ready_status(&app).await, 200, "ready once migrated");
 
     assert!(
         tokio::task::block_in_place(|| neo4j.script("stop")),

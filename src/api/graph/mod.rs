@@ -7,7 +7,7 @@ pub mod answers;
 pub mod edges;
 pub mod statistics;
 
-use async_graphql::{Context, InputObject, Object, ID};
+use async_graphql::{Context, Object, ID};
 
 use self::{
     answers::{CoActorObject, CoOccurrence, Conflicts, FigureConflict, Timeline, TimelineEntry},
@@ -15,9 +15,15 @@ use self::{
     statistics::Statistics,
 };
 use crate::{
-    api::{db, types},
+    api::{
+        db,
+        types::{
+            self,
+            date::{self, DateRangeInput},
+        },
+    },
     config::{GraphBounds, GraphqlLimits},
-    domain::{ClaimStatus, DateRange},
+    domain::{ClaimStatus, DateRange, NodeKind},
     error::AppError,
     store::{
         graph::{
@@ -38,15 +44,6 @@ const MAX_DEPTH: i32 = 3;
 /// The graph questions, merged into `Query`.
 #[derive(Default)]
 pub struct GraphQuestions;
-
-/// A time window for the graph questions: keeps events whose date overlaps it.
-#[derive(InputObject, Default, Clone)]
-pub struct DateWindowInput {
-    /// First day of the window (ISO `YYYY-MM-DD`); omit for an open start.
-    from: Option<String>,
-    /// Last day of the window (ISO `YYYY-MM-DD`); omit for an open end.
-    to: Option<String>,
-}
 
 fn bounds(ctx: &Context<'_>) -> GraphBounds {
     ctx.data_unchecked::<GraphqlLimits>().graph
@@ -84,26 +81,26 @@ fn kinds(relations: Option<Vec<Relation>>) -> Vec<RelationKind> {
     }
 }
 
-fn window(w: Option<DateWindowInput>) -> Result<Option<DateRange>, AppError> {
+fn window(w: Option<DateRangeInput>) -> Result<Option<DateRange>, AppError> {
     let Some(w) = w else { return Ok(None) };
-    let day = |v: &Option<String>, field: &str| {
-        v.as_deref()
-            .map(|v| {
-                chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-                    AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)"))
-                })
-            })
-            .transpose()
-    };
-    let range = DateRange::new(day(&w.from, "date.from")?, day(&w.to, "date.to")?)
-        .map_err(|e| AppError::from(e).under("date"))?;
+    let from = date::date(&w.from, "date.from")?;
+    let to = date::date(&w.to, "date.to")?;
+    let range = DateRange::new(from, to).map_err(|e| AppError::from(e).under("date"))?;
     Ok(Some(range))
 }
+
+/// What a path may run between: things, not the statements in the middle.
+const PATH_ENDS: &[NodeKind] = &[
+    NodeKind::Event,
+    NodeKind::Actor,
+    NodeKind::Place,
+    NodeKind::Source,
+];
 
 /// Ends of a path must be things a path runs between, not the statements in the middle.
 fn path_end(node: Option<NodeRecord>, id: &str, field: &str) -> Result<(), AppError> {
     match node {
-        None => Err(AppError::not_found("node", id, field)),
+        None => Err(AppError::not_found_any(PATH_ENDS, id, field)),
         Some(
             NodeRecord::Event(_)
             | NodeRecord::Actor(_)
@@ -134,7 +131,7 @@ impl GraphQuestions {
         #[graphql(desc = "Keep only events of these types (`EVENT_TYPE` keys).")]
         event_types: Option<Vec<String>>,
         #[graphql(desc = "Keep only events whose date overlaps this window.")] date: Option<
-            DateWindowInput,
+            DateRangeInput,
         >,
         #[graphql(
             desc = "Keep only events and participations with a claim of one of these statuses."
@@ -303,13 +300,13 @@ impl GraphQuestions {
         if rows.is_empty() && anchor != TimelineAnchor::Collection {
             // Nothing found: say so plainly when the anchor does not exist or is of another kind.
             let (field, kind) = if anchor == TimelineAnchor::Actor {
-                ("actor", "Actor")
+                ("actor", NodeKind::Actor)
             } else {
-                ("place", "Place")
+                ("place", NodeKind::Place)
             };
             match types::load_node(ctx, &id).await? {
-                None => return Err(AppError::not_found("node", id.to_string(), field)),
-                Some(n) if edges::kind_name(&n) != kind => {
+                None => return Err(AppError::not_found(kind, id.to_string(), field)),
+                Some(n) if edges::kind_name(&n) != kind.as_str() => {
                     return Err(AppError::bad_input(
                         field,
                         format!("{:?} is not a {kind}", id.as_str()),
@@ -346,7 +343,13 @@ impl GraphQuestions {
         let rows = timeline::co_occurrence(&db, &actor, &mut budget).await?;
         if rows.is_empty() {
             match types::load_node(ctx, &actor).await? {
-                None => return Err(AppError::not_found("actor", actor.to_string(), "actor")),
+                None => {
+                    return Err(AppError::not_found(
+                        NodeKind::Actor,
+                        actor.to_string(),
+                        "actor",
+                    ))
+                }
                 Some(NodeRecord::Actor(_)) => {}
                 Some(_) => {
                     return Err(AppError::bad_input(

@@ -110,3 +110,36 @@ impl Actor {
         follow_as(ctx, Edge::ActorPublications, &self.0.id, as_source).await
     }
 }
+
+pub use filter::ActorFilter;
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::InputObject;
+
+    use crate::domain::ActorKind;
+    use crate::{error::AppError, store::read::Filter};
+
+    /// Filters for `actors`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ActorFilter {
+        /// Actor kinds.
+        kinds: Option<Vec<ActorKind>>,
+        /// Case-insensitive text in the name, aliases or description.
+        text: Option<String>,
+    }
+
+    impl ActorFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(k) = &f.kinds {
+                filters.push(Filter::ActorKinds(k.clone()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            Ok(filters)
+        }
+    }
+}

@@ -1,8 +1,11 @@
 //! Fuzzy dates as the API shows them.
 
-use async_graphql::Object;
+use async_graphql::{InputObject, Object};
 
-use crate::domain::{DatePrecision, FuzzyDate};
+use crate::{
+    domain::{DatePrecision, FuzzyDate},
+    error::AppError,
+};
 
 /// A date as precisely as it is known: an EDTF (ISO 8601-2) expression, its earliest and latest
 /// possible days, and whether it is approximate, uncertain or inferred rather than stated.
@@ -52,4 +55,29 @@ impl FuzzyDateObject {
     async fn basis(&self) -> Option<&str> {
         self.0.basis()
     }
+}
+
+/// A time window. Filters keep what overlaps it: an event from Dec 31 to Jan 1 matches a window of
+/// Jan 1 alone.
+#[derive(InputObject, Default, Clone)]
+pub struct DateRangeInput {
+    /// First day of the window (ISO `YYYY-MM-DD`); omit for an open start.
+    pub(crate) from: Option<String>,
+    /// Last day of the window (ISO `YYYY-MM-DD`); omit for an open end.
+    pub(crate) to: Option<String>,
+}
+
+/// A day of a filter (`YYYY-MM-DD`); errors name `field`.
+pub(crate) fn date(
+    value: &Option<String>,
+    field: &str,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    value
+        .as_deref()
+        .map(|v| {
+            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+                AppError::bad_input(field, format!("{v:?} is not a date (YYYY-MM-DD)"))
+            })
+        })
+        .transpose()
 }

@@ -89,7 +89,7 @@ impl Event {
         follow_as(ctx, Edge::EventCounts, &self.0.id, as_count).await
     }
     /// The claims behind the event itself; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -99,7 +99,7 @@ impl Event {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well the event itself is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
     }
     /// Larger events this one is part of.
@@ -125,5 +125,88 @@ impl Event {
     /// Events that led to this one.
     async fn caused_by(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
         follow_as(ctx, Edge::EventCausedBy, &self.0.id, as_event).await
+    }
+}
+
+pub use filter::{EventFilter, EventSort};
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::{Enum, InputObject, ID};
+
+    use crate::{error::AppError, store::read::Filter};
+
+    use crate::api::types::{
+        date::{self, DateRangeInput},
+        provenance::ProvenanceFilter,
+    };
+
+    /// Filters for `events`. All given conditions must hold.
+    #[derive(InputObject, Default, Clone)]
+    pub struct EventFilter {
+        /// Event type keys (`EVENT_TYPE` terms), e.g. `["raid", "detention"]`.
+        types: Option<Vec<String>>,
+        /// Keep events whose date overlaps this window.
+        date: Option<DateRangeInput>,
+        /// Keep events at this place or anywhere within it.
+        place: Option<ID>,
+        /// Keep events this actor took part in.
+        actor: Option<ID>,
+        /// Keep events with a participant in this role (combined with `actor`: that actor in that role).
+        role: Option<String>,
+        /// Keep events that rest, directly or through a participation or a figure, on a claim citing this source.
+        source: Option<ID>,
+        /// Case-insensitive text in the title or description.
+        text: Option<String>,
+        /// Keep events whose own claims match.
+        provenance: Option<ProvenanceFilter>,
+    }
+
+    /// What to sort events by.
+    #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+    pub enum EventSort {
+        /// Earliest possible date (open starts first).
+        #[default]
+        Date,
+        /// Title, case-insensitive.
+        Title,
+    }
+
+    impl EventFilter {
+        /// The store's filters for these conditions; errors are named under `filter`.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(t) = &f.types {
+                filters.push(Filter::Types(t.clone()));
+            }
+            if let Some(d) = &f.date {
+                let from = date::date(&d.from, "filter.date.from")?;
+                let to = date::date(&d.to, "filter.date.to")?;
+                let window =
+                    crate::domain::DateRange::new(from, to).map_err(|e| e.under("filter.date"))?;
+                filters.push(Filter::DateOverlap(window));
+            }
+            if let Some(p) = &f.place {
+                filters.push(Filter::EventWithinPlace(p.to_string()));
+            }
+            if f.actor.is_some() || f.role.is_some() {
+                filters.push(Filter::Participant {
+                    actor: f.actor.as_ref().map(|a| a.to_string()),
+                    role: f.role.clone(),
+                });
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::CitesSource(s.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            super::super::provenance::provenance_filters(
+                &f.provenance,
+                "filter.provenance",
+                &mut filters,
+            )?;
+            Ok(filters)
+        }
     }
 }

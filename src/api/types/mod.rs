@@ -22,11 +22,13 @@ use crate::{
     },
 };
 
-pub use actor::Actor;
-pub use event::Event;
-pub use place::Place;
-pub use provenance::{Claim, Count, Participation};
-pub use source::Source;
+pub use actor::{Actor, ActorFilter};
+pub use event::{Event, EventFilter, EventSort};
+pub use place::{Place, PlaceFilter};
+pub use provenance::{
+    Claim, ClaimFilter, Count, CountFilter, Fact, Participation, ParticipationFilter,
+};
+pub use source::{Source, SourceFilter};
 pub use taxonomy::{Collection, Term};
 
 /// Any object with a global id (Relay's `Node`): fetch it again with `node(id:)`.
@@ -133,3 +135,10 @@ picker!(as_count, Count, Count);
 picker!(as_claim, Claim, Claim);
 picker!(as_term, Term, Term);
 picker!(as_collection, Collection, Collection);
+
+/// A text condition of any list's filter: blank means none.
+pub(crate) fn text_filter(t: &Option<String>, out: &mut Vec<crate::store::read::Filter>) {
+    if let Some(t) = t.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        out.push(crate::store::read::Filter::Text(t.to_string()));
+    }
+}

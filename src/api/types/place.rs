@@ -79,3 +79,41 @@ impl Place {
         follow_as(ctx, Edge::PlaceEvents, &self.0.id, as_event).await
     }
 }
+
+pub use filter::PlaceFilter;
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::{InputObject, ID};
+
+    use crate::domain::PlaceKind;
+    use crate::{error::AppError, store::read::Filter};
+
+    /// Filters for `places`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct PlaceFilter {
+        /// Place kinds.
+        kinds: Option<Vec<PlaceKind>>,
+        /// Keep this place and everything within it.
+        within: Option<ID>,
+        /// Case-insensitive text in the name, aliases or description.
+        text: Option<String>,
+    }
+
+    impl PlaceFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(k) = &f.kinds {
+                filters.push(Filter::PlaceKinds(k.clone()));
+            }
+            if let Some(w) = &f.within {
+                filters.push(Filter::PlaceWithinPlace(w.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            Ok(filters)
+        }
+    }
+}

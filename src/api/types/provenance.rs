@@ -1,6 +1,6 @@
 //! Provenance: claims, and the reified statements they support (participations and counts).
 
-use async_graphql::{Context, Object, SimpleObject, Union, ID};
+use async_graphql::{Context, Interface, Object, SimpleObject, ID};
 
 use super::{
     as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored,
@@ -53,20 +53,38 @@ impl Claim {
         follow_one(ctx, Edge::ClaimSource, &self.0.id, as_source).await
     }
     /// The fact the claim supports.
-    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<ClaimSubject>, AppError> {
+    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<Fact>, AppError> {
         let found = super::follow(ctx, Edge::ClaimSubject, &self.0.id).await?;
         Ok(found.into_iter().find_map(|l| match l.node {
-            NodeRecord::Event(r) => Some(ClaimSubject::Event(Event(r))),
-            NodeRecord::Participation(r) => Some(ClaimSubject::Participation(Participation(r))),
-            NodeRecord::Count(r) => Some(ClaimSubject::Count(Count(r))),
+            NodeRecord::Event(r) => Some(Fact::Event(Event(r))),
+            NodeRecord::Participation(r) => Some(Fact::Participation(Participation(r))),
+            NodeRecord::Count(r) => Some(Fact::Count(Count(r))),
             _ => None,
         }))
     }
 }
 
-/// What a claim can be about.
-#[derive(Union)]
-pub enum ClaimSubject {
+/// A fact: a statement of the graph that sources support or dispute — an event, a participation or a
+/// count; what a claim is about. Its claims and how well it is sourced are the same for all three.
+#[derive(Interface)]
+#[graphql(
+    field(
+        name = "claims",
+        ty = "Vec<Claim>",
+        desc = "The claims behind this fact; `status` keeps only claims with these statuses.",
+        arg(
+            name = "status",
+            ty = "Option<Vec<ClaimStatus>>",
+            desc = "Keep only claims with one of these statuses."
+        )
+    ),
+    field(
+        name = "provenance",
+        ty = "Provenance",
+        desc = "How well this fact is sourced."
+    )
+)]
+pub enum Fact {
     Event(Event),
     Participation(Participation),
     Count(Count),
@@ -194,7 +212,7 @@ impl Participation {
         follow_one(ctx, Edge::ParticipationEvent, &self.0.id, as_event).await
     }
     /// The claims behind this participation; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -204,7 +222,7 @@ impl Participation {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this participation is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
     }
 }
@@ -271,7 +289,7 @@ impl Count {
         follow_as(ctx, Edge::CountBreakdown, &self.0.id, as_count).await
     }
     /// The claims behind this figure; `status` keeps only claims with these statuses.
-    async fn claims(
+    pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
@@ -281,7 +299,175 @@ impl Count {
         claims_of(ctx, &self.0.id, status).await
     }
     /// How well this figure is sourced.
-    async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
+    pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
         provenance_of(ctx, &self.0.id).await
+    }
+}
+
+pub(crate) use filter::provenance_filters;
+pub use filter::{ClaimFilter, CountFilter, ParticipationFilter, ProvenanceFilter};
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::{InputObject, ID};
+
+    use crate::domain::ClaimStatus;
+    use crate::{error::AppError, store::read::Filter};
+
+    /// Keep what is backed by claims of a certain kind.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ProvenanceFilter {
+        /// At least one claim has one of these statuses (e.g. `[CONFIRMED]` for "only what is confirmed").
+        status_in: Option<Vec<ClaimStatus>>,
+        /// No claim has any of these statuses (e.g. `[DISPUTED, RETRACTED]`).
+        status_not_in: Option<Vec<ClaimStatus>>,
+        /// At least this many distinct sources among the standing (not disputed or retracted) claims.
+        // i64 (still `Int` on the wire), so that a number beyond 32 bits is refused below on this
+        // field, like a figure, rather than by validation without one.
+        min_sources: Option<i64>,
+        /// At most this many distinct sources among the standing claims (`1`: single-source facts).
+        max_sources: Option<i64>,
+    }
+
+    pub(crate) fn provenance_filters(
+        p: &Option<ProvenanceFilter>,
+        field: &str,
+        out: &mut Vec<Filter>,
+    ) -> Result<(), AppError> {
+        let Some(p) = p else { return Ok(()) };
+        if let Some(s) = &p.status_in {
+            out.push(Filter::ProvenanceStatusIn(s.clone()));
+        }
+        if let Some(s) = &p.status_not_in {
+            out.push(Filter::ProvenanceStatusNotIn(s.clone()));
+        }
+        for (value, name, min) in [
+            (p.min_sources, "minSources", true),
+            (p.max_sources, "maxSources", false),
+        ] {
+            if let Some(n) = value {
+                if n < 0 {
+                    return Err(AppError::bad_input(
+                        format!("{field}.{name}"),
+                        "must not be negative",
+                    ));
+                }
+                if n > i64::from(i32::MAX) {
+                    return Err(AppError::bad_input(
+                        format!("{field}.{name}"),
+                        format!("must be at most {} (GraphQL's 32-bit Int)", i32::MAX),
+                    ));
+                }
+                out.push(if min {
+                    Filter::MinSources(n)
+                } else {
+                    Filter::MaxSources(n)
+                });
+            }
+        }
+        if let (Some(lo), Some(hi)) = (p.min_sources, p.max_sources) {
+            if hi < lo {
+                return Err(AppError::bad_input(
+                    format!("{field}.maxSources"),
+                    "is below minSources",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Filters for `counts`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct CountFilter {
+        /// Keep figures about this event.
+        event: Option<ID>,
+        /// Keep figures that rest on a claim citing this source.
+        source: Option<ID>,
+        /// Case-insensitive text in the subject or wording.
+        text: Option<String>,
+        /// Keep figures whose claims match (e.g. `{statusIn: [UNCONFIRMED]}`).
+        provenance: Option<ProvenanceFilter>,
+    }
+
+    impl CountFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(e) = &f.event {
+                filters.push(Filter::CountOfEvent(e.to_string()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::CitesSource(s.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            Ok(filters)
+        }
+    }
+
+    /// Filters for `participations`. All given conditions must hold.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ParticipationFilter {
+        /// Role keys (`PARTICIPANT_ROLE` terms), e.g. `["perpetrator"]`.
+        roles: Option<Vec<String>>,
+        /// Keep this actor's participations.
+        actor: Option<ID>,
+        /// Keep participations in this event.
+        event: Option<ID>,
+        /// Keep participations that rest on a claim citing this source.
+        source: Option<ID>,
+        /// Keep participations whose claims match.
+        provenance: Option<ProvenanceFilter>,
+    }
+
+    impl ParticipationFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(r) = &f.roles {
+                filters.push(Filter::Roles(r.clone()));
+            }
+            if let Some(a) = &f.actor {
+                filters.push(Filter::ParticipationOfActor(a.to_string()));
+            }
+            if let Some(e) = &f.event {
+                filters.push(Filter::ParticipationInEvent(e.to_string()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::CitesSource(s.to_string()));
+            }
+            provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            Ok(filters)
+        }
+    }
+
+    /// Filters for `claims`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct ClaimFilter {
+        /// Claim statuses.
+        status: Option<Vec<ClaimStatus>>,
+        /// Keep claims citing this source.
+        source: Option<ID>,
+        /// Case-insensitive text in the excerpt.
+        text: Option<String>,
+    }
+
+    impl ClaimFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(s) = &f.status {
+                filters.push(Filter::ClaimStatusIn(s.clone()));
+            }
+            if let Some(s) = &f.source {
+                filters.push(Filter::ClaimCites(s.to_string()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            Ok(filters)
+        }
     }
 }

@@ -102,3 +102,36 @@ async fn citations(ctx: &Context<'_>, edge: Edge, id: &str) -> Result<Vec<Citati
         })
         .collect())
 }
+
+pub use filter::SourceFilter;
+
+/// The list's filter, next to the type it lists: the GraphQL input and its translation into the
+/// store's [`Filter`](crate::store::read::Filter)s, which carry domain values.
+mod filter {
+    use async_graphql::InputObject;
+
+    use crate::domain::SourceKind;
+    use crate::{error::AppError, store::read::Filter};
+
+    /// Filters for `sources`.
+    #[derive(InputObject, Default, Clone)]
+    pub struct SourceFilter {
+        /// Source kinds.
+        kinds: Option<Vec<SourceKind>>,
+        /// Case-insensitive text in the title.
+        text: Option<String>,
+    }
+
+    impl SourceFilter {
+        /// The store's filters for these conditions.
+        pub(crate) fn filters(self) -> Result<Vec<Filter>, AppError> {
+            let f = self;
+            let mut filters = Vec::new();
+            if let Some(k) = &f.kinds {
+                filters.push(Filter::SourceKinds(k.clone()));
+            }
+            super::super::text_filter(&f.text, &mut filters);
+            Ok(filters)
+        }
+    }
+}

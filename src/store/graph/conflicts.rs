@@ -10,6 +10,7 @@ use super::{decode_claims, projection, run_bounded, scope, Bound, Budget};
 use crate::{
     error::{AppError, AppResult},
     store::{
+        cypher,
         records::{ActorRecord, ClaimRecord, CountRecord, EventRecord, NodeRecord, SourceRecord},
         Db, Statement,
     },
@@ -59,40 +60,48 @@ pub struct Conflict {
     pub figures: Vec<Figure>,
 }
 
-fn conflicts_text(scope_kind: &ConflictScope, named_collections: bool) -> String {
+fn conflicts_statement(scope_kind: &ConflictScope, named_collections: bool) -> Statement {
     let find = match (scope_kind, named_collections) {
-        (ConflictScope::Event(_), _) => format!(
-            "MATCH (e:Node {{id: $event}}) WHERE e:Event AND {se} \
-             MATCH (e)<-[:COUNT_OF]-(n:Count) WHERE {sn}",
-            se = scope("e"),
-            sn = scope("n")
+        (ConflictScope::Event(_), _) => concat!(
+            "MATCH (e:Node {id: $event}) WHERE e:Event AND ",
+            scope!("e"),
+            " MATCH (e)<-[:COUNT_OF]-(n:Count) WHERE ",
+            scope!("n")
         ),
         // The hint keeps the plan on the index when there are few figures and a scan looks cheap.
-        (ConflictScope::Collections, true) => "UNWIND $collections AS col \
+        (ConflictScope::Collections, true) => {
+            "UNWIND $collections AS col \
              MATCH (e:Event {collection: col}) USING INDEX e:Event(collection) \
              MATCH (e)<-[:COUNT_OF]-(n:Count)"
-            .to_string(),
+        }
         // No collection named and no restriction: every figure of the graph, by label.
-        (ConflictScope::Collections, false) => format!(
-            "MATCH (n:Count) MATCH (n)-[:COUNT_OF]->(e:Event) WHERE {se}",
-            se = scope("e")
+        (ConflictScope::Collections, false) => concat!(
+            "MATCH (n:Count) MATCH (n)-[:COUNT_OF]->(e:Event) WHERE ",
+            scope!("e")
         ),
     };
-    format!(
-        "{find} \
-         WITH e, n.subject AS subject, n.subgroup AS subgroup, n.unit AS unit, collect(n) AS counts \
-         WHERE size(counts) > 1 \
-            OR any(c IN counts WHERE EXISTS {{ MATCH (c)<-[:ABOUT]-(:Claim {{status: 'DISPUTED'}}) }}) \
-         WITH e, subject, subgroup, unit, counts ORDER BY e.dateEarliest, e.id, subject LIMIT $limit \
-         RETURN {{event: {event}, subject: subject, subgroup: subgroup, unit: unit, \
-                 figures: [c IN counts | {{count: {count}, backing: \
-                   [(c)<-[:ABOUT]-(cl:Claim)-[:CITES]->(s:Source) | {{claim: {claim}, source: {source}, \
-                      outlet: head([(s)-[:PUBLISHED_BY]->(o:Actor) | {outlet}])}}]}}]}} AS row",
-        event = projection("e"),
-        count = projection("c"),
-        claim = projection("cl"),
-        source = projection("s"),
-        outlet = projection("o"),
+    cypher!(
+        find,
+        concat!(
+            " WITH e, n.subject AS subject, n.subgroup AS subgroup, n.unit AS unit, collect(n) AS counts \
+             WHERE size(counts) > 1 \
+                OR any(c IN counts WHERE EXISTS { MATCH (c)<-[:ABOUT]-(:Claim {status: 'DISPUTED'}) }) \
+             WITH e, subject, subgroup, unit, counts ORDER BY e.dateEarliest, e.id, subject LIMIT $limit \
+             RETURN {event: ",
+            projection!("e"),
+            ", subject: subject, subgroup: subgroup, unit: unit, \
+                     figures: [c IN counts | {count: ",
+            projection!("c"),
+            ", backing: \
+                       [(c)<-[:ABOUT]-(cl:Claim)-[:CITES]->(s:Source) | {claim: ",
+            projection!("cl"),
+            ", source: ",
+            projection!("s"),
+            ", \
+                          outlet: head([(s)-[:PUBLISHED_BY]->(o:Actor) | ",
+            projection!("o"),
+            "])}]}]} AS row"
+        )
     )
 }
 
@@ -125,7 +134,7 @@ pub async fn conflicts(
     named_collections: bool,
     budget: &mut Budget,
 ) -> AppResult<Vec<Conflict>> {
-    let mut statement = Statement::assembled(conflicts_text(scope_kind, named_collections))
+    let mut statement = conflicts_statement(scope_kind, named_collections)
         .param("limit", (budget.max_nodes + 1) as i64);
     if let ConflictScope::Event(id) = scope_kind {
         statement = statement.param("event", id);
@@ -215,10 +224,10 @@ fn kinds_of(figures: &[Figure]) -> Vec<ConflictKind> {
     kinds
 }
 
-/// The statement texts, for the `EXPLAIN` test (the anchored ones: by event, by named collection).
-pub fn statements_for_explain() -> Vec<String> {
+/// The statements, for the `EXPLAIN` test (the anchored ones: by event, by named collection).
+pub fn statements_for_explain() -> Vec<Statement> {
     vec![
-        conflicts_text(&ConflictScope::Event(String::new()), false),
-        conflicts_text(&ConflictScope::Collections, true),
+        conflicts_statement(&ConflictScope::Event(String::new()), false),
+        conflicts_statement(&ConflictScope::Collections, true),
     ]
 }

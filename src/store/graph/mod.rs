@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 
-use super::{decode_row, timed, Db, Statement};
+use super::{decode_row, timed, Cypher, Db, Statement};
 use crate::{
     error::{AppError, AppResult},
     store::records::{ClaimRecord, NodeRecord, ParticipationRecord},
@@ -99,15 +99,21 @@ impl RelationKind {
         }
     }
 
-    /// `A|B|C` for a relationship pattern: built only from the constants above.
-    fn type_alternation(kinds: &[RelationKind]) -> String {
-        let mut types: Vec<&str> = kinds
+    /// Appends `A|B|C` for a relationship pattern to `text`: the stored types of `kinds`, sorted and
+    /// each once, every one a constant above.
+    fn push_type_alternation(text: &mut Cypher, kinds: &[RelationKind]) {
+        let mut types: Vec<&'static str> = kinds
             .iter()
             .flat_map(|k| k.stored_types().iter().copied())
             .collect();
         types.sort_unstable();
         types.dedup();
-        types.join("|")
+        for (i, t) in types.into_iter().enumerate() {
+            if i > 0 {
+                text.push("|");
+            }
+            text.push(t);
+        }
     }
 
     /// Whether the model can hold claims for this relation today. Only participations can; every
@@ -238,20 +244,21 @@ pub async fn plan_operators(db: &Db, statement: Statement) -> AppResult<Vec<Stri
     ] {
         timed(limit, db.store.graph.run(neo4rs::query(text))).await?;
     }
-    let marker = format!("cg-explain-{}", uuid::Uuid::now_v7());
-    let explained = Statement {
-        text: format!("EXPLAIN /* {marker} */ {}", statement.text()).into(),
-        params: statement.params,
-    };
+    let explained = statement.explain();
+    // The explained text itself, as a parameter, finds its plan: the collection was cleared above,
+    // and no other statement starts with `EXPLAIN`.
+    let text = explained.text().to_string();
     let _: Vec<Value> = db.rows(explained).await?;
     // The statistics are gathered asynchronously: give them a moment.
     for _ in 0..50 {
         let plans: Vec<Value> = db
             .rows(
                 Statement::new(
-                    "CALL db.stats.retrieve('QUERIES') YIELD data                      WITH data WHERE data.query CONTAINS $marker                      RETURN data.queryExecutionPlan AS row",
+                    "CALL db.stats.retrieve('QUERIES') YIELD data \
+                     WITH data WHERE data.query = $text \
+                     RETURN data.queryExecutionPlan AS row",
                 )
-                .param("marker", &marker),
+                .param("text", &text),
             )
             .await?;
         if let Some(plan) = plans.into_iter().next() {
@@ -277,31 +284,74 @@ fn operators(plan: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The projection of [`crate::store::records::NODE_PROJECTION`] for a node bound to any variable, so
-/// that statements can project several nodes (a path's, a claim's source and its outlet) at once.
-/// Its inner variable is `cg_s`, so that it does not capture a variable of the statement around it.
-pub(crate) fn projection(v: &str) -> String {
-    format!(
-        "{v} {{.*, \
-    labels: labels({v}), \
-    dateEarliest: toString({v}.dateEarliest), dateLatest: toString({v}.dateLatest), \
-    publishedEarliest: toString({v}.publishedEarliest), publishedLatest: toString({v}.publishedLatest), \
-    createdAt: toString({v}.createdAt), \
-    location: CASE WHEN {v}.location IS NULL THEN null ELSE {{latitude: {v}.location.y, longitude: {v}.location.x}} END, \
-    sourceId: CASE WHEN {v}:Claim THEN head([({v})-[:CITES]->(cg_s:Source) | cg_s.id]) ELSE null END \
-  }}"
-    )
+/// [`crate::store::records::NODE_PROJECTION`] for a node bound to any variable (a literal), so that
+/// statements can project several nodes (a path's, a claim's source and its outlet) at once. Its
+/// inner variable is `cg_s`, so that it does not capture a variable of the statement around it.
+/// Joined at compile time: the result is a `&'static str`, a constant of the code.
+macro_rules! projection {
+    ($v:literal) => {
+        concat!(
+            $v,
+            " {.*, labels: labels(",
+            $v,
+            "), ",
+            "dateEarliest: toString(",
+            $v,
+            ".dateEarliest), dateLatest: toString(",
+            $v,
+            ".dateLatest), ",
+            "publishedEarliest: toString(",
+            $v,
+            ".publishedEarliest), ",
+            "publishedLatest: toString(",
+            $v,
+            ".publishedLatest), ",
+            "createdAt: toString(",
+            $v,
+            ".createdAt), ",
+            "location: CASE WHEN ",
+            $v,
+            ".location IS NULL THEN null ",
+            "ELSE {latitude: ",
+            $v,
+            ".location.y, longitude: ",
+            $v,
+            ".location.x} END, ",
+            "sourceId: CASE WHEN ",
+            $v,
+            ":Claim THEN head([(",
+            $v,
+            ")-[:CITES]->(cg_s:Source) | cg_s.id]) ELSE null END }"
+        )
+    };
 }
+pub(crate) use projection;
 
-/// The claims about the statement node bound to `v` (a participation, a count), projected.
-pub(crate) fn claims_of(v: &str) -> String {
-    format!("[({v})<-[:ABOUT]-(cl:Claim) | {}]", projection("cl"))
+/// The claims about the statement node bound to `$v` (a participation, a count), projected.
+macro_rules! claims_of {
+    ($v:literal) => {
+        concat!(
+            "[(",
+            $v,
+            ")<-[:ABOUT]-(cl:Claim) | ",
+            $crate::store::graph::projection!("cl"),
+            "]"
+        )
+    };
 }
+pub(crate) use claims_of;
 
-/// The scope predicate for a node bound to `v` (see [`crate::store::read::SCOPE`]).
-pub(crate) fn scope(v: &str) -> String {
-    format!("($collections IS NULL OR {v}.collection IN $collections)")
+/// The scope predicate for a node bound to `$v` (see [`crate::store::read::SCOPE`]).
+macro_rules! scope {
+    ($v:literal) => {
+        concat!(
+            "($collections IS NULL OR ",
+            $v,
+            ".collection IN $collections)"
+        )
+    };
 }
+pub(crate) use scope;
 
 /// One relation between two nodes, as the questions return it.
 #[derive(Debug, Clone)]
@@ -376,7 +426,7 @@ mod tests {
     fn the_projection_for_n_is_the_stores_node_projection() {
         let squash = |s: &str| s.split_whitespace().collect::<String>();
         assert_eq!(
-            squash(&projection("n").replace("cg_s", "s")),
+            squash(&projection!("n").replace("cg_s", "s")),
             squash(crate::store::records::NODE_PROJECTION)
         );
     }
@@ -386,8 +436,13 @@ mod tests {
         for k in RelationKind::ALL {
             assert_eq!(RelationKind::parse(k.as_str()), Some(k));
         }
+        let mut text = Cypher::new();
+        RelationKind::push_type_alternation(
+            &mut text,
+            &[RelationKind::LedTo, RelationKind::ParticipatedIn],
+        );
         assert_eq!(
-            RelationKind::type_alternation(&[RelationKind::LedTo, RelationKind::ParticipatedIn]),
+            text.into_statement().text(),
             "IN_EVENT|LED_TO|PARTICIPATES_AS"
         );
         assert!(RelationKind::ParticipatedIn.carries_claims());

@@ -10,11 +10,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{projection, run_bounded, scope, Bound, Budget, EdgeRecord, EdgeRow, RelationKind};
+use super::{
+    claims_of, projection, run_bounded, scope, Bound, Budget, EdgeRecord, EdgeRow, RelationKind,
+};
 use crate::{
-    domain::DateRange,
+    domain::{DateRange, NodeKind},
     error::{AppError, AppResult},
-    store::{read::nodes_by_id, records::NodeRecord, Db, Statement},
+    store::{read::nodes_by_id, records::NodeRecord, Cypher, Db, Statement},
 };
 
 /// What to explore.
@@ -41,49 +43,62 @@ pub struct Subgraph {
     pub edges: Vec<EdgeRecord>,
 }
 
-/// The part of the level statement that finds neighbours of `a` as `n`, with the relation's kind,
-/// its stored ends and, for participations, the hub `p`.
-fn level_statement() -> String {
-    let plain = RelationKind::type_alternation(
-        &RelationKind::ALL
-            .into_iter()
-            .filter(|k| !k.carries_claims())
-            .collect::<Vec<_>>(),
-    );
-    let event_filter = "($types IS NULL OR NOT n:Event OR n.type IN $types) \
-        AND (NOT n:Event OR (($from IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date($from)) \
-             AND ($to IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date($to))))";
-    let status_filter = "($statuses IS NULL OR \
-        ((p IS NULL OR EXISTS { MATCH (p)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses }) \
-         AND (NOT n:Event OR EXISTS { MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses })))";
-    format!(
-        "UNWIND $frontier AS fid \
-         MATCH (a:Node {{id: fid}}) \
-         CALL (a) {{ \
+/// The level statement: finds the neighbours of `a` as `n`, with the relation's kind, its stored
+/// ends and, for participations, the hub `p`. `PLAIN` stands for the relations without claims.
+fn level_statement() -> Statement {
+    const HEAD: &str = "UNWIND $frontier AS fid \
+         MATCH (a:Node {id: fid}) \
+         CALL (a) { \
            MATCH (a:Actor)-[:PARTICIPATES_AS]->(p:Participation)-[:IN_EVENT]->(n:Event) WHERE $participation \
            RETURN 'PARTICIPATED_IN' AS kind, a AS src, n AS dst, n, p \
            UNION ALL \
            MATCH (a:Event)<-[:IN_EVENT]-(p:Participation)<-[:PARTICIPATES_AS]-(n:Actor) WHERE $participation \
            RETURN 'PARTICIPATED_IN' AS kind, n AS src, a AS dst, n, p \
            UNION ALL \
-           MATCH (a)-[r:{plain}]->(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
+           MATCH (a)-[r:";
+    const OUTGOING_TAIL: &str = "]->(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
            RETURN type(r) AS kind, a AS src, n AS dst, n, null AS p \
            UNION ALL \
-           MATCH (a)<-[r:{plain}]-(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
+           MATCH (a)<-[r:";
+    const TAIL: &str = concat!(
+        "]-(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
            RETURN type(r) AS kind, n AS src, a AS dst, n, null AS p \
-         }} \
+         } \
          WITH kind, src, dst, n, p \
-         WHERE {scope} AND NOT n.id IN $earlier AND {event_filter} AND {status_filter} \
+         WHERE ",
+        scope!("n"),
+        " AND NOT n.id IN $earlier AND ",
+        "($types IS NULL OR NOT n:Event OR n.type IN $types) \
+        AND (NOT n:Event OR (($from IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date($from)) \
+             AND ($to IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date($to))))",
+        " AND ",
+        "($statuses IS NULL OR \
+        ((p IS NULL OR EXISTS { MATCH (p)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses }) \
+         AND (NOT n:Event OR EXISTS { MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses })))",
+        " \
            AND ($unsourced OR p IS NOT NULL) \
          WITH kind, src, dst, n, p LIMIT $limit \
-         RETURN {{kind: kind, from: src.id, to: dst.id, node: {node}, \
-                 participation: CASE WHEN p IS NULL THEN null ELSE {hub} END, \
-                 claims: CASE WHEN p IS NULL THEN [] ELSE {claims} END}} AS row",
-        scope = scope("n"),
-        node = projection("n"),
-        hub = projection("p"),
-        claims = super::claims_of("p"),
-    )
+         RETURN {kind: kind, from: src.id, to: dst.id, node: ",
+        projection!("n"),
+        ", \
+                 participation: CASE WHEN p IS NULL THEN null ELSE ",
+        projection!("p"),
+        " END, \
+                 claims: CASE WHEN p IS NULL THEN [] ELSE ",
+        claims_of!("p"),
+        " END} AS row"
+    );
+    let plain: Vec<RelationKind> = RelationKind::ALL
+        .into_iter()
+        .filter(|k| !k.carries_claims())
+        .collect();
+    let mut text = Cypher::new();
+    text.push(HEAD);
+    RelationKind::push_type_alternation(&mut text, &plain);
+    text.push(OUTGOING_TAIL);
+    RelationKind::push_type_alternation(&mut text, &plain);
+    text.push(TAIL);
+    text.into_statement()
 }
 
 #[derive(serde::Deserialize)]
@@ -102,7 +117,8 @@ pub async fn neighbourhood(
     let anchor = nodes_by_id(db, std::slice::from_ref(&q.anchor))
         .await?
         .remove(&q.anchor)
-        .ok_or_else(|| AppError::not_found("node", q.anchor.clone(), "id"))?;
+        // Any node can be the centre.
+        .ok_or_else(|| AppError::not_found_any(NodeKind::ALL, q.anchor.clone(), "id"))?;
     let mut nodes: Vec<(NodeRecord, u32)> = vec![(anchor, 0)];
     let mut seen: HashSet<String> = HashSet::from([q.anchor.clone()]);
     let mut edges: Vec<EdgeRecord> = Vec::new();
@@ -110,7 +126,7 @@ pub async fn neighbourhood(
     let mut earlier: Vec<String> = Vec::new();
     let mut frontier: Vec<String> = vec![q.anchor.clone()];
 
-    let text = level_statement();
+    let each_level = level_statement();
     let plain: Vec<&str> = q
         .kinds
         .iter()
@@ -124,7 +140,8 @@ pub async fn neighbourhood(
         if frontier.is_empty() {
             break;
         }
-        let statement = Statement::assembled(text.clone())
+        let statement = each_level
+            .clone()
             .param("frontier", &frontier)
             .param("earlier", &earlier)
             .param("kinds", &plain)
@@ -189,7 +206,7 @@ pub async fn neighbourhood(
 }
 
 /// The statement texts, for the `EXPLAIN` test.
-pub fn statements_for_explain() -> Vec<(String, Vec<(&'static str, Value)>)> {
+pub fn statements_for_explain() -> Vec<(Statement, Vec<(&'static str, Value)>)> {
     vec![(
         level_statement(),
         vec![

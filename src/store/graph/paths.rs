@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    store::{records::NodeRecord, Db, Statement},
+    store::{records::NodeRecord, Cypher, Db, Statement},
 };
 
 /// What to look for.
@@ -45,24 +45,34 @@ pub struct PathRecord {
     pub hops: Vec<Hop>,
 }
 
-fn statement_text(kinds: &[RelationKind], k: u32, raw_hops: u32) -> String {
+fn statement(kinds: &[RelationKind], k: u32, raw_hops: u32) -> Statement {
     // The two numbers are validated integers from the code (Cypher takes no parameter here); the
     // relationship types come from `RelationKind`'s constants.
-    format!(
-        "MATCH (a:Node {{id: $from}}) WHERE {sa} \
-         MATCH (b:Node {{id: $to}}) WHERE {sb} \
-         MATCH p = SHORTEST {k} (a)(()-[:{types}]-(x WHERE {sx})){{1,{raw_hops}}}(b) \
-         WITH p LIMIT {k} \
-         RETURN {{nodes: [n IN nodes(p) | {node}], \
-                 rels: [r IN relationships(p) | {{type: type(r), from: startNode(r).id, to: endNode(r).id}}], \
-                 claims: [x IN nodes(p) WHERE x:Participation | {{id: x.id, claims: {claims}}}]}} AS row",
-        sa = scope("a"),
-        sb = scope("b"),
-        sx = scope("x"),
-        types = RelationKind::type_alternation(kinds),
-        node = projection("n"),
-        claims = claims_of("x"),
-    )
+    let mut text = Cypher::new();
+    text.push(concat!(
+        "MATCH (a:Node {id: $from}) WHERE ",
+        scope!("a"),
+        " MATCH (b:Node {id: $to}) WHERE ",
+        scope!("b"),
+        " MATCH p = SHORTEST "
+    ))
+    .push(k as usize)
+    .push(" (a)(()-[:");
+    RelationKind::push_type_alternation(&mut text, kinds);
+    text.push(concat!("]-(x WHERE ", scope!("x"), ")){1,"))
+        .push(raw_hops as usize)
+        .push("}(b) WITH p LIMIT ")
+        .push(k as usize)
+        .push(concat!(
+            " RETURN {nodes: [n IN nodes(p) | ",
+            projection!("n"),
+            "], \
+                 rels: [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id}], \
+                 claims: [x IN nodes(p) WHERE x:Participation | {id: x.id, claims: ",
+            claims_of!("x"),
+            "}]} AS row"
+        ));
+    text.into_statement()
 }
 
 #[derive(Deserialize)]
@@ -88,8 +98,7 @@ struct Row {
 
 /// Finds up to `k` paths (the caller has checked that both ends exist in its scope).
 pub async fn paths(db: &Db, q: &PathQuery, budget: &mut Budget) -> AppResult<Vec<PathRecord>> {
-    let text = statement_text(&q.kinds, q.k, q.max_hops * 2);
-    let statement = Statement::assembled(text)
+    let statement = statement(&q.kinds, q.k, q.max_hops * 2)
         .param("from", &q.from)
         .param("to", &q.to);
     let Some(rows) = run_bounded::<Row>(db, statement, budget).await? else {
@@ -165,7 +174,7 @@ fn fold(row: Row) -> AppResult<PathRecord> {
     Ok(PathRecord { nodes: kept, hops })
 }
 
-/// The statement text with typical arguments, for the `EXPLAIN` test.
-pub fn statement_for_explain() -> String {
-    statement_text(&RelationKind::ALL, 3, 8)
+/// The statement with typical arguments, for the `EXPLAIN` test.
+pub fn statement_for_explain() -> Statement {
+    statement(&RelationKind::ALL, 3, 8)
 }

@@ -11,18 +11,18 @@ use super::{projection, run_bounded, scope, Bound, Budget};
 use crate::{
     error::{AppError, AppResult},
     store::{
+        cypher,
         records::{CountRecord, NodeRecord, PlaceRecord},
         Db, Statement,
     },
 };
 
-fn events(named_collections: bool) -> String {
+fn events(named_collections: bool) -> &'static str {
     if named_collections {
         // The hint keeps the plan on the index even when a scan looks as cheap (small graphs).
         "UNWIND $collections AS col MATCH (n:Event {collection: col}) USING INDEX n:Event(collection)"
-            .to_string()
     } else {
-        format!("MATCH (n:Event) WHERE {}", scope("n"))
+        concat!("MATCH (n:Event) WHERE ", scope!("n"))
     }
 }
 
@@ -34,17 +34,17 @@ pub struct TypeCount {
     pub events: i64,
 }
 
-fn by_type_text(named: bool) -> String {
-    format!(
-        "{} WITH n.type AS type, count(*) AS events ORDER BY events DESC, type LIMIT $limit \
-         RETURN {{type: type, events: events}} AS row",
-        events(named)
+fn by_type_statement(named: bool) -> Statement {
+    cypher!(
+        events(named),
+        " WITH n.type AS type, count(*) AS events ORDER BY events DESC, type LIMIT $limit \
+         RETURN {type: type, events: events} AS row"
     )
 }
 
 /// Events per type, most frequent first.
 pub async fn by_type(db: &Db, named: bool, budget: &mut Budget) -> AppResult<Vec<TypeCount>> {
-    limited(db, by_type_text(named), budget).await
+    limited(db, by_type_statement(named), budget).await
 }
 
 /// The events of one month.
@@ -59,31 +59,32 @@ pub struct MonthCount {
 }
 
 /// Longest span, in months, spread over months; vaguer dates are counted apart, not smeared out.
-const MAX_SPAN_MONTHS: i64 = 240;
+const MAX_SPAN_MONTHS: usize = 240;
 
-fn by_month_text(named: bool) -> String {
-    format!(
-        "{events} \
-         WITH n, n.dateEarliest AS lo, n.dateLatest AS hi \
+fn by_month_statement(named: bool) -> Statement {
+    cypher!(
+        events(named),
+        " WITH n, n.dateEarliest AS lo, n.dateLatest AS hi \
          WITH n, lo, CASE WHEN lo IS NULL OR hi IS NULL THEN null \
                           ELSE (hi.year - lo.year) * 12 + hi.month - lo.month END AS span \
-         WITH n, lo, span, CASE WHEN span IS NULL OR span > {MAX_SPAN_MONTHS} THEN [null] \
+         WITH n, lo, span, CASE WHEN span IS NULL OR span > ",
+        MAX_SPAN_MONTHS,
+        " THEN [null] \
                                ELSE range(0, span) END AS steps \
          UNWIND steps AS step \
          WITH CASE WHEN step IS NULL THEN null \
-                   ELSE toString(date.truncate('month', lo) + duration({{months: step}})) END AS day, \
+                   ELSE toString(date.truncate('month', lo) + duration({months: step})) END AS day, \
               span = 0 AS inside \
          WITH CASE WHEN day IS NULL THEN null ELSE left(day, 7) END AS month, inside \
          WITH month, sum(CASE WHEN inside THEN 1 ELSE 0 END) AS within, count(*) AS overlapping \
          ORDER BY month LIMIT $limit \
-         RETURN {{month: month, within: within, overlapping: overlapping}} AS row",
-        events = events(named)
+         RETURN {month: month, within: within, overlapping: overlapping} AS row"
     )
 }
 
 /// Events per month (null month last: open or very vague dates).
 pub async fn by_month(db: &Db, named: bool, budget: &mut Budget) -> AppResult<Vec<MonthCount>> {
-    limited(db, by_month_text(named), budget).await
+    limited(db, by_month_statement(named), budget).await
 }
 
 /// The events at a place.
@@ -99,18 +100,18 @@ pub struct PlaceCount {
 
 /// The places holding each event are read by expanding from its place (a pattern comprehension), so
 /// that the planner cannot turn them into a join against every place.
-fn by_place_text(named: bool) -> String {
-    format!(
-        "{events} \
-         OPTIONAL MATCH (n)-[:AT]->(direct:Place) \
+fn by_place_statement(named: bool) -> Statement {
+    cypher!(
+        events(named),
+        " OPTIONAL MATCH (n)-[:AT]->(direct:Place) \
          WITH n, direct, CASE WHEN direct IS NULL THEN [null] \
                               ELSE [(direct)-[:WITHIN*0..32]->(q:Place) | q] END AS containing \
          UNWIND containing AS p \
          WITH p, count(DISTINCT n) AS total, count(DISTINCT CASE WHEN direct = p THEN n END) AS here \
          ORDER BY total DESC, p.name LIMIT $limit \
-         RETURN {{place: CASE WHEN p IS NULL THEN null ELSE {place} END, here: here, total: total}} AS row",
-        events = events(named),
-        place = projection("p"),
+         RETURN {place: CASE WHEN p IS NULL THEN null ELSE ",
+        projection!("p"),
+        " END, here: here, total: total} AS row"
     )
 }
 
@@ -123,7 +124,7 @@ struct PlaceRow {
 
 /// Events per place, counting what lies within each place too.
 pub async fn by_place(db: &Db, named: bool, budget: &mut Budget) -> AppResult<Vec<PlaceCount>> {
-    let rows: Vec<PlaceRow> = limited(db, by_place_text(named), budget).await?;
+    let rows: Vec<PlaceRow> = limited(db, by_place_statement(named), budget).await?;
     rows.into_iter()
         .map(|r| {
             let place = match r.place {
@@ -153,16 +154,16 @@ pub struct AffectedRow {
     pub part_of: Option<String>,
 }
 
-fn affected_text(named: bool) -> String {
-    format!(
-        "{events} \
-         MATCH (n)<-[:COUNT_OF]-(c:Count) WHERE c.unit = $unit \
+fn affected_statement(named: bool) -> Statement {
+    cypher!(
+        events(named),
+        " MATCH (n)<-[:COUNT_OF]-(c:Count) WHERE c.unit = $unit \
          WITH n, c ORDER BY n.id, c.id LIMIT $limit \
-         RETURN {{event: n.id, type: n.type, count: {count}, \
+         RETURN {event: n.id, type: n.type, count: ",
+        projection!("c"),
+        ", \
                  statuses: [(c)<-[:ABOUT]-(cl:Claim) | cl.status], \
-                 partOf: head([(c)-[:PART_OF]->(pc:Count) | pc.id])}} AS row",
-        events = events(named),
-        count = projection("c"),
+                 partOf: head([(c)-[:PART_OF]->(pc:Count) | pc.id])} AS row"
     )
 }
 
@@ -184,7 +185,7 @@ pub async fn affected(
     unit: &str,
     budget: &mut Budget,
 ) -> AppResult<Vec<AffectedRow>> {
-    let statement = Statement::assembled(affected_text(named))
+    let statement = affected_statement(named)
         .param("unit", unit)
         .param("limit", (budget.max_nodes + 1) as i64);
     let rows: Vec<AffectedDbRow> = match run_bounded(db, statement, budget).await? {
@@ -214,10 +215,10 @@ pub async fn affected(
 /// Runs a statement with `$limit` = node limit + 1 and marks the budget when there was more.
 async fn limited<T: serde::de::DeserializeOwned>(
     db: &Db,
-    text: String,
+    statement: Statement,
     budget: &mut Budget,
 ) -> AppResult<Vec<T>> {
-    let statement = Statement::assembled(text).param("limit", (budget.max_nodes + 1) as i64);
+    let statement = statement.param("limit", (budget.max_nodes + 1) as i64);
     let Some(mut rows) = run_bounded::<T>(db, statement, budget).await? else {
         return Ok(Vec::new());
     };
@@ -228,12 +229,12 @@ async fn limited<T: serde::de::DeserializeOwned>(
     Ok(rows)
 }
 
-/// The statement texts over named collections (the anchored form), for the `EXPLAIN` test.
-pub fn statements_for_explain() -> Vec<String> {
+/// The statements over named collections (the anchored form), for the `EXPLAIN` test.
+pub fn statements_for_explain() -> Vec<Statement> {
     vec![
-        by_type_text(true),
-        by_month_text(true),
-        by_place_text(true),
-        affected_text(true),
+        by_type_statement(true),
+        by_month_statement(true),
+        by_place_statement(true),
+        affected_statement(true),
     ]
 }

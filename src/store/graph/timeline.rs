@@ -14,6 +14,7 @@ use super::{projection, run_bounded, scope, Bound, Budget};
 use crate::{
     error::{AppError, AppResult},
     store::{
+        cypher,
         records::{ActorRecord, EventRecord, NodeRecord},
         Db, Statement,
     },
@@ -34,36 +35,36 @@ pub struct TimelineRow {
     pub roles: Vec<String>,
 }
 
-const ORDER: &str = "ORDER BY n.dateEarliest IS NOT NULL, n.dateEarliest, \
-                     n.dateLatest IS NULL, n.dateLatest, n.title, n.id";
-
-fn timeline_text(anchor: TimelineAnchor) -> String {
+fn timeline_statement(anchor: TimelineAnchor) -> Statement {
     let find = match anchor {
-        TimelineAnchor::Actor => format!(
-            "MATCH (a:Node {{id: $id}}) WHERE a:Actor AND {sa} \
-             MATCH (a)-[:PARTICIPATES_AS]->(pa:Participation)-[:IN_EVENT]->(n:Event) WHERE {sn} \
-             WITH n, collect(DISTINCT pa.role) AS roles",
-            sa = scope("a"),
-            sn = scope("n")
+        TimelineAnchor::Actor => concat!(
+            "MATCH (a:Node {id: $id}) WHERE a:Actor AND ",
+            scope!("a"),
+            " MATCH (a)-[:PARTICIPATES_AS]->(pa:Participation)-[:IN_EVENT]->(n:Event) WHERE ",
+            scope!("n"),
+            " WITH n, collect(DISTINCT pa.role) AS roles"
         ),
         // Bounded like the store's other place hierarchies: a cycle must not make it run away.
-        TimelineAnchor::Place => format!(
-            "MATCH (a:Node {{id: $id}}) WHERE a:Place AND {sa} \
-             MATCH (a)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event) WHERE {sn} \
-             WITH DISTINCT n, [] AS roles",
-            sa = scope("a"),
-            sn = scope("n")
+        TimelineAnchor::Place => concat!(
+            "MATCH (a:Node {id: $id}) WHERE a:Place AND ",
+            scope!("a"),
+            " MATCH (a)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event) WHERE ",
+            scope!("n"),
+            " WITH DISTINCT n, [] AS roles"
         ),
-        TimelineAnchor::Collection => format!(
-            "MATCH (n:Event {{collection: $id}}) USING INDEX n:Event(collection) WHERE {sn} \
-             WITH n, [] AS roles",
-            sn = scope("n")
+        TimelineAnchor::Collection => concat!(
+            "MATCH (n:Event {collection: $id}) USING INDEX n:Event(collection) WHERE ",
+            scope!("n"),
+            " WITH n, [] AS roles"
         ),
     };
-    format!(
-        "{find} WITH n, roles {ORDER} LIMIT $limit \
-         RETURN {{event: {node}, roles: roles}} AS row",
-        node = projection("n")
+    cypher!(
+        find,
+        " WITH n, roles ORDER BY n.dateEarliest IS NOT NULL, n.dateEarliest, \
+         n.dateLatest IS NULL, n.dateLatest, n.title, n.id LIMIT $limit \
+         RETURN {event: ",
+        projection!("n"),
+        ", roles: roles} AS row"
     )
 }
 
@@ -80,7 +81,7 @@ pub async fn timeline(
     id: &str,
     budget: &mut Budget,
 ) -> AppResult<Vec<TimelineRow>> {
-    let statement = Statement::assembled(timeline_text(anchor))
+    let statement = timeline_statement(anchor)
         .param("id", id)
         .param("limit", (budget.max_nodes + 1) as i64);
     let Some(rows) = run_bounded::<Row>(db, statement, budget).await? else {
@@ -108,26 +109,26 @@ pub struct CoActor {
     pub events: Vec<EventRecord>,
 }
 
-fn co_occurrence_text() -> String {
-    format!(
-        "MATCH (a:Node {{id: $id}}) WHERE a:Actor AND {sa} \
-         CALL (a) {{ \
-           MATCH (a)-[:PARTICIPATES_AS]->(:Participation)-[:IN_EVENT]->(e:Event) WHERE {se} \
-           RETURN DISTINCT e LIMIT $eventLimit \
-         }} \
-         WITH a, collect(e) AS mine \
-         UNWIND mine AS e \
-         MATCH (e)<-[:IN_EVENT]-(:Participation)<-[:PARTICIPATES_AS]-(n:Actor) WHERE n <> a AND {sn} \
-         WITH n, size(mine) AS scanned, collect(DISTINCT e) AS shared \
-         ORDER BY size(shared) DESC, n.name, n.id LIMIT $limit \
-         RETURN {{actor: {node}, scanned: scanned, events: [e IN shared | {event}]}} AS row",
-        sa = scope("a"),
-        se = scope("e"),
-        sn = scope("n"),
-        node = projection("n"),
-        event = projection("e"),
-    )
-}
+const CO_OCCURRENCE: &str = concat!(
+    "MATCH (a:Node {id: $id}) WHERE a:Actor AND ",
+    scope!("a"),
+    " CALL (a) { \
+       MATCH (a)-[:PARTICIPATES_AS]->(:Participation)-[:IN_EVENT]->(e:Event) WHERE ",
+    scope!("e"),
+    " RETURN DISTINCT e LIMIT $eventLimit \
+     } \
+     WITH a, collect(e) AS mine \
+     UNWIND mine AS e \
+     MATCH (e)<-[:IN_EVENT]-(:Participation)<-[:PARTICIPATES_AS]-(n:Actor) WHERE n <> a AND ",
+    scope!("n"),
+    " WITH n, size(mine) AS scanned, collect(DISTINCT e) AS shared \
+     ORDER BY size(shared) DESC, n.name, n.id LIMIT $limit \
+     RETURN {actor: ",
+    projection!("n"),
+    ", scanned: scanned, events: [e IN shared | ",
+    projection!("e"),
+    "]} AS row"
+);
 
 #[derive(Deserialize)]
 struct CoRow {
@@ -139,7 +140,7 @@ struct CoRow {
 /// The actors sharing events with `actor`, most shared events first. The anchor's events are read up
 /// to the node limit; beyond it the answer is marked truncated.
 pub async fn co_occurrence(db: &Db, actor: &str, budget: &mut Budget) -> AppResult<Vec<CoActor>> {
-    let statement = Statement::assembled(co_occurrence_text())
+    let statement = Statement::new(CO_OCCURRENCE)
         .param("id", actor)
         .param("eventLimit", budget.max_nodes as i64)
         .param("limit", (budget.max_nodes + 1) as i64);
@@ -168,12 +169,12 @@ pub async fn co_occurrence(db: &Db, actor: &str, budget: &mut Budget) -> AppResu
         .collect()
 }
 
-/// The statement texts, for the `EXPLAIN` test.
-pub fn statements_for_explain() -> Vec<String> {
+/// The statements, for the `EXPLAIN` test.
+pub fn statements_for_explain() -> Vec<Statement> {
     vec![
-        timeline_text(TimelineAnchor::Actor),
-        timeline_text(TimelineAnchor::Place),
-        timeline_text(TimelineAnchor::Collection),
-        co_occurrence_text(),
+        timeline_statement(TimelineAnchor::Actor),
+        timeline_statement(TimelineAnchor::Place),
+        timeline_statement(TimelineAnchor::Collection),
+        Statement::new(CO_OCCURRENCE),
     ]
 }

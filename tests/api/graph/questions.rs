@@ -1,27 +1,9 @@
-//! The investigators' questions, asked of the seed dataset; lists, filters, pagination, Relay nodes,
-//! and the round-trip budget of nested queries.
+//! The investigators' questions, asked of the seed dataset: who, where, when, how many, and who says so.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::ids;
 use crate::helpers::{seed_id, seeded, SEED};
-
-fn titles(connection: &Value) -> Vec<String> {
-    connection["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["title"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn ids(connection: &Value) -> Vec<String> {
-    connection["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[tokio::test]
 async fn events_in_st_petersburg_between_dec_31_and_jan_1_include_everything_within_the_city() {
@@ -366,274 +348,6 @@ async fn places_within_a_place_and_their_ancestors() {
 }
 
 #[tokio::test]
-async fn relay_node_and_nodes_fetch_any_kind_by_id() {
-    let app = seeded().await;
-    let ids_asked = json!([
-        seed_id("event", "raids"),
-        seed_id("actor", "fontanka"),
-        "no-such-id",
-        seed_id("place", "russia")
-    ]);
-    let d = app
-        .data(
-            r#"query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"#,
-            json!({ "ids": ids_asked }),
-        )
-        .await;
-    let types: Vec<Value> = d["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["__typename"].clone())
-        .collect();
-    assert_eq!(
-        types,
-        vec![json!("Event"), json!("Actor"), Value::Null, json!("Place")]
-    );
-}
-
-#[tokio::test]
-async fn a_collection_filter_hides_other_collections() {
-    let app = seeded().await;
-    let d = app
-        .data(
-            r#"{ events(collections: ["some-other-collection"]) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(d["events"]["totalCount"], 0);
-}
-
-#[tokio::test]
-async fn cursor_pagination_walks_forwards_and_backwards_without_gaps_or_repeats() {
-    let app = seeded().await;
-    let q = r#"query($c: [ID!], $first: Int, $after: String, $last: Int, $before: String) {
-        events(collections: $c, first: $first, after: $after, last: $last, before: $before) {
-          totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id title } } } }"#;
-    let all = app.data(q, json!({ "c": [SEED], "first": 100 })).await;
-    let everything = titles(&all["events"]);
-    assert_eq!(
-        everything.len() as i64,
-        all["events"]["totalCount"].as_i64().unwrap()
-    );
-    assert!(everything.len() >= 16);
-
-    let mut forward = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = app
-            .data(q, json!({ "c": [SEED], "first": 5, "after": after }))
-            .await;
-        forward.extend(titles(&page["events"]));
-        if !page["events"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
-            break;
-        }
-        after = page["events"]["pageInfo"]["endCursor"]
-            .as_str()
-            .map(str::to_string);
-    }
-    assert_eq!(
-        forward, everything,
-        "pages of 5 concatenate to the whole list"
-    );
-
-    let mut backward = Vec::new();
-    let mut before: Option<String> = None;
-    loop {
-        let page = app
-            .data(q, json!({ "c": [SEED], "last": 4, "before": before }))
-            .await;
-        let mut t = titles(&page["events"]);
-        t.extend(backward);
-        backward = t;
-        if !page["events"]["pageInfo"]["hasPreviousPage"]
-            .as_bool()
-            .unwrap()
-        {
-            break;
-        }
-        before = page["events"]["pageInfo"]["startCursor"]
-            .as_str()
-            .map(str::to_string);
-    }
-    assert_eq!(
-        backward, everything,
-        "paging backwards gives the same order"
-    );
-}
-
-#[tokio::test]
-async fn cursors_are_stable_when_nodes_are_inserted_before_them() {
-    let app = seeded().await;
-    // A private copy of some events, so the insert does not disturb other tests.
-    let col = app.collection.clone();
-    app.data(
-        r#"mutation($c: ID!) { upsertCollection(input: {id: $c, name: "pagination"}) { id }
-           upsertTerm(input: {collection: $c, vocabulary: EVENT_TYPE, key: "raid", label: "Raid"}) { id } }"#,
-        json!({ "c": col }),
-    )
-    .await;
-    for day in 10..20 {
-        app.data(
-            r#"mutation($c: ID!, $id: ID!, $d: String!) { upsertEvent(input: {id: $id, collection: $c, type: "raid", title: $id, date: {edtf: $d}}) { id } }"#,
-            json!({ "c": col, "id": format!("{col}:e{day}"), "d": format!("2025-02-{day}") }),
-        )
-        .await;
-    }
-    let q = r#"query($c: [ID!], $after: String) { events(collections: $c, first: 3, after: $after) { pageInfo { endCursor } edges { node { id } } } }"#;
-    let first = app.data(q, json!({ "c": [col] })).await;
-    assert_eq!(
-        ids(&first["events"]),
-        vec![
-            format!("{col}:e10"),
-            format!("{col}:e11"),
-            format!("{col}:e12")
-        ]
-    );
-    let cursor = first["events"]["pageInfo"]["endCursor"].clone();
-    // Insert two events that sort before the cursor: an offset cursor would now repeat e11 and e12.
-    for (id, d) in [("a", "2025-02-01"), ("b", "2025-02-02")] {
-        app.data(
-            r#"mutation($c: ID!, $id: ID!, $d: String!) { upsertEvent(input: {id: $id, collection: $c, type: "raid", title: $id, date: {edtf: $d}}) { id } }"#,
-            json!({ "c": col, "id": format!("{col}:{id}"), "d": d }),
-        )
-        .await;
-    }
-    let next = app.data(q, json!({ "c": [col], "after": cursor })).await;
-    assert_eq!(
-        ids(&next["events"]),
-        vec![
-            format!("{col}:e13"),
-            format!("{col}:e14"),
-            format!("{col}:e15")
-        ]
-    );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn a_malformed_cursor_or_date_is_bad_user_input_naming_the_argument() {
-    let app = seeded().await;
-    let r = app
-        .gql(
-            r#"{ events(after: "not-a-cursor") { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        crate::helpers::first_error(&r),
-        ("BAD_USER_INPUT".into(), Some("after".into()))
-    );
-    let r = app
-        .gql(
-            r#"{ events(filter: {date: {from: "2025-13-01"}}) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        crate::helpers::first_error(&r),
-        ("BAD_USER_INPUT".into(), Some("filter.date.from".into()))
-    );
-    let r = app
-        .gql(
-            r#"{ events(filter: {date: {from: "2025-02-01", to: "2025-01-01"}}) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        crate::helpers::first_error(&r),
-        ("BAD_USER_INPUT".into(), Some("filter.date.to".into()))
-    );
-    let r = app
-        .gql(r#"{ events(first: 5, last: 5) { totalCount } }"#, json!({}))
-        .await;
-    assert_eq!(crate::helpers::first_error(&r).0, "BAD_USER_INPUT");
-}
-
-/// The most statements [`DEEP`] may cost, whatever the number of results (see the test below).
-const DEEP_STATEMENTS: u64 = 14;
-
-/// The nested query an investigator's graph view would send: events → participants → actor → that
-/// actor's other events → their places, counts → claims → sources.
-const DEEP: &str = r#"query($c: [ID!], $first: Int) { events(collections: $c, first: $first) { edges { node {
-    title place { name parent { name } }
-    participants { role actor { name events { title place { name } } } }
-    counts { value claims { status source { title publisher { name } } } }
-    claims { status source { title } }
-} } } }"#;
-
-/// A collection of `k` events of identical shape (place within a place, two participants, a count,
-/// claims citing a published source), so that only the number of results differs between runs.
-fn uniform_document(collection: &str, k: usize) -> Value {
-    let id = |kind: &str, n: usize| format!("{collection}:{kind}:{n}");
-    let claim = |about: String| json!([{ "id": format!("{about}:claim"), "source": id("source", 0), "excerpt": "as reported", "status": "REPORTED" }]);
-    json!({
-        "format": "casegraph/v1",
-        "collection": { "id": collection, "name": "uniform" },
-        "terms": [
-            { "vocabulary": "EVENT_TYPE", "key": "raid", "label": "Raid", "description": "A raid." },
-            { "vocabulary": "PARTICIPANT_ROLE", "key": "target", "label": "Target", "description": "Acted upon." }
-        ],
-        "actors": (0..=k).map(|n| json!({ "id": id("actor", n), "kind": "GROUP", "name": format!("actor {n}"), "description": "a group" })).collect::<Vec<_>>(),
-        "places": [
-            { "id": id("place", 0), "kind": "COUNTRY", "name": "Country", "description": "a country", "precision": "COUNTRY" },
-            { "id": id("place", 1), "kind": "CITY", "name": "City", "description": "a city", "within": id("place", 0), "precision": "CITY" }
-        ],
-        "sources": [{ "id": id("source", 0), "kind": "NEWS_REPORT", "title": "A report", "publisher": id("actor", k) }],
-        "events": (0..k).map(|n| json!({ "id": id("event", n), "type": "raid", "title": format!("event {n}"), "description": "happened",
-            "place": id("place", 1), "date": { "edtf": "2025-01-01" }, "claims": claim(id("event", n)) })).collect::<Vec<_>>(),
-        "participations": (0..k).flat_map(|n| [
-            json!({ "id": id("part-a", n), "event": id("event", n), "actor": id("actor", n), "role": "target", "claims": claim(id("part-a", n)) }),
-            json!({ "id": id("part-b", n), "event": id("event", n), "actor": id("actor", (n + 1) % k), "role": "target", "claims": claim(id("part-b", n)) }),
-        ]).collect::<Vec<_>>(),
-        "counts": (0..k).map(|n| json!({ "id": id("count", n), "event": id("event", n), "subject": "people", "value": n, "qualifier": "EXACT",
-            "unit": "person", "claims": claim(id("count", n)) })).collect::<Vec<_>>(),
-    })
-}
-
-#[tokio::test]
-async fn nested_selections_cost_at_most_one_statement_per_level_for_few_or_many_results() {
-    let mut trips = Vec::new();
-    for k in [2usize, 10, 40] {
-        let mut app = crate::helpers::TestApp::spawn().await;
-        app.collection = format!("{}-{k}", app.collection);
-        let doc = uniform_document(&app.collection, k);
-        casegraph::import::import_json(&app.store, &doc.to_string())
-            .await
-            .expect("import");
-        let r = app
-            .gql(DEEP, json!({ "c": [app.collection], "first": 100 }))
-            .await;
-        assert!(r.get("errors").is_none(), "{r}");
-        assert_eq!(r["data"]["events"]["edges"].as_array().unwrap().len(), k);
-        trips.push(r["extensions"]["roundTrips"].as_u64().unwrap());
-        app.cleanup().await;
-    }
-    // At most one statement per (level, relationship) of the query, never one per result. DEEP has
-    // 14 such: the list itself, then event → place → parent, event → participants → actor →
-    // participations → events → place, event → counts → claims → source → publisher, and
-    // event → claims → source. Loads of one relationship at two levels may share a statement, so
-    // fewer is fine; an N+1 would cost hundreds of statements for 40 events.
-    assert!(
-        trips.iter().all(|t| *t <= DEEP_STATEMENTS),
-        "round trips grew with the results: {trips:?} for 2, 10, 40 events"
-    );
-}
-
-#[tokio::test]
-async fn the_deep_query_over_the_seed_stays_within_the_round_trip_budget() {
-    let app = seeded().await;
-    let all = app.gql(DEEP, json!({ "c": [SEED], "first": 100 })).await;
-    assert!(all.get("errors").is_none(), "{all}");
-    assert!(all["data"]["events"]["edges"].as_array().unwrap().len() >= 16);
-    assert!(
-        all["extensions"]["roundTrips"].as_u64().unwrap() <= DEEP_STATEMENTS,
-        "{}",
-        all["extensions"]
-    );
-}
-
-#[tokio::test]
 async fn who_acted_as_perpetrator_and_in_what() {
     let app = seeded().await;
     let d = app
@@ -667,4 +381,39 @@ async fn who_acted_as_perpetrator_and_in_what() {
         )
         .await;
     assert_eq!(d["participations"]["nodes"], json!([{ "role": "offerer" }]));
+}
+
+#[tokio::test]
+async fn every_kind_of_fact_answers_for_its_claims_and_provenance_through_one_interface() {
+    let app = seeded().await;
+    let data = app
+        .data(
+            r#"query($c: [ID!]) { claims(collections: $c, first: 100) { nodes { id subject {
+                 __typename ... on Fact { claims { id } provenance { claimCount sourceCount } } } } } }"#,
+            json!({ "c": [SEED] }),
+        )
+        .await;
+    let nodes = data["claims"]["nodes"].as_array().unwrap();
+    let mut kinds: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["subject"]["__typename"].as_str().unwrap())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds, ["Count", "Event", "Participation"]);
+    for n in nodes {
+        let subject = &n["subject"];
+        let claims: Vec<&str> = subject["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(claims.contains(&n["id"].as_str().unwrap()), "{n:#}");
+        assert_eq!(
+            subject["provenance"]["claimCount"].as_u64().unwrap() as usize,
+            claims.len(),
+            "{n:#}"
+        );
+    }
 }

@@ -1,0 +1,270 @@
+//! List filters: each a fixed predicate on `n` with its values as parameters.
+
+use serde_json::Value;
+
+use crate::{
+    domain::{ActorKind, ClaimStatus, PlaceKind, SourceKind, Vocabulary},
+    store::Cypher,
+};
+
+/// A filter on a list. Each variant contributes a fixed predicate on `n` and binds its values as
+/// parameters: user input never becomes Cypher text. Closed sets of values (kinds, statuses,
+/// vocabularies) are the domain's enums, so a filter cannot ask for a value the model does not have.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    /// `n.type` (events) is one of these term keys.
+    Types(Vec<String>),
+    /// `n.kind` is one of these.
+    ActorKinds(Vec<ActorKind>),
+    PlaceKinds(Vec<PlaceKind>),
+    SourceKinds(Vec<SourceKind>),
+    /// The event's date interval overlaps the window (either end may be open); the same rule as
+    /// `FuzzyDate`'s bounds: a missing bound on either side is unbounded.
+    DateOverlap(crate::domain::DateRange),
+    /// The event happened at this place or anywhere within it; for places: lies within it (or is it).
+    EventWithinPlace(String),
+    PlaceWithinPlace(String),
+    /// The event has a participant matching actor and/or role.
+    Participant {
+        actor: Option<String>,
+        role: Option<String>,
+    },
+    /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
+    CitesSource(String),
+    /// Participations in one of these roles.
+    Roles(Vec<String>),
+    /// Participations of this actor.
+    ParticipationOfActor(String),
+    /// Participations in this event.
+    ParticipationInEvent(String),
+    /// Claims citing this source (for claim lists).
+    ClaimCites(String),
+    /// Counts about this event.
+    CountOfEvent(String),
+    /// Claims with one of these statuses (for claim lists).
+    ClaimStatusIn(Vec<ClaimStatus>),
+    /// Case-insensitive substring of the node's names, title, description, subject or excerpt.
+    Text(String),
+    /// The node has at least one claim with one of these statuses.
+    ProvenanceStatusIn(Vec<ClaimStatus>),
+    /// The node has no claim with any of these statuses.
+    ProvenanceStatusNotIn(Vec<ClaimStatus>),
+    /// Distinct sources among the node's standing claims (see [`ClaimStatus::is_standing`]): at least
+    /// / at most.
+    MinSources(i64),
+    MaxSources(i64),
+    /// Terms of one vocabulary.
+    Vocabulary(Vocabulary),
+}
+
+fn names<T: Copy>(values: &[T], name: fn(T) -> &'static str) -> Value {
+    values.iter().map(|v| name(*v)).collect::<Vec<_>>().into()
+}
+
+/// The names of the claim statuses that count as support, from the one Rust rule
+/// ([`ClaimStatus::is_standing`]); passed to Cypher as a parameter, never spelt out in a statement.
+pub fn standing_statuses() -> Vec<&'static str> {
+    ClaimStatus::ALL
+        .iter()
+        .filter(|s| s.is_standing())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+impl Filter {
+    /// Appends the predicate for filter number `i` to `out` and returns its parameters, named
+    /// `f<i>_<name>` so that two filters never share one.
+    pub(super) fn predicate(&self, i: usize, out: &mut Cypher) -> Vec<(String, Value)> {
+        let key = |name: &str| format!("f{i}_{name}");
+        // `$f<i>_<name>` in the text: the index is a number the code counted.
+        let param = |out: &mut Cypher, name: &'static str| {
+            out.push("$f").push(i).push("_").push(name);
+        };
+        let one = |name: &str, v: Value| vec![(key(name), v)];
+        macro_rules! text {
+            ($($piece:tt),+ $(,)?) => {{ $( text!(@one $piece); )+ }};
+            (@one ($p:literal)) => { param(out, $p) };
+            (@one $s:tt) => { out.push($s) };
+        }
+        match self {
+            Filter::Types(t) => {
+                text!("n.type IN ", ("v"));
+                one("v", t.clone().into())
+            }
+            Filter::ActorKinds(k) => {
+                text!("n.kind IN ", ("v"));
+                one("v", names(k, ActorKind::as_str))
+            }
+            Filter::PlaceKinds(k) => {
+                text!("n.kind IN ", ("v"));
+                one("v", names(k, PlaceKind::as_str))
+            }
+            Filter::SourceKinds(k) => {
+                text!("n.kind IN ", ("v"));
+                one("v", names(k, SourceKind::as_str))
+            }
+            Filter::DateOverlap(window) => {
+                text!(
+                    "(",
+                    ("from"),
+                    " IS NULL OR n.dateLatest IS NULL OR n.dateLatest >= date(",
+                    ("from"),
+                    ")) AND (",
+                    ("to"),
+                    " IS NULL OR n.dateEarliest IS NULL OR n.dateEarliest <= date(",
+                    ("to"),
+                    "))"
+                );
+                vec![
+                    (key("from"), window.from().map(|d| d.to_string()).into()),
+                    (key("to"), window.to().map(|d| d.to_string()).into()),
+                ]
+            }
+            Filter::EventWithinPlace(id) => {
+                text!(
+                    "EXISTS { MATCH (n)-[:AT]->(:Place)-[:WITHIN*0..32]->(:Place {id: ",
+                    ("v"),
+                    "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::PlaceWithinPlace(id) => {
+                text!(
+                    "EXISTS { MATCH (n)-[:WITHIN*0..32]->(:Place {id: ",
+                    ("v"),
+                    "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::Participant { actor, role } => {
+                text!(
+                    "EXISTS { MATCH (n)<-[:IN_EVENT]-(pa:Participation)<-[:PARTICIPATES_AS]-(ac:Actor) \
+                     WHERE (", ("actor"), " IS NULL OR ac.id = ", ("actor"), ") AND (", ("role"),
+                    " IS NULL OR pa.role = ", ("role"), ") }"
+                );
+                vec![
+                    (key("actor"), actor.clone().into()),
+                    (key("role"), role.clone().into()),
+                ]
+            }
+            Filter::CitesSource(id) => {
+                text!(
+                    "EXISTS { MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(:Claim)-[:CITES]->(:Source {id: ",
+                    ("v"), "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::Roles(r) => {
+                text!("n.role IN ", ("v"));
+                one("v", r.clone().into())
+            }
+            Filter::ParticipationOfActor(id) => {
+                text!(
+                    "EXISTS { MATCH (n)<-[:PARTICIPATES_AS]-(:Actor {id: ",
+                    ("v"),
+                    "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::ParticipationInEvent(id) => {
+                text!(
+                    "EXISTS { MATCH (n)-[:IN_EVENT]->(:Event {id: ",
+                    ("v"),
+                    "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::ClaimCites(id) => {
+                text!("EXISTS { MATCH (n)-[:CITES]->(:Source {id: ", ("v"), "}) }");
+                one("v", id.clone().into())
+            }
+            Filter::CountOfEvent(id) => {
+                text!(
+                    "EXISTS { MATCH (n)-[:COUNT_OF]->(:Event {id: ",
+                    ("v"),
+                    "}) }"
+                );
+                one("v", id.clone().into())
+            }
+            Filter::ClaimStatusIn(s) => {
+                text!("n.status IN ", ("v"));
+                one("v", names(s, ClaimStatus::as_str))
+            }
+            Filter::Text(t) => {
+                text!(
+                    "any(x IN [n.title, n.name, n.description, n.subject, n.excerpt, n.label] + coalesce(n.aliases, []) \
+                     WHERE x IS NOT NULL AND toLower(x) CONTAINS ", ("v"), ")"
+                );
+                one("v", t.to_lowercase().into())
+            }
+            Filter::ProvenanceStatusIn(s) => {
+                text!(
+                    "EXISTS { MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ",
+                    ("v"),
+                    " }"
+                );
+                one("v", names(s, ClaimStatus::as_str))
+            }
+            Filter::ProvenanceStatusNotIn(s) => {
+                text!(
+                    "NOT EXISTS { MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN ",
+                    ("v"),
+                    " }"
+                );
+                one("v", names(s, ClaimStatus::as_str))
+            }
+            Filter::MinSources(k) | Filter::MaxSources(k) => {
+                let op = if matches!(self, Filter::MinSources(_)) {
+                    " >= "
+                } else {
+                    " <= "
+                };
+                text!(
+                    "size(COLLECT { MATCH (n)<-[:ABOUT]-(sc:Claim)-[:CITES]->(ss:Source) \
+                     WHERE sc.status IN ",
+                    ("standing"),
+                    " RETURN DISTINCT ss.id })",
+                    op,
+                    ("v")
+                );
+                vec![
+                    (key("v"), (*k).into()),
+                    (key("standing"), standing_statuses().into()),
+                ]
+            }
+            Filter::Vocabulary(v) => {
+                text!("n.vocabulary = ", ("v"));
+                one("v", v.as_str().into())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standing_statuses_come_from_the_rust_rule() {
+        assert_eq!(
+            standing_statuses(),
+            ["OFFICIAL_STATEMENT", "REPORTED", "CONFIRMED", "UNCONFIRMED"]
+        );
+    }
+
+    #[test]
+    fn the_sources_filter_passes_the_standing_statuses_as_a_parameter() {
+        let mut text = Cypher::new();
+        let params = Filter::MinSources(2).predicate(3, &mut text);
+        let text = format!("{:?}", text.into_statement());
+        assert!(text.contains("sc.status IN $f3_standing"), "{text}");
+        for status in ClaimStatus::ALL {
+            assert!(
+                !text.contains(status.as_str()),
+                "{status} spelt out in {text}"
+            );
+        }
+        let standing = params.iter().find(|(k, _)| k == "f3_standing").unwrap();
+        assert_eq!(standing.1, serde_json::json!(standing_statuses()));
+    }
+}

@@ -1,0 +1,110 @@
+//! Deletes: a node and everything that would dangle without it, or a refusal when deleting would strip
+//! facts of their provenance or their type.
+
+use crate::{
+    domain::{NodeId, NodeKind},
+    error::{AppError, AppResult},
+    store::{cypher, Statement, Tx},
+};
+
+/// What goes with a node when it is deleted, so that nothing dangles: the reified statements that only
+/// exist through it (`dep`). Every claim about the node or those statements goes too.
+const fn dependents(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Event => {
+            "OPTIONAL MATCH (n)<-[:IN_EVENT|COUNT_OF]-(dep) WHERE dep:Participation OR dep:Count"
+        }
+        NodeKind::Actor => "OPTIONAL MATCH (n)-[:PARTICIPATES_AS]->(dep:Participation)",
+        _ => "WITH n, null AS dep",
+    }
+}
+
+/// Deletes one node and everything that would dangle without it. Returns how many nodes went.
+/// Sources still cited by claims, and terms still in use, are refused with `CONFLICT`: deleting them
+/// would silently strip facts of their provenance or type.
+pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<i64> {
+    let label = kind.label();
+    let found: Vec<String> = tx
+        .rows(
+            cypher!(
+                "MATCH (n:",
+                label,
+                " {id: $id}) \
+                 WHERE ($collections IS NULL OR n.collection IN $collections) RETURN n.id AS row"
+            )
+            .param("id", id),
+        )
+        .await?;
+    if found.is_empty() {
+        return Err(AppError::not_found(kind, id.as_str(), "id"));
+    }
+    match kind {
+        NodeKind::Collection => {
+            let n: Vec<i64> = tx
+                .rows(
+                    Statement::new(
+                        // (`all` would be read as the `all()` predicate, not a variable.)
+                        "MATCH (n:Node {collection: $id}) WITH collect(n) AS doomed \
+                     FOREACH (x IN doomed | DETACH DELETE x) RETURN size(doomed) AS row",
+                    )
+                    .param("id", id),
+                )
+                .await?;
+            return Ok(n.first().copied().unwrap_or(0));
+        }
+        NodeKind::Source => {
+            let citing: Vec<i64> = tx
+                .rows(
+                    Statement::new(
+                        "MATCH (:Source {id: $id})<-[:CITES]-(c:Claim) RETURN count(c) AS row",
+                    )
+                    .param("id", id),
+                )
+                .await?;
+            let n = citing.first().copied().unwrap_or(0);
+            if n > 0 {
+                return Err(AppError::conflict(
+                    Some("id"),
+                    format!(
+                        "{n} claim(s) cite this source; re-rate (RETRACTED) or delete them first"
+                    ),
+                ));
+            }
+        }
+        NodeKind::Term => {
+            let used: Vec<i64> = tx
+                .rows(Statement::new(
+                    "MATCH (t:Term {id: $id}) \
+                     OPTIONAL MATCH (x:Node {collection: t.collection}) \
+                       WHERE (t.vocabulary = 'EVENT_TYPE' AND x:Event AND x.type = t.key) \
+                          OR (t.vocabulary = 'PARTICIPANT_ROLE' AND x:Participation AND x.role = t.key) \
+                     RETURN count(x) AS row",
+                ).param("id", id))
+                .await?;
+            let n = used.first().copied().unwrap_or(0);
+            if n > 0 {
+                return Err(AppError::conflict(
+                    Some("id"),
+                    format!("{n} node(s) still use this term"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    // The claims are found from each doomed node (an anchored expansion), never by scanning all claims.
+    let statement = cypher!(
+        "MATCH (n:",
+        label,
+        " {id: $id}) ",
+        dependents(kind),
+        " WITH n, collect(DISTINCT dep) AS deps \
+         UNWIND [n] + deps AS x \
+         OPTIONAL MATCH (x)<-[:ABOUT]-(c:Claim) \
+         WITH n, deps, collect(DISTINCT c) AS claims \
+         WITH [n] + deps + claims AS doomed \
+         FOREACH (x IN doomed | DETACH DELETE x) \
+         RETURN size(doomed) AS row"
+    );
+    let n: Vec<i64> = tx.rows(statement.param("id", id)).await?;
+    Ok(n.first().copied().unwrap_or(0))
+}

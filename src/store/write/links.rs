@@ -1,0 +1,290 @@
+//! Relationships a caller may set: whole sets from upserts and imports ([`LinkMode::Replace`]), single
+//! links from `link` ([`LinkMode::Add`]), removal from `unlink`. Which relations are to-one or must stay
+//! acyclic is the domain's rule ([`Relation::rule`]); how each is spelt in Cypher is [`rel_type`].
+
+use serde_json::{json, Value};
+
+use super::LinkSet;
+use crate::{
+    domain::{NodeId, NonEmptyText, Relation},
+    error::{AppError, AppResult},
+    store::{cypher, Tx},
+};
+
+/// The relationship type of each relation. Types come only from here.
+pub(in crate::store) const fn rel_type(relation: Relation) -> &'static str {
+    match relation {
+        Relation::EventAt => "AT",
+        Relation::PlaceWithin => "WITHIN",
+        Relation::EventPartOf | Relation::CountPartOf => "PART_OF",
+        Relation::EventFollowedBy => "FOLLOWED_BY",
+        Relation::EventLedTo => "LED_TO",
+        Relation::ActorMemberOf => "MEMBER_OF",
+        Relation::ActorAnswersTo => "ANSWERS_TO",
+        Relation::SourcePublishedBy => "PUBLISHED_BY",
+        Relation::SourceCites => "CITES",
+    }
+}
+
+/// Whether a link set says everything its node has (an upsert, an import) or adds to what is there
+/// (`link`). To-one relations replace their target either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkMode {
+    Replace,
+    Add,
+}
+
+/// Sets each link set's targets. A bad target of a to-many relation is named by its position in the
+/// list (`input.partOf[1]`) in `Replace` mode; `Add` names the one target by the set's field (`to`).
+pub(super) async fn apply_link_sets(
+    tx: &mut Tx,
+    links: &[LinkSet],
+    mode: LinkMode,
+) -> AppResult<()> {
+    let indexed = mode == LinkMode::Replace;
+    for l in links {
+        if l.relation.is_to_one() && l.targets.len() > 1 {
+            return Err(AppError::bad_input(
+                l.field.clone(),
+                "takes at most one target",
+            ));
+        }
+        if let Some(i) = l.targets.iter().position(|(t, _)| t == &l.from) {
+            return Err(AppError::bad_input(
+                target_field(l, i, indexed),
+                "a node cannot be linked to itself",
+            ));
+        }
+    }
+    // One round of statements per relation, in a fixed order, whatever the number of sets.
+    for relation in Relation::ALL.iter().copied() {
+        let sets: Vec<&LinkSet> = links.iter().filter(|l| l.relation == relation).collect();
+        if !sets.is_empty() {
+            apply_relation(tx, relation, &sets, mode, indexed).await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct Bad {
+    id: String,
+    set: usize,
+    index: usize,
+    reason: String,
+}
+
+async fn apply_relation(
+    tx: &mut Tx,
+    relation: Relation,
+    sets: &[&LinkSet],
+    mode: LinkMode,
+    indexed: bool,
+) -> AppResult<()> {
+    let rule = relation.rule();
+    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
+    let rows: Vec<Value> = sets
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            json!({
+                "from": s.from,
+                "set": n,
+                "targets": s.targets.iter().enumerate()
+                    .map(|(i, (t, e))| json!({"id": t, "excerpt": e, "index": i}))
+                    .collect::<Vec<_>>(),
+                "ids": s.targets.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let fail = |b: Bad| {
+        let field = target_field(sets[b.set], b.index, indexed);
+        match b.reason.as_str() {
+            "missing" => AppError::not_found(rule.to, b.id, field),
+            "kind" => AppError::bad_input(field, format!("{:?} is not a {to_label}", b.id)),
+            "collection" => AppError::bad_input(
+                field,
+                format!("{:?} is in another collection; links stay within one", b.id),
+            ),
+            _ => AppError::bad_input(field, format!("linking to {:?} would make a cycle", b.id)),
+        }
+    };
+    // References first: each target must exist, be of the right kind, and share the collection.
+    let check = cypher!(
+        "UNWIND $rows AS row MATCH (a:", from_label, " {id: row.from}) \
+         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
+         WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
+                           WHEN NOT b:", to_label, " THEN 'kind' \
+                           WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
+         WHERE reason IS NOT NULL \
+         RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row LIMIT 1"
+    );
+    let bad: Vec<Bad> = tx.rows(check.param("rows", rows.clone())).await?;
+    if let Some(b) = bad.into_iter().next() {
+        return Err(fail(b));
+    }
+    // Replacing drops the targets not listed; adding keeps them, except for a to-one relation, whose
+    // new target replaces the old one. A target linked again without an excerpt keeps the one it has.
+    let replace = mode == LinkMode::Replace || rule.to_one;
+    let write = cypher!(
+        "UNWIND $rows AS row MATCH (a:",
+        from_label,
+        " {id: row.from}) \
+         CALL (a, row) { OPTIONAL MATCH (a)-[old:",
+        ty,
+        "]->(b:",
+        to_label,
+        ") \
+                         WHERE $replace AND NOT b.id IN row.ids DELETE old } \
+         CALL (a, row) { UNWIND row.targets AS t MATCH (b:",
+        to_label,
+        " {id: t.id}) \
+                         MERGE (a)-[r:",
+        ty,
+        "]->(b) \
+                         SET r.excerpt = CASE WHEN $replace THEN t.excerpt \
+                                              ELSE coalesce(t.excerpt, r.excerpt) END }"
+    );
+    tx.run(write.param("rows", rows.clone()).param("replace", replace))
+        .await?;
+    // Cycles are looked for after the write, so that two sets of one change set that close a loop
+    // between them (a within b, b within a) are caught as well as a loop through stored links.
+    if rule.acyclic {
+        let cycle = cypher!(
+            "UNWIND $rows AS row MATCH (a:",
+            from_label,
+            " {id: row.from}) \
+             UNWIND row.targets AS t MATCH (a)-[:",
+            ty,
+            "]->(b:",
+            to_label,
+            " {id: t.id}) \
+             WHERE EXISTS { MATCH (b)-[:",
+            ty,
+            "*1..32]->(a) } \
+             RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row LIMIT 1"
+        );
+        let bad: Vec<Bad> = tx.rows(cycle.param("rows", rows)).await?;
+        if let Some(b) = bad.into_iter().next() {
+            return Err(fail(b));
+        }
+    }
+    Ok(())
+}
+
+/// The input field that named target `i` of a link set.
+fn target_field(set: &LinkSet, i: usize, indexed: bool) -> String {
+    if indexed && !set.relation.is_to_one() {
+        format!("{}[{i}]", set.field)
+    } else {
+        set.field.clone()
+    }
+}
+
+/// Adds (or, with `remove`, removes) one relationship. Returns whether anything changed: linking what
+/// is already linked (with the same excerpt, or none given) and unlinking what is not linked change
+/// nothing. Unknown ids at either end are `NOT_FOUND`.
+pub async fn link_one(
+    tx: &mut Tx,
+    relation: Relation,
+    from: &NodeId,
+    to: &NodeId,
+    excerpt: Option<NonEmptyText>,
+    remove: bool,
+) -> AppResult<bool> {
+    let rule = relation.rule();
+    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
+    #[derive(serde::Deserialize)]
+    struct Ends {
+        from: bool,
+        to: bool,
+        linked: bool,
+        excerpt: Option<String>,
+    }
+    let ends: Vec<Ends> = tx
+        .rows(
+            cypher!(
+                "OPTIONAL MATCH (a:", from_label, " {id: $from}) \
+                   WHERE ($collections IS NULL OR a.collection IN $collections) \
+                 OPTIONAL MATCH (b:Node {id: $to}) \
+                   WHERE ($collections IS NULL OR b.collection IN $collections) \
+                 OPTIONAL MATCH (a)-[r:", ty, "]->(b:", to_label, ") \
+                 RETURN {from: a IS NOT NULL, to: b IS NOT NULL, linked: r IS NOT NULL, excerpt: r.excerpt} AS row \
+                 LIMIT 1"
+            )
+            .param("from", from)
+            .param("to", to),
+        )
+        .await?;
+    let ends = ends.into_iter().next().unwrap_or(Ends {
+        from: false,
+        to: false,
+        linked: false,
+        excerpt: None,
+    });
+    if !ends.from {
+        return Err(AppError::not_found(rule.from, from.as_str(), "from"));
+    }
+    if !ends.to {
+        return Err(AppError::not_found(rule.to, to.as_str(), "to"));
+    }
+    if remove {
+        if !ends.linked {
+            return Ok(false);
+        }
+        tx.run(
+            cypher!(
+                "MATCH (a:",
+                from_label,
+                " {id: $from})-[r:",
+                ty,
+                "]->(b:",
+                to_label,
+                " {id: $to}) DELETE r"
+            )
+            .param("from", from)
+            .param("to", to),
+        )
+        .await?;
+        return Ok(true);
+    }
+    let same_excerpt = excerpt.as_ref().map(NonEmptyText::as_str) == ends.excerpt.as_deref();
+    if ends.linked && (excerpt.is_none() || same_excerpt) {
+        return Ok(false);
+    }
+    let set = LinkSet {
+        relation,
+        from: from.clone(),
+        targets: vec![(to.clone(), excerpt)],
+        field: "to".into(),
+    };
+    apply_link_sets(tx, &[set], LinkMode::Add).await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::NodeKind;
+
+    #[test]
+    fn every_relation_has_a_type_and_part_of_is_shared_by_events_and_counts() {
+        for r in Relation::ALL {
+            assert!(!rel_type(*r).is_empty());
+        }
+        assert_eq!(
+            rel_type(Relation::EventPartOf),
+            rel_type(Relation::CountPartOf)
+        );
+        // The labels at either end keep the two apart.
+        assert_ne!(
+            Relation::EventPartOf.rule().from,
+            Relation::CountPartOf.rule().from
+        );
+    }
+
+    #[test]
+    fn the_node_kinds_the_errors_name_are_the_relations_ends() {
+        assert_eq!(Relation::SourcePublishedBy.rule().to, NodeKind::Actor);
+    }
+}

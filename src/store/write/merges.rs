@@ -1,0 +1,175 @@
+//! Merging a duplicate actor or place into the node that stays.
+
+use crate::{
+    domain::{NodeId, NodeKind},
+    error::{AppError, AppResult},
+    store::{cypher, Statement, Tx},
+};
+
+/// Each relationship type a kind can have, in each direction (`true`: outgoing), and whether it is a
+/// hierarchy that must stay acyclic. Types come from the code only.
+const fn moves(kind: NodeKind) -> &'static [(&'static str, bool, bool)] {
+    match kind {
+        NodeKind::Actor => &[
+            ("PARTICIPATES_AS", true, false),
+            ("MEMBER_OF", true, true),
+            ("MEMBER_OF", false, true),
+            ("ANSWERS_TO", true, true),
+            ("ANSWERS_TO", false, true),
+            ("PUBLISHED_BY", false, false),
+        ],
+        NodeKind::Place => &[
+            ("AT", false, false),
+            ("WITHIN", false, true),
+            ("WITHIN", true, true),
+        ],
+        _ => &[],
+    }
+}
+
+/// Merges `duplicate` into `keep` (two actors, or two places): every relationship and every claim of
+/// the duplicate moves to the kept node, the duplicate's name and aliases become aliases, and the
+/// duplicate's id is remembered in `mergedIds`. Then the duplicate is deleted.
+pub async fn merge_nodes(
+    tx: &mut Tx,
+    kind: NodeKind,
+    keep: &NodeId,
+    duplicate: &NodeId,
+) -> AppResult<()> {
+    let label = kind.label();
+    if keep == duplicate {
+        return Err(AppError::bad_input(
+            "duplicate",
+            "cannot merge a node into itself",
+        ));
+    }
+    if moves(kind).is_empty() {
+        return Err(AppError::bad_input(
+            "keep",
+            "only actors and places can be merged",
+        ));
+    }
+    #[derive(serde::Deserialize)]
+    struct Pair {
+        keep: Option<String>,
+        dup: Option<String>,
+    }
+    let pair: Vec<Pair> = tx
+        .rows(
+            cypher!(
+                "OPTIONAL MATCH (k:",
+                label,
+                " {id: $keep}) \
+                   WHERE ($collections IS NULL OR k.collection IN $collections) \
+                 OPTIONAL MATCH (d:",
+                label,
+                " {id: $dup}) \
+                   WHERE ($collections IS NULL OR d.collection IN $collections) \
+                 RETURN {keep: k.collection, dup: d.collection} AS row"
+            )
+            .param("keep", keep)
+            .param("dup", duplicate),
+        )
+        .await?;
+    let pair = pair.into_iter().next().unwrap_or(Pair {
+        keep: None,
+        dup: None,
+    });
+    match (pair.keep, pair.dup) {
+        (None, _) => return Err(AppError::not_found(kind, keep.as_str(), "keep")),
+        (_, None) => return Err(AppError::not_found(kind, duplicate.as_str(), "duplicate")),
+        (Some(a), Some(b)) if a != b => {
+            return Err(AppError::bad_input(
+                "duplicate",
+                "the two nodes are in different collections",
+            ))
+        }
+        _ => {}
+    }
+    for &(ty, outgoing, acyclic) in moves(kind) {
+        tx.run(
+            move_statement(label, ty, outgoing, acyclic)
+                .param("dup", duplicate)
+                .param("keep", keep),
+        )
+        .await?;
+    }
+    let finish = cypher!(
+        "MATCH (k:", label, " {id: $keep}), (d:", label, " {id: $dup}) \
+         SET k.aliases = [a IN coalesce(k.aliases, []) + [d.name] + coalesce(d.aliases, []) WHERE a <> k.name | a], \
+             k.mergedIds = coalesce(k.mergedIds, []) + [d.id] + coalesce(d.mergedIds, []), \
+             k.description = coalesce(k.description, d.description) ",
+        if kind == NodeKind::Place { ", k.location = coalesce(k.location, d.location)" } else { "" },
+        " WITH k, d, k.aliases AS al \
+         SET k.aliases = reduce(acc = [], a IN al | CASE WHEN a IN acc THEN acc ELSE acc + a END) \
+         DETACH DELETE d"
+    );
+    tx.run(finish.param("dup", duplicate).param("keep", keep))
+        .await?;
+    Ok(())
+}
+
+/// Moves one relationship type of the duplicate to the kept node. Hierarchies stay acyclic: a link that
+/// would close a loop through the kept node (the duplicate belonged to one of the kept node's own
+/// members) is dropped, as is one to the kept node itself.
+fn move_statement(
+    label: &'static str,
+    ty: &'static str,
+    outgoing: bool,
+    acyclic: bool,
+) -> Statement {
+    if outgoing {
+        cypher!(
+            "MATCH (d:",
+            label,
+            " {id: $dup})-[r:",
+            ty,
+            "]->(x) MATCH (k:",
+            label,
+            " {id: $keep}) \
+             WITH k, x, r WHERE x <> k AND NOT EXISTS { MATCH (k)-[:",
+            ty,
+            "]->(x) } ",
+            // A place keeps its own parent if it has one: a place lies within one place only. A
+            // parent that is the duplicate itself goes with it, so it does not count.
+            if ty == "WITHIN" {
+                "AND NOT EXISTS { MATCH (k)-[:WITHIN]->(p) WHERE p.id <> $dup } "
+            } else {
+                ""
+            },
+            if acyclic {
+                "AND NOT EXISTS { MATCH (x)-[:"
+            } else {
+                ""
+            },
+            if acyclic { ty } else { "" },
+            if acyclic { "*1..32]->(k) } " } else { "" },
+            "MERGE (k)-[:",
+            ty,
+            "]->(x)"
+        )
+    } else {
+        cypher!(
+            "MATCH (d:",
+            label,
+            " {id: $dup})<-[r:",
+            ty,
+            "]-(x) MATCH (k:",
+            label,
+            " {id: $keep}) \
+             WITH k, x, r WHERE x <> k AND NOT EXISTS { MATCH (k)<-[:",
+            ty,
+            "]-(x) } ",
+            if acyclic {
+                "AND NOT EXISTS { MATCH (k)-[:"
+            } else {
+                ""
+            },
+            if acyclic { ty } else { "" },
+            if acyclic { "*1..32]->(x) } " } else { "" },
+            "MERGE (k)<-[:",
+            ty,
+            "]-(x)"
+        )
+    }
+}

@@ -1,0 +1,202 @@
+//! Upserts of nodes: one `UNWIND` statement per kind, so a large import costs a handful of round trips.
+//! Each kind's statement sets every property the kind has; adding a plain field to a kind adds it to
+//! the row and to the `SET` here.
+
+use serde_json::{json, Value};
+
+use super::ChangeSet;
+use crate::{
+    domain::FuzzyDate,
+    error::AppResult,
+    store::{records::term_id, Statement, Tx},
+};
+
+fn date_json(d: Option<&FuzzyDate>) -> Value {
+    match d {
+        None => Value::Null,
+        Some(d) => json!({
+            "edtf": d.edtf(),
+            "earliest": d.earliest().map(|x| x.to_string()),
+            "latest": d.latest().map(|x| x.to_string()),
+            "precision": d.precision().as_str(),
+            "approximate": d.approximate(),
+            "uncertain": d.uncertain(),
+            "inferred": d.inferred(),
+            "basis": d.basis(),
+        }),
+    }
+}
+
+/// Upserts every node of the change set (relationships are the callers' next step).
+pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
+    if !cs.collections.is_empty() {
+        let rows: Vec<Value> = cs
+            .collections
+            .iter()
+            .map(|c| json!({"id": c.id, "name": c.name, "description": c.description}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Collection, n.createdAt = datetime() \
+             SET n.collection = row.id, n.name = row.name, n.description = row.description",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.terms.is_empty() {
+        let rows: Vec<Value> = cs
+            .terms
+            .iter()
+            .map(|t| json!({"id": term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()), "collection": t.collection,
+                "vocabulary": t.vocabulary.as_str(), "key": t.key, "label": t.label, "description": t.description}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Term, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.vocabulary = row.vocabulary, n.key = row.key, \
+                 n.label = row.label, n.description = row.description",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.actors.is_empty() {
+        let rows: Vec<Value> = cs
+            .actors
+            .iter()
+            .map(|a| {
+                json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
+                "name": a.name, "aliases": a.aliases, "description": a.description})
+            })
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Actor, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, \
+                 n.description = row.description",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.places.is_empty() {
+        let rows: Vec<Value> = cs
+            .places
+            .iter()
+            .map(|p| json!({"id": p.ident.id, "collection": p.ident.collection, "kind": p.kind.as_str(),
+                "name": p.name, "aliases": p.aliases, "description": p.description,
+                "lat": p.location.as_ref().map(|l| l.latitude()), "lon": p.location.as_ref().map(|l| l.longitude()),
+                "precision": p.precision.as_str()}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Place, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, \
+                 n.description = row.description, n.precision = row.precision, \
+                 n.location = CASE WHEN row.lat IS NULL THEN null \
+                              ELSE point({latitude: row.lat, longitude: row.lon}) END",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.sources.is_empty() {
+        let rows: Vec<Value> = cs
+            .sources
+            .iter()
+            .map(|s| json!({"id": s.ident.id, "collection": s.ident.collection, "kind": s.kind.as_str(),
+                "title": s.title, "url": s.url, "language": s.language, "published": date_json(s.published.as_ref())}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Source, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.kind = row.kind, n.title = row.title, n.url = row.url, \
+                 n.language = row.language, \
+                 n.publishedEdtf = row.published.edtf, \
+                 n.publishedEarliest = date(row.published.earliest), n.publishedLatest = date(row.published.latest), \
+                 n.publishedPrecision = row.published.precision, \
+                 n.publishedApproximate = row.published.approximate, n.publishedUncertain = row.published.uncertain, \
+                 n.publishedInferred = row.published.inferred, n.publishedBasis = row.published.basis",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.events.is_empty() {
+        let rows: Vec<Value> = cs
+            .events
+            .iter()
+            .map(|e| {
+                json!({"id": e.ident.id, "collection": e.ident.collection, "type": e.event_type,
+                "title": e.title, "description": e.description, "date": date_json(Some(&e.date))})
+            })
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Event, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.type = row.type, n.title = row.title, \
+                 n.description = row.description, \
+                 n.dateEdtf = row.date.edtf, n.dateEarliest = date(row.date.earliest), \
+                 n.dateLatest = date(row.date.latest), n.datePrecision = row.date.precision, \
+                 n.dateApproximate = row.date.approximate, n.dateUncertain = row.date.uncertain, \
+                 n.dateInferred = row.date.inferred, n.dateBasis = row.date.basis",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.participations.is_empty() {
+        let rows: Vec<Value> = cs
+            .participations
+            .iter()
+            .map(|p| {
+                json!({"id": p.ident.id, "collection": p.ident.collection, "event": p.event,
+                "actor": p.actor, "role": p.role, "description": p.description})
+            })
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Participation, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.role = row.role, n.description = row.description \
+             WITH n, row \
+             CALL (n, row) { \
+               OPTIONAL MATCH (n)-[old:IN_EVENT]->(e) WHERE e.id <> row.event DELETE old } \
+             CALL (n, row) { \
+               OPTIONAL MATCH (a)-[old:PARTICIPATES_AS]->(n) WHERE a.id <> row.actor DELETE old } \
+             CALL (n, row) { \
+               MATCH (e:Event {id: row.event}) MERGE (n)-[:IN_EVENT]->(e) } \
+             CALL (n, row) { \
+               MATCH (a:Actor {id: row.actor}) MERGE (a)-[:PARTICIPATES_AS]->(n) }",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.counts.is_empty() {
+        let rows: Vec<Value> = cs
+            .counts
+            .iter()
+            .map(|c| json!({"id": c.ident.id, "collection": c.ident.collection, "event": c.event,
+                "subject": c.subject, "value": c.figure.value(), "qualifier": c.figure.qualifier().as_str(),
+                "lower": c.figure.lower(), "upper": c.figure.upper(), "unit": c.figure.unit(),
+                "wording": c.figure.wording(), "subgroup": c.subgroup}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Count, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.subject = row.subject, n.value = row.value, \
+                 n.qualifier = row.qualifier, n.lower = row.lower, n.upper = row.upper, n.unit = row.unit, \
+                 n.wording = row.wording, n.subgroup = row.subgroup \
+             WITH n, row \
+             CALL (n, row) { \
+               OPTIONAL MATCH (n)-[old:COUNT_OF]->(e) WHERE e.id <> row.event DELETE old } \
+             CALL (n, row) { \
+               MATCH (e:Event {id: row.event}) MERGE (n)-[:COUNT_OF]->(e) }",
+        ).param("rows", rows))
+        .await?;
+    }
+    if !cs.claims.is_empty() {
+        let rows: Vec<Value> = cs
+            .claims
+            .iter()
+            .map(|c| json!({"id": c.ident.id, "collection": c.ident.collection, "about": c.about,
+                "source": c.source, "excerpt": c.excerpt, "status": c.status.as_str(), "note": c.note}))
+            .collect();
+        tx.run(Statement::new(
+            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Claim, n.createdAt = datetime() \
+             SET n.collection = row.collection, n.excerpt = row.excerpt, n.status = row.status, n.note = row.note \
+             WITH n, row \
+             CALL (n, row) { \
+               OPTIONAL MATCH (n)-[old:ABOUT]->(x) WHERE x.id <> row.about DELETE old } \
+             CALL (n, row) { \
+               OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> row.source DELETE old } \
+             CALL (n, row) { \
+               MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
+               MERGE (n)-[:ABOUT]->(x) } \
+             CALL (n, row) { \
+               MATCH (s:Source {id: row.source}) MERGE (n)-[:CITES]->(s) }",
+        ).param("rows", rows))
+        .await?;
+    }
+
+    Ok(())
+}
