@@ -5,6 +5,7 @@
 //! per kind under `mutation/`, each translating its input into a draft of the application layer
 //! (`crate::app`). Resolvers never write Cypher.
 
+pub mod graph;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
@@ -19,7 +20,11 @@ use crate::{config::GraphqlLimits, store::Db};
 
 /// The root query type: the union of every area's queries.
 #[derive(MergedObject, Default)]
-pub struct Query(system::SystemQuery, query::GraphQuery);
+pub struct Query(
+    system::SystemQuery,
+    query::GraphQuery,
+    graph::GraphQuestions,
+);
 
 pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 
