@@ -44,6 +44,9 @@ pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, N
 pub enum Edge {
     EventParticipations,
     ActorParticipations,
+    /// The events an actor took part in, with the role of each participation (one row per
+    /// participation: an actor in two roles meets the event twice).
+    ActorEvents,
     ParticipationActor,
     ParticipationEvent,
     EventPlace,
@@ -83,6 +86,7 @@ impl Edge {
         match self {
             EventParticipations => "(a)<-[r:IN_EVENT]-(n:Participation)",
             ActorParticipations => "(a)-[r:PARTICIPATES_AS]->(n:Participation)",
+            ActorEvents => "(a)-[:PARTICIPATES_AS]->(r:Participation)-[:IN_EVENT]->(n:Event)",
             ParticipationActor => "(a)<-[r:PARTICIPATES_AS]-(n:Actor)",
             ParticipationEvent => "(a)-[r:IN_EVENT]->(n:Event)",
             EventPlace => "(a)-[r:AT]->(n:Place)",
@@ -120,6 +124,10 @@ impl Edge {
     fn order_and_edge(self) -> (&'static str, &'static str) {
         match self {
             Edge::PlaceAncestors => ("size(r), n.id", "{}"),
+            Edge::ActorEvents => (
+                "coalesce(toString(n.dateEarliest), ''), n.id",
+                "{role: r.role}",
+            ),
             _ => (
                 "coalesce(toString(n.dateEarliest), n.name, n.title, n.subject, n.role, n.status, n.id), n.id",
                 "properties(r)",
