@@ -213,7 +213,9 @@ impl ListKind {
     }
 }
 
-/// The expression a list is sorted by. Keys compare within one kind of value, so a cursor stays valid.
+/// What a list is sorted by. Each key is a stored, indexed property that the store derives on every
+/// write (see [`SORT_KEYS`](super::records::SORT_KEYS)), so a page is read in index order instead of
+/// sorting the whole label. Keys compare within one kind of value, so a cursor stays valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     /// Earliest possible date (open starts first), for events.
@@ -232,15 +234,16 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    fn expression(self) -> &'static str {
+    /// The property of `n` that holds the key.
+    fn property(self) -> &'static str {
         match self {
-            SortKey::DateEarliest => "coalesce(toString(n.dateEarliest), '')",
-            SortKey::Published => "coalesce(toString(n.publishedEarliest), '')",
-            SortKey::Title => "toLower(coalesce(n.title, n.label, ''))",
-            SortKey::Name => "toLower(coalesce(n.name, n.label, ''))",
-            SortKey::CreatedAt => "coalesce(toString(n.createdAt), '')",
-            SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
-            SortKey::TermKey => "n.vocabulary + ':' + n.key",
+            SortKey::DateEarliest => "n.sortDate",
+            SortKey::Published => "n.sortPublished",
+            SortKey::Title => "n.sortTitle",
+            SortKey::Name => "n.sortName",
+            SortKey::CreatedAt => "n.sortCreated",
+            SortKey::Figure => "n.sortFigure",
+            SortKey::TermKey => "n.sortTerm",
             SortKey::Role => "n.role",
         }
     }
@@ -277,17 +280,37 @@ pub struct Page {
 }
 
 impl ListQuery {
-    /// `MATCH (n:<label>) WHERE <scope> AND <every filter>` and the filters' parameters.
+    /// The nodes matching every filter, bound to `n`, and the filters' parameters. A list with an
+    /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
+    /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
         let mut text = Cypher::new();
-        text.push("MATCH (n:")
-            .push(self.kind.label())
-            .push(") WHERE ")
-            .push(SCOPE);
         let mut params = Vec::new();
+        // The first filter that can anchor does; the others stay predicates on what it reaches.
+        let anchor = self
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)));
+        let anchored = match anchor {
+            Some((i, p)) => {
+                params.extend(p);
+                text.push(" WITH DISTINCT n WHERE ").push(SCOPE);
+                Some(i)
+            }
+            None => {
+                text.push("MATCH (n:")
+                    .push(self.kind.label())
+                    .push(") WHERE ")
+                    .push(SCOPE);
+                None
+            }
+        };
         for (i, f) in self.filters.iter().enumerate() {
-            text.push(" AND ");
-            params.extend(f.predicate(i, &mut text));
+            if Some(i) != anchored {
+                text.push(" AND ");
+                params.extend(f.predicate(i, &mut text));
+            }
         }
         (text, params)
     }
@@ -299,53 +322,80 @@ impl ListQuery {
     }
 }
 
-/// Fetches one page: one round trip, whatever the page size.
-pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
+/// The statement that fetches one page (see [`list`]).
+fn page_statement(q: &ListQuery) -> Statement {
     let (mut text, params) = q.matching();
+    let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
     let ascending = q.descending == q.from_end;
     let dir = if ascending { " ASC" } else { " DESC" };
-    // `after` always means "further along the list's order", `before` the opposite.
-    let (after_op, before_op) = if q.descending {
-        (" < ", " > ")
-    } else {
-        (" > ", " < ")
-    };
+    // `after` always means "further along the list's order", `before` the opposite. Each bound is
+    // written as a range on the key (which an index can seek) narrowed by the id tie-breaker, and only
+    // when given: `$x IS NULL OR …` would hide the range from the planner.
+    let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
+    // The key is never null (the store writes it), and saying so lets the planner read the index.
+    text.push(" AND ").push(key).push(" IS NOT NULL");
+    for (given, op, k, id) in [
+        (q.after.is_some(), after_op, "$afterKey", "$afterId"),
+        (q.before.is_some(), before_op, "$beforeKey", "$beforeId"),
+    ] {
+        if given {
+            for piece in [
+                " AND ",
+                key,
+                " ",
+                op,
+                "= ",
+                k,
+                " AND (",
+                key,
+                " ",
+                op,
+                " ",
+                k,
+                " OR n.id ",
+                op,
+                " ",
+                id,
+                ")",
+            ] {
+                text.push(piece);
+            }
+        }
+    }
     for piece in [
-        " WITH n, ",
-        q.sort.expression(),
-        " AS k \
-         WHERE ($afterKey IS NULL OR k",
-        after_op,
-        "$afterKey OR (k = $afterKey AND n.id",
-        after_op,
-        "$afterId)) AND ($beforeKey IS NULL OR k",
-        before_op,
-        "$beforeKey OR (k = $beforeKey AND n.id",
-        before_op,
-        "$beforeId)) WITH n, k ORDER BY k",
+        " WITH n ORDER BY ",
+        key,
         dir,
         ", n.id",
         dir,
-        " LIMIT $limit RETURN {key: k, node: ",
+        " LIMIT $limit RETURN {key: ",
+        key,
+        ", node: ",
         NODE_PROJECTION,
         "} AS row",
     ] {
         text.push(piece);
     }
-    let statement = ListQuery::statement(text, params)
-        .param("afterKey", q.after.as_ref().map(|p| p.key.clone()))
-        .param("afterId", q.after.as_ref().map(|p| p.id.clone()))
-        .param("beforeKey", q.before.as_ref().map(|p| p.key.clone()))
-        .param("beforeId", q.before.as_ref().map(|p| p.id.clone()))
-        .param("limit", (q.limit + 1) as i64);
+    let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
+    for (name, p) in [("after", &q.after), ("before", &q.before)] {
+        if let Some(p) = p {
+            statement = statement
+                .param(&format!("{name}Key"), p.key.clone())
+                .param(&format!("{name}Id"), p.id.clone());
+        }
+    }
+    statement
+}
 
+/// Fetches one page: one round trip, whatever the page size.
+pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
         key: Value,
         node: Value,
     }
-    let rows: Vec<Row> = db.rows(statement).await?;
+    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
     let mut items = rows
         .into_iter()
@@ -367,10 +417,21 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     Ok(Page { items, has_more })
 }
 
-/// How many nodes match the list's filters (ignoring the page window). Only run when asked for.
-pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
+/// The statement that counts a list (see [`count`]).
+fn count_statement(q: &ListQuery) -> Statement {
     let (mut text, params) = q.matching();
     text.push(" RETURN count(n) AS row");
-    let rows: Vec<i64> = db.rows(ListQuery::statement(text, params)).await?;
+    ListQuery::statement(text, params)
+}
+
+/// How many nodes match the list's filters (ignoring the page window): one statement, only run when
+/// asked for.
+pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
+    let rows: Vec<i64> = db.rows(count_statement(q)).await?;
     Ok(rows.first().copied().unwrap_or(0))
+}
+
+/// The statements a list query sends (its page, its count), for tests that read their plans.
+pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
+    [page_statement(q), count_statement(q)]
 }

@@ -20,6 +20,20 @@ pub const NODE_PROJECTION: &str = "n {.*, \
     sourceId: CASE WHEN n:Claim THEN head([(n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
   }";
 
+/// Sets the stored sort keys of node `n` from its own properties: the values lists are ordered by
+/// (see `read::SortKey`), each held in a property with an index so that a page is read in index
+/// order. Every write of a node's properties runs this after them (`write/nodes.rs`), and a migration
+/// fills it in for nodes written before it existed. A key another label does not have is set to null,
+/// which stores nothing. The values are those the lists used to compute per query, so older cursors
+/// stay valid.
+pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toString(n.dateEarliest), '') END, \
+    n.sortTitle = CASE WHEN n:Event THEN toLower(coalesce(n.title, n.label, '')) END, \
+    n.sortName = CASE WHEN n:Actor OR n:Place OR n:Collection THEN toLower(coalesce(n.name, n.label, '')) END, \
+    n.sortPublished = CASE WHEN n:Source THEN coalesce(toString(n.publishedEarliest), '') END, \
+    n.sortCreated = CASE WHEN n:Claim THEN coalesce(toString(n.createdAt), '') END, \
+    n.sortFigure = CASE WHEN n:Count THEN coalesce(n.value, n.lower, n.upper, -1) END, \
+    n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END";
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRecord {
