@@ -24,7 +24,11 @@ use futures::future::{BoxFuture, FutureExt, Shared};
 use crate::{
     error::AppError,
     store::{
-        read::{self, Edge, Linked},
+        read::{
+            self,
+            tree::{self, Branch},
+            Edge, Linked,
+        },
         records::NodeRecord,
         Db,
     },
@@ -63,6 +67,15 @@ where
         Self {
             entries: Mutex::new(HashMap::new()),
             fetch,
+        }
+    }
+
+    /// Stores answers loaded by other means (a planned read of many levels), unless the key already
+    /// has one or is in flight.
+    fn prime(&self, answers: impl IntoIterator<Item = (K, V)>) {
+        let mut entries = self.entries.lock().expect("loader cache");
+        for (key, value) in answers {
+            entries.entry(key).or_insert(Entry::Ready(Some(value)));
         }
     }
 
@@ -211,6 +224,19 @@ impl Loaders {
             self.nodes.clear();
             *seen = now;
         }
+    }
+
+    /// Reads `branches` below the nodes `ids` in one statement and keeps every neighbour list in
+    /// the cache, where the nested resolvers find them.
+    pub async fn load_tree(&self, ids: &[String], branches: &[Branch]) -> Result<(), AppError> {
+        let loaded = tree::load(&self.db, ids, branches).await?;
+        self.forget_if_written();
+        self.edges.prime(
+            loaded
+                .into_iter()
+                .map(|(edge, id, linked)| (EdgeKey(edge, id), linked)),
+        );
+        Ok(())
     }
 
     pub async fn load_one<K: LoaderKey>(&self, key: K) -> Result<Option<K::Value>, AppError> {

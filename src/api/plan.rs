@@ -1,26 +1,23 @@
 //! Reads planned from the query: once a list (or `node`) has its results, the selection below them
-//! decides which relationships to follow, and each level of it is loaded for all results at once —
-//! one statement per relationship and level — into the request's cache (`loaders.rs`). The nested
-//! resolvers then answer from that cache, so a request costs a fixed number of statements set by the
-//! shape of its query, never by the number of results, and no load waits for others to arrive.
+//! decides which relationships to follow, and all of it — every level — is read for all results in
+//! one statement (`store::read::tree`) into the request's cache (`loaders.rs`). The nested resolvers
+//! then answer from that cache, so a request costs a fixed number of statements (the list, then one
+//! per kind of node among its results), never one per result or per level, and no load waits for
+//! others to arrive.
 //!
 //! A field this plan does not know still works: its resolver loads what it needs itself (one
 //! statement per parent), which is why every relationship the API offers is listed in [`step`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_graphql::{Context, SelectionField};
 
-use super::{
-    loaders::{EdgeKey, NodeKey},
-    types::loader,
-};
+use super::types::loader;
 use crate::{
-    domain::Vocabulary,
     error::AppError,
     store::{
-        read::{Edge, Linked},
-        records::{term_id, NodeRecord},
+        read::{tree::Branch, Edge},
+        records::NodeRecord,
     },
 };
 
@@ -35,154 +32,110 @@ enum Next {
     Leaf,
 }
 
-enum Step {
-    Edge(Edge, Next),
-    /// The taxonomy term with this id.
-    Term(String),
-}
-
-/// How field `field` of `node` is resolved, if it follows a relationship.
-fn step(node: &NodeRecord, field: &str) -> Option<Step> {
+/// How field `field` of a node with this label is resolved, if it follows a relationship.
+fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
     use Edge::*;
     use Next::*;
-    use NodeRecord as R;
-    let edge = |e, n| Some(Step::Edge(e, n));
-    match (node, field) {
-        (R::Event(_) | R::Participation(_) | R::Count(_), "claims") => edge(ClaimsAbout, Same),
-        (R::Event(_) | R::Participation(_) | R::Count(_), "provenance") => edge(ClaimsAbout, Leaf),
-        (R::Event(e), "typeTerm") => Some(Step::Term(term_id(
-            &e.collection,
-            Vocabulary::EventType,
-            &e.event_type,
-        ))),
-        (R::Event(_), "place") => edge(EventPlace, Same),
-        (R::Event(_), "participants") => edge(EventParticipations, Same),
-        (R::Event(_), "counts") => edge(EventCounts, Same),
-        (R::Event(_), "partOf") => edge(EventPartOf, Same),
-        (R::Event(_), "parts") => edge(EventParts, Same),
-        (R::Event(_), "followedBy") => edge(EventFollowedBy, Same),
-        (R::Event(_), "precededBy") => edge(EventPrecededBy, Same),
-        (R::Event(_), "ledTo") => edge(EventLedTo, Same),
-        (R::Event(_), "causedBy") => edge(EventCausedBy, Same),
-        (R::Actor(_), "participations") => edge(ActorParticipations, Same),
-        (R::Actor(_), "events") => edge(ActorEvents, Same),
-        (R::Actor(_), "memberOf") => edge(ActorMemberOf, Same),
-        (R::Actor(_), "members") => edge(ActorMembers, Same),
-        (R::Actor(_), "answersTo") => edge(ActorAnswersTo, Same),
-        (R::Actor(_), "subordinates") => edge(ActorSubordinates, Same),
-        (R::Actor(_), "publications") => edge(ActorPublications, Same),
-        (R::Place(_), "parent") => edge(PlaceParent, Same),
-        (R::Place(_), "ancestors") => edge(PlaceAncestors, Same),
-        (R::Place(_), "children") => edge(PlaceChildren, Same),
-        (R::Place(_), "events") => edge(PlaceEvents, Same),
-        (R::Source(_), "publisher") => edge(SourcePublisher, Same),
-        (R::Source(_), "cites") => edge(SourceCites, Sub("source")),
-        (R::Source(_), "citedBy") => edge(SourceCitedBy, Sub("source")),
-        (R::Source(_), "claims") => edge(SourceClaims, Same),
-        (R::Participation(p), "roleTerm") => Some(Step::Term(term_id(
-            &p.collection,
-            Vocabulary::ParticipantRole,
-            &p.role,
-        ))),
-        (R::Participation(_), "actor") => edge(ParticipationActor, Same),
-        (R::Participation(_), "event") => edge(ParticipationEvent, Same),
-        (R::Count(_), "event") => edge(CountEvent, Same),
-        (R::Count(_), "partOf") => edge(CountParent, Same),
-        (R::Count(_), "breakdown") => edge(CountBreakdown, Same),
-        (R::Claim(_), "source") => edge(ClaimSource, Same),
-        (R::Claim(_), "subject") => edge(ClaimSubject, Same),
-        _ => None,
-    }
+    let fact = matches!(label, "Event" | "Participation" | "Count");
+    Some(match (label, field) {
+        (_, "claims") if fact => (ClaimsAbout, Same),
+        (_, "provenance") if fact => (ClaimsAbout, Leaf),
+        ("Event", "typeTerm") => (EventTypeTerm, Same),
+        ("Event", "place") => (EventPlace, Same),
+        ("Event", "participants") => (EventParticipations, Same),
+        ("Event", "counts") => (EventCounts, Same),
+        ("Event", "partOf") => (EventPartOf, Same),
+        ("Event", "parts") => (EventParts, Same),
+        ("Event", "followedBy") => (EventFollowedBy, Same),
+        ("Event", "precededBy") => (EventPrecededBy, Same),
+        ("Event", "ledTo") => (EventLedTo, Same),
+        ("Event", "causedBy") => (EventCausedBy, Same),
+        ("Actor", "participations") => (ActorParticipations, Same),
+        ("Actor", "events") => (ActorEvents, Same),
+        ("Actor", "memberOf") => (ActorMemberOf, Same),
+        ("Actor", "members") => (ActorMembers, Same),
+        ("Actor", "answersTo") => (ActorAnswersTo, Same),
+        ("Actor", "subordinates") => (ActorSubordinates, Same),
+        ("Actor", "publications") => (ActorPublications, Same),
+        ("Place", "parent") => (PlaceParent, Same),
+        ("Place", "ancestors") => (PlaceAncestors, Same),
+        ("Place", "children") => (PlaceChildren, Same),
+        ("Place", "events") => (PlaceEvents, Same),
+        ("Source", "publisher") => (SourcePublisher, Same),
+        ("Source", "cites") => (SourceCites, Sub("source")),
+        ("Source", "citedBy") => (SourceCitedBy, Sub("source")),
+        ("Source", "claims") => (SourceClaims, Same),
+        ("Participation", "roleTerm") => (ParticipationRoleTerm, Same),
+        ("Participation", "actor") => (ParticipationActor, Same),
+        ("Participation", "event") => (ParticipationEvent, Same),
+        ("Count", "event") => (CountEvent, Same),
+        ("Count", "partOf") => (CountParent, Same),
+        ("Count", "breakdown") => (CountBreakdown, Same),
+        ("Claim", "source") => (ClaimSource, Same),
+        ("Claim", "subject") => (ClaimSubject, Same),
+        _ => return None,
+    })
 }
 
-/// One relationship field to follow from some nodes of a level.
-struct Want<'a> {
-    edge: Edge,
-    from: Vec<String>,
-    next: Next,
-    field: SelectionField<'a>,
-}
-
-/// Loads, level by level, everything `selection` asks for below `nodes`, into the request's cache.
-async fn prefetch<'a>(
-    ctx: &Context<'_>,
-    mut level: Vec<(Vec<NodeRecord>, SelectionField<'a>)>,
-) -> Result<(), AppError> {
-    let loaders = loader(ctx);
-    while !level.is_empty() {
-        let mut wants: Vec<Want<'a>> = Vec::new();
-        let mut terms: HashSet<String> = HashSet::new();
-        for (nodes, selection) in &level {
-            for field in selection.selection_set() {
-                let mut here: Vec<Want<'a>> = Vec::new();
-                for node in nodes {
-                    match step(node, field.name()) {
-                        Some(Step::Edge(edge, next)) => {
-                            match here.iter_mut().find(|w| w.edge == edge) {
-                                Some(w) => w.from.push(node.id().to_string()),
-                                None => here.push(Want {
-                                    edge,
-                                    from: vec![node.id().to_string()],
-                                    next,
-                                    field,
-                                }),
-                            }
-                        }
-                        Some(Step::Term(id)) => {
-                            terms.insert(id);
-                        }
-                        None => {}
-                    }
-                }
-                wants.extend(here);
-            }
-        }
-        let mut by_edge: HashMap<Edge, HashSet<String>> = HashMap::new();
-        for w in &wants {
-            by_edge
-                .entry(w.edge)
-                .or_default()
-                .extend(w.from.iter().cloned());
-        }
-        let edge_loads = by_edge
-            .into_iter()
-            .map(|(edge, ids)| loaders.load_many(ids.into_iter().map(move |id| EdgeKey(edge, id))));
-        let term_load = async {
-            if terms.is_empty() {
-                Ok(HashMap::new())
-            } else {
-                loaders.load_many(terms.into_iter().map(NodeKey)).await
-            }
-        };
-        let (found, terms) = futures::join!(futures::future::try_join_all(edge_loads), term_load);
-        terms?;
-        let found: HashMap<EdgeKey, Vec<Linked>> = found?.into_iter().flatten().collect();
-
-        let mut next_level = Vec::new();
-        for w in wants {
-            let selection = match w.next {
-                Next::Leaf => continue,
-                Next::Same => w.field,
-                Next::Sub(name) => match w.field.selection_set().find(|f| f.name() == name) {
-                    Some(f) => f,
-                    None => continue,
-                },
+/// The relationships `selections` follow from a node with this label, each once, with what they
+/// follow further below (fields of one relationship asked for twice, with aliases or by `claims`
+/// and `provenance`, share its branch).
+fn plan(label: &str, selections: &[SelectionField<'_>]) -> Vec<Branch> {
+    let mut wanted: Vec<(Edge, Vec<SelectionField<'_>>)> = Vec::new();
+    for selection in selections {
+        for field in selection.selection_set() {
+            let Some((edge, next)) = step(label, field.name()) else {
+                continue;
             };
-            let mut seen = HashSet::new();
-            let mut nodes = Vec::new();
-            for id in w.from {
-                for linked in found.get(&EdgeKey(w.edge, id)).into_iter().flatten() {
-                    if seen.insert(linked.node.id().to_string()) {
-                        nodes.push(linked.node.clone());
-                    }
+            let at = match wanted.iter().position(|(e, _)| *e == edge) {
+                Some(at) => at,
+                None => {
+                    wanted.push((edge, Vec::new()));
+                    wanted.len() - 1
                 }
-            }
-            if !nodes.is_empty() {
-                next_level.push((nodes, selection));
+            };
+            match next {
+                Next::Same => wanted[at].1.push(field),
+                Next::Sub(name) => wanted[at]
+                    .1
+                    .extend(field.selection_set().filter(|f| f.name() == name)),
+                Next::Leaf => {}
             }
         }
-        level = next_level;
     }
+    wanted
+        .into_iter()
+        .map(|(edge, below)| Branch {
+            edge,
+            below: edge
+                .targets()
+                .iter()
+                .map(|label| (*label, plan(label, &below)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Reads everything `selections` ask for below `nodes` into the request's cache: one statement per
+/// kind of node among them.
+async fn prefetch(
+    ctx: &Context<'_>,
+    nodes: Vec<NodeRecord>,
+    selections: Vec<SelectionField<'_>>,
+) -> Result<(), AppError> {
+    let mut by_label: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for node in &nodes {
+        let ids = by_label.entry(node.label()).or_default();
+        if !ids.iter().any(|id| id == node.id()) {
+            ids.push(node.id().to_string());
+        }
+    }
+    let loaders = loader(ctx);
+    let loads = by_label.into_iter().filter_map(|(label, ids)| {
+        let branches = plan(label, &selections);
+        (!branches.is_empty()).then_some(async move { loaders.load_tree(&ids, &branches).await })
+    });
+    futures::future::try_join_all(loads).await?;
     Ok(())
 }
 
@@ -194,7 +147,7 @@ pub(crate) async fn prefetch_below(
     if nodes.is_empty() {
         return Ok(());
     }
-    prefetch(ctx, vec![(nodes, ctx.field())]).await
+    prefetch(ctx, nodes, vec![ctx.field()]).await
 }
 
 /// The same for a connection field: the selection below its `edges { node }` and `nodes`.
@@ -205,19 +158,15 @@ pub(crate) async fn prefetch_connection(
     if nodes.is_empty() {
         return Ok(());
     }
-    let mut level = Vec::new();
+    let mut selections = Vec::new();
     for field in ctx.field().selection_set() {
         match field.name() {
-            "edges" => {
-                for node in field.selection_set().filter(|f| f.name() == "node") {
-                    level.push((nodes.clone(), node));
-                }
-            }
-            "nodes" => level.push((nodes.clone(), field)),
+            "edges" => selections.extend(field.selection_set().filter(|f| f.name() == "node")),
+            "nodes" => selections.push(field),
             _ => {}
         }
     }
-    prefetch(ctx, level).await
+    prefetch(ctx, nodes, selections).await
 }
 
 /// Whether the current connection field asks for anything the page itself answers (edges, nodes,

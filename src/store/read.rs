@@ -17,10 +17,13 @@ use crate::error::AppResult;
 /// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
 /// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
 mod filter;
+pub mod tree;
 
 pub use filter::{standing_statuses, Filter};
 
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
+/// [`SCOPE`] for any variable (`§n`, see [`render`]).
+pub(crate) const SCOPE_OF: &str = "($collections IS NULL OR §n.collection IN $collections)";
 
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
 pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
@@ -77,62 +80,151 @@ pub enum Edge {
     ActorSubordinates,
     /// Every place the place lies within, nearest first.
     PlaceAncestors,
+    /// An event's type, a participation's role: their taxonomy terms.
+    EventTypeTerm,
+    ParticipationRoleTerm,
 }
 
 impl Edge {
     /// `(a)` is the node we start from, `n` the neighbour, `r` the relationship (for its properties).
-    fn pattern(self) -> &'static str {
+    pub(crate) fn pattern(self) -> &'static str {
         use Edge::*;
         match self {
-            EventParticipations => "(a)<-[r:IN_EVENT]-(n:Participation)",
-            ActorParticipations => "(a)-[r:PARTICIPATES_AS]->(n:Participation)",
-            ActorEvents => "(a)-[:PARTICIPATES_AS]->(r:Participation)-[:IN_EVENT]->(n:Event)",
-            ParticipationActor => "(a)<-[r:PARTICIPATES_AS]-(n:Actor)",
-            ParticipationEvent => "(a)-[r:IN_EVENT]->(n:Event)",
-            EventPlace => "(a)-[r:AT]->(n:Place)",
-            PlaceEvents => "(a)<-[r:AT]-(n:Event)",
-            PlaceParent => "(a)-[r:WITHIN]->(n:Place)",
-            PlaceChildren => "(a)<-[r:WITHIN]-(n:Place)",
-            EventCounts => "(a)<-[r:COUNT_OF]-(n:Count)",
-            CountEvent => "(a)-[r:COUNT_OF]->(n:Event)",
-            CountParent => "(a)-[r:PART_OF]->(n:Count)",
-            CountBreakdown => "(a)<-[r:PART_OF]-(n:Count)",
-            ClaimsAbout => "(a)<-[r:ABOUT]-(n:Claim)",
-            ClaimSubject => "(a)-[r:ABOUT]->(n)",
-            ClaimSource => "(a:Claim)-[r:CITES]->(n:Source)",
-            SourceClaims => "(a)<-[r:CITES]-(n:Claim)",
-            SourcePublisher => "(a)-[r:PUBLISHED_BY]->(n:Actor)",
-            ActorPublications => "(a)<-[r:PUBLISHED_BY]-(n:Source)",
-            SourceCites => "(a:Source)-[r:CITES]->(n:Source)",
-            SourceCitedBy => "(a:Source)<-[r:CITES]-(n:Source)",
-            EventPartOf => "(a:Event)-[r:PART_OF]->(n:Event)",
-            EventParts => "(a:Event)<-[r:PART_OF]-(n:Event)",
-            EventFollowedBy => "(a)-[r:FOLLOWED_BY]->(n:Event)",
-            EventPrecededBy => "(a)<-[r:FOLLOWED_BY]-(n:Event)",
-            EventLedTo => "(a)-[r:LED_TO]->(n:Event)",
-            EventCausedBy => "(a)<-[r:LED_TO]-(n:Event)",
-            ActorMemberOf => "(a)-[r:MEMBER_OF]->(n:Actor)",
-            ActorMembers => "(a)<-[r:MEMBER_OF]-(n:Actor)",
-            ActorAnswersTo => "(a)-[r:ANSWERS_TO]->(n:Actor)",
-            ActorSubordinates => "(a)<-[r:ANSWERS_TO]-(n:Actor)",
+            EventParticipations => "(§a)<-[§r:IN_EVENT]-(§n:Participation)",
+            ActorParticipations => "(§a)-[§r:PARTICIPATES_AS]->(§n:Participation)",
+            ActorEvents => "(§a)-[:PARTICIPATES_AS]->(§r:Participation)-[:IN_EVENT]->(§n:Event)",
+            ParticipationActor => "(§a)<-[§r:PARTICIPATES_AS]-(§n:Actor)",
+            ParticipationEvent => "(§a)-[§r:IN_EVENT]->(§n:Event)",
+            EventPlace => "(§a)-[§r:AT]->(§n:Place)",
+            PlaceEvents => "(§a)<-[§r:AT]-(§n:Event)",
+            PlaceParent => "(§a)-[§r:WITHIN]->(§n:Place)",
+            PlaceChildren => "(§a)<-[§r:WITHIN]-(§n:Place)",
+            EventCounts => "(§a)<-[§r:COUNT_OF]-(§n:Count)",
+            CountEvent => "(§a)-[§r:COUNT_OF]->(§n:Event)",
+            CountParent => "(§a)-[§r:PART_OF]->(§n:Count)",
+            CountBreakdown => "(§a)<-[§r:PART_OF]-(§n:Count)",
+            ClaimsAbout => "(§a)<-[§r:ABOUT]-(§n:Claim)",
+            ClaimSubject => "(§a)-[§r:ABOUT]->(§n)",
+            ClaimSource => "(§a:Claim)-[§r:CITES]->(§n:Source)",
+            SourceClaims => "(§a)<-[§r:CITES]-(§n:Claim)",
+            SourcePublisher => "(§a)-[§r:PUBLISHED_BY]->(§n:Actor)",
+            ActorPublications => "(§a)<-[§r:PUBLISHED_BY]-(§n:Source)",
+            SourceCites => "(§a:Source)-[§r:CITES]->(§n:Source)",
+            SourceCitedBy => "(§a:Source)<-[§r:CITES]-(§n:Source)",
+            EventPartOf => "(§a:Event)-[§r:PART_OF]->(§n:Event)",
+            EventParts => "(§a:Event)<-[§r:PART_OF]-(§n:Event)",
+            EventFollowedBy => "(§a)-[§r:FOLLOWED_BY]->(§n:Event)",
+            EventPrecededBy => "(§a)<-[§r:FOLLOWED_BY]-(§n:Event)",
+            EventLedTo => "(§a)-[§r:LED_TO]->(§n:Event)",
+            EventCausedBy => "(§a)<-[§r:LED_TO]-(§n:Event)",
+            ActorMemberOf => "(§a)-[§r:MEMBER_OF]->(§n:Actor)",
+            ActorMembers => "(§a)<-[§r:MEMBER_OF]-(§n:Actor)",
+            ActorAnswersTo => "(§a)-[§r:ANSWERS_TO]->(§n:Actor)",
+            ActorSubordinates => "(§a)<-[§r:ANSWERS_TO]-(§n:Actor)",
             // Bounded: place hierarchies are shallow, and a cycle must not make the query run away.
-            PlaceAncestors => "(a)-[r:WITHIN*1..32]->(n:Place)",
+            PlaceAncestors => "(§a)-[§r:WITHIN*1..32]->(§n:Place)",
+            // The term's id is derived from what identifies it (`records::term_id`).
+            EventTypeTerm => "(§n:Node {id: §a.collection + ':term:event_type:' + §a.type})",
+            ParticipationRoleTerm => {
+                "(§n:Node {id: §a.collection + ':term:participant_role:' + §a.role})"
+            }
         }
     }
 
-    /// The order of the neighbours, and the relationship properties returned with each.
-    fn order_and_edge(self) -> (&'static str, &'static str) {
+    /// The label of the neighbours, when the edge leads to one kind of node only.
+    pub fn target(self) -> Option<&'static str> {
+        use Edge::*;
+        Some(match self {
+            EventParticipations | ActorParticipations => "Participation",
+            ParticipationActor | SourcePublisher | ActorMemberOf | ActorMembers
+            | ActorAnswersTo | ActorSubordinates => "Actor",
+            ActorEvents | ParticipationEvent | PlaceEvents | CountEvent | EventPartOf
+            | EventParts | EventFollowedBy | EventPrecededBy | EventLedTo | EventCausedBy => {
+                "Event"
+            }
+            EventPlace | PlaceParent | PlaceChildren | PlaceAncestors => "Place",
+            EventCounts | CountParent | CountBreakdown => "Count",
+            ClaimsAbout | SourceClaims => "Claim",
+            ClaimSource | ActorPublications | SourceCites | SourceCitedBy => "Source",
+            EventTypeTerm | ParticipationRoleTerm => "Term",
+            ClaimSubject => return None,
+        })
+    }
+
+    /// The labels the neighbours can have.
+    pub fn targets(self) -> &'static [&'static str] {
         match self {
-            Edge::PlaceAncestors => ("size(r), n.id", "{}"),
-            Edge::ActorEvents => (
-                "coalesce(toString(n.dateEarliest), ''), n.id",
-                "{role: r.role}",
-            ),
+            Edge::ClaimSubject => &["Event", "Participation", "Count"],
+            _ => match self.target() {
+                Some("Participation") => &["Participation"],
+                Some("Actor") => &["Actor"],
+                Some("Event") => &["Event"],
+                Some("Place") => &["Place"],
+                Some("Count") => &["Count"],
+                Some("Claim") => &["Claim"],
+                Some("Source") => &["Source"],
+                Some("Term") => &["Term"],
+                _ => &[],
+            },
+        }
+    }
+
+    /// The order of the neighbours (then by id), and the relationship properties returned with each.
+    pub(crate) fn order_and_edge(self) -> (&'static str, &'static str) {
+        match self {
+            Edge::PlaceAncestors => ("size(§r)", "{}"),
+            Edge::ActorEvents => ("coalesce(toString(§n.dateEarliest), '')", "{role: §r.role}"),
+            Edge::EventTypeTerm | Edge::ParticipationRoleTerm => ("§n.id", "{}"),
             _ => (
-                "coalesce(toString(n.dateEarliest), n.name, n.title, n.subject, n.role, n.status, n.id), n.id",
-                "properties(r)",
+                "coalesce(toString(§n.dateEarliest), §n.name, §n.title, §n.subject, §n.role, §n.status, §n.id)",
+                "properties(§r)",
             ),
         }
+    }
+}
+
+/// The variable names a template (a text of the code with `§a`, `§r`, `§n` for the node we start
+/// from, the relationship and the neighbour) is rendered with: a name and an optional number, so
+/// that nested subqueries get variables of their own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Vars {
+    pub a: (&'static str, Option<usize>),
+    pub r: (&'static str, Option<usize>),
+    pub n: (&'static str, Option<usize>),
+}
+
+impl Vars {
+    pub(crate) fn plain() -> Self {
+        Vars {
+            a: ("a", None),
+            r: ("r", None),
+            n: ("n", None),
+        }
+    }
+}
+
+pub(crate) fn push_var(out: &mut Cypher, (name, number): (&'static str, Option<usize>)) {
+    out.push(name);
+    if let Some(k) = number {
+        out.push(k);
+    }
+}
+
+/// Appends `template` with its `§a`, `§r` and `§n` replaced by `vars`.
+pub(crate) fn render(out: &mut Cypher, template: &'static str, vars: Vars) {
+    let mut pieces = template.split('§');
+    if let Some(first) = pieces.next() {
+        out.push(first);
+    }
+    for piece in pieces {
+        let var = match piece.as_bytes().first() {
+            Some(b'a') => vars.a,
+            Some(b'r') => vars.r,
+            Some(b'n') => vars.n,
+            _ => unreachable!("templates of the code mark only a, r and n: {template}"),
+        };
+        push_var(out, var);
+        out.push(&piece[1..]);
     }
 }
 
@@ -158,19 +250,18 @@ pub async fn neighbours(
     from: &[String],
 ) -> AppResult<HashMap<String, Vec<Linked>>> {
     let (order, edge_props) = edge.order_and_edge();
-    let statement = cypher!(
-        "UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ",
-        edge.pattern(),
-        " WHERE ",
-        SCOPE,
-        " WITH id, n, r ORDER BY ",
-        order,
-        " RETURN {from: id, node: ",
-        NODE_PROJECTION,
-        ", edge: ",
-        edge_props,
-        "} AS row"
-    );
+    let plain = Vars::plain();
+    let mut text = Cypher::new();
+    text.push("UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ");
+    render(&mut text, edge.pattern(), plain);
+    text.push(" WHERE ").push(SCOPE).push(" WITH id, n, ");
+    render(&mut text, edge_props, plain);
+    text.push(" AS edge, ");
+    render(&mut text, order, plain);
+    text.push(" AS o ORDER BY o, n.id RETURN {from: id, node: ")
+        .push(NODE_PROJECTION)
+        .push(", edge: edge} AS row");
+    let statement = text.into_statement();
     let rows: Vec<LinkedRow> = db.rows(statement.param("ids", from)).await?;
     let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
     for row in rows {

@@ -34,6 +34,17 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
     n.sortFigure = CASE WHEN n:Count THEN coalesce(n.value, n.lower, n.upper, -1) END, \
     n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END";
 
+/// [`NODE_PROJECTION`] for any variable: `§n` marks it (see `read::render`). A test checks that the two
+/// agree.
+pub const NODE_PROJECTION_OF: &str = "§n {.*, \
+    labels: labels(§n), \
+    dateEarliest: toString(§n.dateEarliest), dateLatest: toString(§n.dateLatest), \
+    publishedEarliest: toString(§n.publishedEarliest), publishedLatest: toString(§n.publishedLatest), \
+    createdAt: toString(§n.createdAt), \
+    location: CASE WHEN §n.location IS NULL THEN null ELSE {latitude: §n.location.y, longitude: §n.location.x} END, \
+    sourceId: CASE WHEN §n:Claim THEN head([(§n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
+  }";
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRecord {
@@ -201,6 +212,21 @@ impl NodeRecord {
                 "node with unknown labels {labels:?}"
             )));
         })
+    }
+
+    /// The node's kind, as its label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            NodeRecord::Collection(_) => "Collection",
+            NodeRecord::Term(_) => "Term",
+            NodeRecord::Event(_) => "Event",
+            NodeRecord::Actor(_) => "Actor",
+            NodeRecord::Place(_) => "Place",
+            NodeRecord::Source(_) => "Source",
+            NodeRecord::Participation(_) => "Participation",
+            NodeRecord::Count(_) => "Count",
+            NodeRecord::Claim(_) => "Claim",
+        }
     }
 
     pub fn id(&self) -> &str {
