@@ -17,7 +17,7 @@ use crate::{
     error::AppError,
     store::{
         read::{tree::Branch, Edge},
-        records::NodeRecord,
+        records::{props_for, NodeRecord},
     },
 };
 
@@ -80,7 +80,11 @@ fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
 /// The relationships `selections` follow from a node with this label, each once, with what they
 /// follow further below (fields of one relationship asked for twice, with aliases or by `claims`
 /// and `provenance`, share its branch).
-fn plan(label: &str, selections: &[SelectionField<'_>]) -> Vec<Branch> {
+fn plan<'a>(
+    label: &str,
+    selections: &[SelectionField<'a>],
+    fields: &mut HashMap<&'static str, Vec<&'a str>>,
+) -> Vec<Branch> {
     let mut wanted: Vec<(Edge, Vec<SelectionField<'_>>)> = Vec::new();
     for selection in selections {
         for field in selection.selection_set() {
@@ -105,15 +109,39 @@ fn plan(label: &str, selections: &[SelectionField<'_>]) -> Vec<Branch> {
     }
     wanted
         .into_iter()
-        .map(|(edge, below)| Branch {
-            edge,
-            below: edge
-                .targets()
-                .iter()
-                .map(|label| (*label, plan(label, &below)))
-                .collect(),
+        .map(|(edge, below)| {
+            for label in edge.targets() {
+                let seen = fields.entry(label).or_default();
+                for selection in &below {
+                    seen.extend(selection.selection_set().map(|f| f.name()));
+                }
+            }
+            Branch {
+                edge,
+                below: edge
+                    .targets()
+                    .iter()
+                    .map(|label| (*label, plan(label, &below, fields)))
+                    .collect(),
+                props: None,
+            }
         })
         .collect()
+}
+
+/// Sets each branch's projection to what the selections ask of its label anywhere in the request:
+/// the cache keeps one answer per (relationship, node), so a node read at two places of the query must
+/// carry the fields of both.
+fn project(branches: &mut [Branch], fields: &HashMap<&'static str, Vec<&str>>) {
+    for b in branches {
+        if let [label] = b.edge.targets() {
+            let asked = fields.get(label).map(Vec::as_slice).unwrap_or_default();
+            b.props = Some(props_for(label, asked));
+        }
+        for (_, below) in &mut b.below {
+            project(below, fields);
+        }
+    }
 }
 
 /// Reads everything `selections` ask for below `nodes` into the request's cache: one statement per
@@ -131,8 +159,15 @@ async fn prefetch(
         }
     }
     let loaders = loader(ctx);
-    let loads = by_label.into_iter().filter_map(|(label, ids)| {
-        let branches = plan(label, &selections);
+    let mut fields = HashMap::new();
+    let mut planned: Vec<(Vec<String>, Vec<Branch>)> = by_label
+        .into_iter()
+        .map(|(label, ids)| (ids, plan(label, &selections, &mut fields)))
+        .collect();
+    for (_, branches) in &mut planned {
+        project(branches, &fields);
+    }
+    let loads = planned.into_iter().filter_map(|(ids, branches)| {
         (!branches.is_empty()).then_some(async move { loaders.load_tree(&ids, &branches).await })
     });
     futures::future::try_join_all(loads).await?;

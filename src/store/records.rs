@@ -252,3 +252,136 @@ pub fn term_id(collection: &str, vocabulary: crate::domain::Vocabulary, key: &st
         vocabulary.as_str().to_ascii_lowercase()
     )
 }
+
+/// A property a projection reads, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prop {
+    /// As stored.
+    Plain(&'static str),
+    /// A temporal value, as its ISO string.
+    Text(&'static str),
+    /// The point, as latitude and longitude.
+    Location,
+    /// A claim's source id.
+    SourceId,
+}
+
+/// What a record of `label` must have to decode, and what each of its GraphQL fields reads besides:
+/// a projection of only these is all the resolvers of the selected fields need.
+pub fn props_for(label: &str, fields: &[&str]) -> Vec<Prop> {
+    use Prop::*;
+    let (required, optional): (&[Prop], &[(&str, &[Prop])]) = match label {
+        "Event" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("type"),
+                Plain("title"),
+                Plain("dateEdtf"),
+            ],
+            &[
+                ("description", &[Plain("description")]),
+                ("date", &[Plain("dateInferred"), Plain("dateBasis")]),
+            ],
+        ),
+        "Actor" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("name"),
+            ],
+            &[
+                ("aliases", &[Plain("aliases")]),
+                ("description", &[Plain("description")]),
+            ],
+        ),
+        "Place" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("name"),
+                Plain("precision"),
+            ],
+            &[
+                ("aliases", &[Plain("aliases")]),
+                ("description", &[Plain("description")]),
+                ("location", &[Location]),
+            ],
+        ),
+        "Source" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("title"),
+            ],
+            &[
+                ("url", &[Plain("url")]),
+                ("language", &[Plain("language")]),
+                (
+                    "published",
+                    &[
+                        Plain("publishedEdtf"),
+                        Plain("publishedInferred"),
+                        Plain("publishedBasis"),
+                    ],
+                ),
+            ],
+        ),
+        "Participation" => (
+            &[Plain("id"), Plain("collection"), Plain("role")],
+            &[("description", &[Plain("description")])],
+        ),
+        "Count" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("subject"),
+                Plain("qualifier"),
+                Plain("unit"),
+            ],
+            &[
+                ("value", &[Plain("value")]),
+                ("lower", &[Plain("lower")]),
+                ("upper", &[Plain("upper")]),
+                ("subgroup", &[Plain("subgroup")]),
+                ("wording", &[Plain("wording")]),
+            ],
+        ),
+        // The source id: every provenance summary needs it, whatever the claim's own selection.
+        "Claim" => (
+            &[Plain("id"), Plain("collection"), Plain("status"), SourceId],
+            &[
+                ("excerpt", &[Plain("excerpt")]),
+                ("note", &[Plain("note")]),
+                ("createdAt", &[Text("createdAt")]),
+            ],
+        ),
+        "Term" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("vocabulary"),
+                Plain("key"),
+                Plain("label"),
+            ],
+            &[("description", &[Plain("description")])],
+        ),
+        "Collection" => (
+            &[Plain("id"), Plain("name")],
+            &[("description", &[Plain("description")])],
+        ),
+        _ => (&[], &[]),
+    };
+    let mut out: Vec<Prop> = required.to_vec();
+    for (field, props) in optional {
+        if fields.contains(field) {
+            out.extend_from_slice(props);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}

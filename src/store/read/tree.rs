@@ -11,7 +11,10 @@ use serde_json::Value;
 use super::{push_var, render, Edge, Linked, Vars, SCOPE_OF};
 use crate::{
     error::AppResult,
-    store::{records::NodeRecord, records::NODE_PROJECTION_OF, Cypher, Db},
+    store::{
+        records::{NodeRecord, Prop, NODE_PROJECTION_OF},
+        Cypher, Db,
+    },
 };
 
 /// A relationship to follow from every node of a level, and what to follow below its neighbours.
@@ -20,6 +23,47 @@ pub struct Branch {
     pub edge: Edge,
     /// For each label the neighbours can have, the branches below them (empty: none).
     pub below: Vec<(&'static str, Vec<Branch>)>,
+    /// The properties to read of the neighbours (see [`props_for`](crate::store::records::props_for)),
+    /// when they have one label; `None` reads them all.
+    pub props: Option<Vec<Prop>>,
+}
+
+/// `§n {.id, …, labels: ['Event']}`: only `props` of the node bound to `var`.
+fn projection(
+    out: &mut Cypher,
+    var: (&'static str, Option<usize>),
+    label: &'static str,
+    props: &[Prop],
+) {
+    push_var(out, var);
+    out.push(" {");
+    for prop in props {
+        match prop {
+            Prop::Plain(p) => {
+                out.push(".").push(*p).push(", ");
+            }
+            Prop::Text(p) => {
+                out.push(*p).push(": toString(");
+                push_var(out, var);
+                out.push(".").push(*p).push("), ");
+            }
+            Prop::Location => {
+                out.push("location: CASE WHEN ");
+                push_var(out, var);
+                out.push(".location IS NULL THEN null ELSE {latitude: ");
+                push_var(out, var);
+                out.push(".location.y, longitude: ");
+                push_var(out, var);
+                out.push(".location.x} END, ");
+            }
+            Prop::SourceId => {
+                out.push("sourceId: head([(");
+                push_var(out, var);
+                out.push(")-[:CITES]->(s:Source) | s.id]), ");
+            }
+        }
+    }
+    out.push("labels: ['").push(label).push("']}");
 }
 
 /// Neighbours of one node along one edge, in the order [`neighbours`](super::neighbours) gives.
@@ -62,7 +106,10 @@ fn branches(
             .push(", ");
         push_var(out, vars.n);
         out.push(".id RETURN {node: ");
-        render(out, NODE_PROJECTION_OF, vars);
+        match (&b.props, b.edge.targets()) {
+            (Some(props), [label]) => projection(out, vars.n, label, props),
+            _ => render(out, NODE_PROJECTION_OF, vars),
+        }
         out.push(", edge: e").push(k).push(", sub: ");
         let below: Vec<&(&'static str, Vec<Branch>)> =
             b.below.iter().filter(|(_, l)| !l.is_empty()).collect();
@@ -160,6 +207,7 @@ mod tests {
         let leaf = |edge| Branch {
             edge,
             below: vec![],
+            props: None,
         };
         let tree = vec![Branch {
             edge: Edge::EventParticipations,
@@ -168,8 +216,10 @@ mod tests {
                 vec![Branch {
                     edge: Edge::ParticipationActor,
                     below: vec![("Actor", vec![leaf(Edge::ActorEvents)])],
+                    props: Some(vec![Prop::Plain("id"), Prop::SourceId]),
                 }],
             )],
+            props: None,
         }];
         let mut text = Cypher::new();
         branches(&mut text, ("a", Some(0)), &tree, &mut 0);
@@ -179,6 +229,7 @@ mod tests {
             "MATCH (n1)<-[r2:PARTICIPATES_AS]-(n2:Actor)",
             "MATCH (n2)-[:PARTICIPATES_AS]->(r3:Participation)-[:IN_EVENT]->(n3:Event)",
             "WHEN n2:Actor THEN {f0: COLLECT",
+            "node: n2 {.id, sourceId: head([(n2)-[:CITES]->(s:Source) | s.id]), labels: ['Actor']}",
         ] {
             assert!(text.contains(needle), "{needle} not in {text}");
         }
