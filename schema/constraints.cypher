@@ -43,3 +43,15 @@ CREATE POINT INDEX cg_place_location IF NOT EXISTS FOR (p:Place) ON (p.location)
 // its own analyzer and fields (aliases, labels, excerpts), which a Neo4j full-text index cannot change
 // after creation. The search issue creates the index it uses; this drops the unused one.
 DROP INDEX cg_fulltext IF EXISTS;
+
+// Sort keys (src/store/records.rs, SORT_KEYS): every list is ordered by one of these properties, so a
+// page is read from the index in order instead of sorting the whole label.
+CREATE INDEX cg_event_sort_date IF NOT EXISTS FOR (n:Event) ON (n.sortDate);
+CREATE INDEX cg_event_sort_title IF NOT EXISTS FOR (n:Event) ON (n.sortTitle);
+CREATE INDEX cg_actor_sort_name IF NOT EXISTS FOR (n:Actor) ON (n.sortName);
+CREATE INDEX cg_place_sort_name IF NOT EXISTS FOR (n:Place) ON (n.sortName);
+CREATE INDEX cg_collection_sort_name IF NOT EXISTS FOR (n:Collection) ON (n.sortName);
+CREATE INDEX cg_source_sort_published IF NOT EXISTS FOR (n:Source) ON (n.sortPublished);
+CREATE INDEX cg_claim_sort_created IF NOT EXISTS FOR (n:Claim) ON (n.sortCreated);
+CREATE INDEX cg_count_sort_figure IF NOT EXISTS FOR (n:Count) ON (n.sortFigure);
+CREATE INDEX cg_term_sort IF NOT EXISTS FOR (n:Term) ON (n.sortTerm);

@@ -1,39 +1,38 @@
-//! Batched loading: how nested selections avoid N+1. Every resolver that follows a relationship asks
-//! the request's [`Loaders`] for `(edge, from-id)`; the keys asked for while one level of the query is
-//! being resolved are answered by one statement per edge kind, so the number of round trips grows with
-//! the depth of the query, not with the number of results.
+//! The request's cache of loaded nodes and neighbours, and how a resolver reads from it.
 //!
-//! Why not async-graphql's `DataLoader`: it flushes a fixed delay after the first key, and the
-//! executor polls sibling fields in chunks (futures' `FuturesUnordered` yields every 32 polls), so on a
-//! slow or busy machine a level with many results is split into several batches — round trips then grow
-//! with the results (the `nested_selections_cost_…` test saw 14 → 42 for 2 → 40
-//! events). This loader waits instead until a short window passes with no new key (bounded by
-//! [`MAX_WAIT`]), which keeps one batch per level unless the executor stalls for longer than the
-//! window.
+//! Reads are planned from the query (see [`super::plan`]): a list or `node` resolver that has its
+//! results loads the next level of the selection for all of them at once — one statement per
+//! relationship and level — into this cache, and every nested resolver then finds its answer here.
+//! So the number of statements is fixed by the shape of the query, whatever the number of results,
+//! and nothing waits on a timer for keys to arrive.
+//!
+//! The cache belongs to one operation (see [`super::attach_request_data`]): each request of a batch
+//! gets its own, and a write through the request's [`Db`] empties it, so no read after a mutation
+//! answers from before it. Loads run inside the awaiting resolver's future — never in a spawned task —
+//! so they stay in the request's tracing span and stop when the request is dropped (a timed-out request
+//! sends nothing more). A key asked for while a load of it is in flight waits for that load instead of
+//! fetching it again.
 
 use std::{
     collections::HashMap,
     hash::Hash,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
 };
 
-use futures::future::BoxFuture;
-use tokio::sync::oneshot;
+use futures::future::{BoxFuture, FutureExt, Shared};
 
 use crate::{
     error::AppError,
     store::{
-        read::{self, Edge, Linked},
+        read::{
+            self,
+            tree::{self, Branch},
+            Edge, Linked,
+        },
         records::NodeRecord,
         Db,
     },
 };
-
-/// A batch is sent once no new key has arrived for this long.
-const QUIET: Duration = Duration::from_millis(2);
-/// …or at the latest this long after its first key, so a steady trickle cannot stall a request.
-const MAX_WAIT: Duration = Duration::from_millis(50);
 
 /// Follow `Edge` from the node with this id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,18 +44,17 @@ pub struct NodeKey(pub String);
 
 type Fetch<K, V> =
     Arc<dyn Fn(Vec<K>) -> BoxFuture<'static, Result<HashMap<K, V>, AppError>> + Send + Sync>;
-type Waiter<V> = oneshot::Sender<Result<Option<V>, AppError>>;
+/// One statement's answer, shared by every key it was sent for.
+type Flight<K, V> = Shared<BoxFuture<'static, Result<Arc<HashMap<K, V>>, AppError>>>;
 
-struct State<K, V> {
-    pending: HashMap<K, Vec<Waiter<V>>>,
-    /// Answers already fetched in this request: asking twice costs nothing.
-    cache: HashMap<K, Option<V>>,
-    scheduled: bool,
+enum Entry<K, V> {
+    Ready(Option<V>),
+    Loading(Flight<K, V>),
 }
 
-/// Collects keys, then fetches them in one call.
+/// A cache of answers by key, filled by loads of many keys at once.
 pub struct Batcher<K, V> {
-    state: Arc<Mutex<State<K, V>>>,
+    entries: Mutex<HashMap<K, Entry<K, V>>>,
     fetch: Fetch<K, V>,
 }
 
@@ -65,80 +63,110 @@ where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn new(fetch: Fetch<K, V>) -> Self {
+    pub fn new(fetch: Fetch<K, V>) -> Self {
         Self {
-            state: Arc::new(Mutex::new(State {
-                pending: HashMap::new(),
-                cache: HashMap::new(),
-                scheduled: false,
-            })),
+            entries: Mutex::new(HashMap::new()),
             fetch,
         }
     }
 
-    async fn load(&self, key: K) -> Result<Option<V>, AppError> {
-        let receiver = {
-            let mut state = self.state.lock().expect("loader state");
-            if let Some(hit) = state.cache.get(&key) {
-                return Ok(hit.clone());
-            }
-            let (tx, rx) = oneshot::channel();
-            state.pending.entry(key).or_default().push(tx);
-            if !state.scheduled {
-                state.scheduled = true;
-                tokio::spawn(flush(self.state.clone(), self.fetch.clone()));
-            }
-            rx
-        };
-        receiver
-            .await
-            .map_err(|_| AppError::internal("a batched load was dropped"))?
-    }
-}
-
-async fn flush<K, V>(state: Arc<Mutex<State<K, V>>>, fetch: Fetch<K, V>)
-where
-    K: Hash + Eq + Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    let started = Instant::now();
-    let mut seen = 0;
-    loop {
-        tokio::time::sleep(QUIET).await;
-        let now = state.lock().expect("loader state").pending.len();
-        if now == seen || started.elapsed() >= MAX_WAIT {
-            break;
+    /// Stores answers loaded by other means (a planned read of many levels), unless the key already
+    /// has one or is in flight.
+    fn prime(&self, answers: impl IntoIterator<Item = (K, V)>) {
+        let mut entries = self.entries.lock().expect("loader cache");
+        for (key, value) in answers {
+            entries.entry(key).or_insert(Entry::Ready(Some(value)));
         }
-        seen = now;
     }
-    let batch = {
-        let mut s = state.lock().expect("loader state");
-        s.scheduled = false;
-        std::mem::take(&mut s.pending)
-    };
-    let keys: Vec<K> = batch.keys().cloned().collect();
-    let result = fetch(keys).await;
-    let mut s = state.lock().expect("loader state");
-    match result {
-        Ok(mut found) => {
-            for (key, waiters) in batch {
-                let value = found.remove(&key);
-                s.cache.insert(key, value.clone());
-                for w in waiters {
-                    let _ = w.send(Ok(value.clone()));
+
+    fn clear(&self) {
+        self.entries.lock().expect("loader cache").clear();
+    }
+
+    /// The answers for `keys`: cached ones at once, those in flight from their load, and all the
+    /// others by one new fetch. Keys with no answer are absent from the map.
+    pub async fn load_many(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<HashMap<K, V>, AppError> {
+        let mut out = HashMap::new();
+        let mut flights: Vec<(Flight<K, V>, Vec<K>)> = Vec::new();
+        {
+            let mut entries = self.entries.lock().expect("loader cache");
+            let mut missing = Vec::new();
+            for key in keys {
+                match entries.get(&key) {
+                    Some(Entry::Ready(Some(v))) => {
+                        out.insert(key, v.clone());
+                    }
+                    Some(Entry::Ready(None)) => {}
+                    Some(Entry::Loading(flight)) => {
+                        match flights.iter_mut().find(|(f, _)| f.ptr_eq(flight)) {
+                            Some((_, ks)) => ks.push(key),
+                            None => flights.push((flight.clone(), vec![key])),
+                        }
+                    }
+                    None if !missing.contains(&key) => missing.push(key),
+                    None => {}
+                }
+            }
+            if !missing.is_empty() {
+                let flight: Flight<K, V> = (self.fetch)(missing.clone())
+                    .map(|r| r.map(Arc::new))
+                    .boxed()
+                    .shared();
+                for key in &missing {
+                    entries.insert(key.clone(), Entry::Loading(flight.clone()));
+                }
+                flights.push((flight, missing));
+            }
+        }
+        let answers =
+            futures::future::join_all(flights.into_iter().map(|(flight, keys)| async move {
+                let result = flight.clone().await;
+                (flight, keys, result)
+            }))
+            .await;
+        let mut entries = self.entries.lock().expect("loader cache");
+        let mut failure = None;
+        for (flight, keys, result) in answers {
+            for key in keys {
+                // Only settle entries that still belong to this load: the cache may have been
+                // emptied (by a write) while it ran.
+                let ours =
+                    matches!(entries.get(&key), Some(Entry::Loading(f)) if f.ptr_eq(&flight));
+                match &result {
+                    Ok(found) => {
+                        let value = found.get(&key).cloned();
+                        if ours {
+                            entries.insert(key.clone(), Entry::Ready(value.clone()));
+                        }
+                        if let Some(v) = value {
+                            out.insert(key, v);
+                        }
+                    }
+                    Err(e) => {
+                        // A failed load is not cached: a later ask tries again.
+                        if ours {
+                            entries.remove(&key);
+                        }
+                        failure = Some(e.clone());
+                    }
                 }
             }
         }
-        Err(e) => {
-            for w in batch.into_values().flatten() {
-                let _ = w.send(Err(e.clone()));
-            }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(out),
         }
     }
 }
 
 /// The request's loaders: one for neighbours, one for nodes by id.
 pub struct Loaders {
+    db: Db,
+    /// The request's write count when the cache was last known to be current.
+    writes_seen: Mutex<usize>,
     edges: Batcher<EdgeKey, Vec<Linked>>,
     nodes: Batcher<NodeKey, NodeRecord>,
 }
@@ -170,8 +198,9 @@ impl Loaders {
             let db = edge_db.clone();
             Box::pin(async move { load_edges(&db, keys).await })
         });
+        let node_db = db.clone();
         let nodes: Fetch<NodeKey, NodeRecord> = Arc::new(move |keys: Vec<NodeKey>| {
-            let db = db.clone();
+            let db = node_db.clone();
             Box::pin(async move {
                 let ids: Vec<String> = keys.into_iter().map(|k| k.0).collect();
                 let found = read::nodes_by_id(&db, &ids).await?;
@@ -179,27 +208,47 @@ impl Loaders {
             })
         });
         Loaders {
+            writes_seen: Mutex::new(db.writes()),
+            db,
             edges: Batcher::new(edges),
             nodes: Batcher::new(nodes),
         }
     }
 
+    /// Empties the cache if the request wrote since it was filled.
+    fn forget_if_written(&self) {
+        let now = self.db.writes();
+        let mut seen = self.writes_seen.lock().expect("loader writes");
+        if *seen != now {
+            self.edges.clear();
+            self.nodes.clear();
+            *seen = now;
+        }
+    }
+
+    /// Reads `branches` below the nodes `ids` in one statement and keeps every neighbour list in
+    /// the cache, where the nested resolvers find them.
+    pub async fn load_tree(&self, ids: &[String], branches: &[Branch]) -> Result<(), AppError> {
+        let loaded = tree::load(&self.db, ids, branches).await?;
+        self.forget_if_written();
+        self.edges.prime(
+            loaded
+                .into_iter()
+                .map(|(edge, id, linked)| (EdgeKey(edge, id), linked)),
+        );
+        Ok(())
+    }
+
     pub async fn load_one<K: LoaderKey>(&self, key: K) -> Result<Option<K::Value>, AppError> {
-        K::batcher(self).load(key).await
+        Ok(self.load_many([key.clone()]).await?.remove(&key))
     }
 
     pub async fn load_many<K: LoaderKey>(
         &self,
         keys: impl IntoIterator<Item = K>,
     ) -> Result<HashMap<K, K::Value>, AppError> {
-        let keys: Vec<K> = keys.into_iter().collect();
-        let values =
-            futures::future::try_join_all(keys.iter().cloned().map(|k| self.load_one(k))).await?;
-        Ok(keys
-            .into_iter()
-            .zip(values)
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect())
+        self.forget_if_written();
+        K::batcher(self).load_many(keys).await
     }
 }
 
@@ -226,4 +275,66 @@ async fn load_edges(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A batcher whose fetch counts its calls and answers `key * 10` once `gate` opens.
+    fn counting(calls: Arc<AtomicUsize>, gate: Arc<tokio::sync::Notify>) -> Batcher<u32, u32> {
+        Batcher::new(Arc::new(move |keys: Vec<u32>| {
+            let calls = calls.clone();
+            let gate = gate.clone();
+            Box::pin(async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                gate.notified().await;
+                Ok(keys.into_iter().map(|k| (k, k * 10)).collect())
+            })
+        }))
+    }
+
+    #[tokio::test]
+    async fn a_key_asked_for_while_its_load_is_in_flight_is_not_fetched_again() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let b = counting(calls.clone(), gate.clone());
+        let first = b.load_many([1, 2]);
+        let second = b.load_many([2]);
+        let open = async {
+            // Both loads have registered by the time this runs (join polls in order).
+            tokio::task::yield_now().await;
+            gate.notify_waiters();
+        };
+        let (a, c, ()) = tokio::join!(first, second, open);
+        assert_eq!(a.unwrap(), HashMap::from([(1, 10), (2, 20)]));
+        assert_eq!(c.unwrap(), HashMap::from([(2, 20)]));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // …and an answered key comes from the cache.
+        assert_eq!(b.load_many([1]).await.unwrap(), HashMap::from([(1, 10)]));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_load_sends_nothing_and_a_later_ask_fetches_afresh() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let b = counting(calls.clone(), gate.clone());
+        // The load is never polled to completion: nothing runs on its own once it is dropped.
+        let abandoned = tokio::time::timeout(std::time::Duration::from_millis(5), b.load_many([7]));
+        assert!(abandoned.await.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "work continued detached");
+        // The abandoned entry is still in flight; a new ask drives it (no second fetch) to the end.
+        let again = b.load_many([7]);
+        let open = async {
+            tokio::task::yield_now().await;
+            gate.notify_waiters();
+        };
+        let (r, ()) = tokio::join!(again, open);
+        assert_eq!(r.unwrap(), HashMap::from([(7, 70)]));
+    }
 }

@@ -1,7 +1,8 @@
 //! The GraphQL API: schema assembly, per-request data, and the SDL export.
 //!
 //! Reads are `query.rs` (the root lists and `node`) and `types/` (one module per GraphQL type, resolving
-//! its fields through the DataLoaders of `loaders.rs`); writes are `mutation.rs`, merged from one part
+//! its fields from the request's cache in `loaders.rs`, filled level by level as `plan.rs` reads the
+//! selection); writes are `mutation.rs`, merged from one part
 //! per kind under `mutation/`, each translating its input into a draft of the application layer
 //! (`crate::app`). Resolvers never write Cypher.
 
@@ -10,11 +11,14 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
+pub mod plan;
 pub mod query;
 pub mod system;
 pub mod types;
 
-use async_graphql::{BatchRequest, EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{
+    BatchRequest, BatchResponse, EmptySubscription, MergedObject, SDLExportOptions, Schema,
+};
 
 use crate::{config::GraphqlLimits, store::Db};
 
@@ -49,13 +53,36 @@ pub fn sdl() -> String {
         .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
 }
 
-/// Gives one request (or batch) its database handle and its DataLoaders.
+/// Gives each request of a batch its database handle and its own loader cache.
 /// (The limits are not needed here: the schema carries them as data, see [`build_schema`].)
-pub fn attach_request_data(batch: BatchRequest, db: &Db) -> BatchRequest {
-    // One loader per request: its cache must not outlive the request, or a later request would see
-    // stale data (and, with access control, data of another caller's collections).
-    let loaders = std::sync::Arc::new(loaders::Loaders::new(db.clone()));
-    batch.data(db.clone()).data(loaders)
+pub fn attach_request_data(mut batch: BatchRequest, db: &Db) -> BatchRequest {
+    // One cache per request, not per batch: in `[query, mutation, query]` the last query must not
+    // answer from what the first one read before the mutation. (The handle, and with it the round-trip
+    // count, is shared by the batch.) Nor may a cache outlive its request: a later request would see
+    // stale data, and with access control data of another caller's collections.
+    for request in batch.iter_mut() {
+        request
+            .data
+            .insert(std::sync::Arc::new(loaders::Loaders::new(db.clone())));
+    }
+    batch.data(db.clone())
+}
+
+/// Runs a batch's requests one after another, in order. async-graphql runs them concurrently, so in
+/// `[query, mutation, query]` the last query could read before the mutation commits; in order, every
+/// request sees what the ones before it wrote (and each has its own cache, see
+/// [`attach_request_data`]).
+pub async fn execute(schema: &CasegraphSchema, batch: BatchRequest) -> BatchResponse {
+    match batch {
+        BatchRequest::Single(request) => BatchResponse::Single(schema.execute(request).await),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(schema.execute(request).await);
+            }
+            BatchResponse::Batch(responses)
+        }
+    }
 }
 
 /// The request's database handle, as set by [`attach_request_data`].

@@ -130,7 +130,8 @@ async fn paginate_inner<T: OutputType>(
         limit,
         from_end,
     };
-    let page = if limit == 0 {
+    // `totalCount` alone is one count statement: the page is not fetched when nothing asks for it.
+    let page = if limit == 0 || !super::plan::wants_page(ctx) {
         read::Page {
             items: vec![],
             has_more: false,
@@ -152,6 +153,8 @@ async fn paginate_inner<T: OutputType>(
             query,
         },
     );
+    super::plan::prefetch_connection(ctx, page.items.iter().map(|(_, n)| n.clone()).collect())
+        .await?;
     for (position, node) in page.items {
         if let Some(item) = pick(node) {
             connection.edges.push(Edge::new(encode(&position), item));

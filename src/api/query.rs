@@ -62,7 +62,9 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The object's id.")] id: ID,
     ) -> Result<Option<Node>, AppError> {
-        Ok(types::load_node(ctx, &id).await?.map(Node::from))
+        let found = types::load_node(ctx, &id).await?;
+        super::plan::prefetch_below(ctx, found.iter().cloned().collect()).await?;
+        Ok(found.map(Node::from))
     }
 
     /// Several objects by id, in the order asked (Relay); null for each id that names nothing.
@@ -82,6 +84,7 @@ impl GraphQuery {
         }
         let keys = ids.iter().map(|id| super::loaders::NodeKey(id.to_string()));
         let found = types::loader(ctx).load_many(keys).await?;
+        super::plan::prefetch_below(ctx, found.values().cloned().collect()).await?;
         Ok(ids
             .iter()
             .map(|id| {

@@ -249,7 +249,9 @@ async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> 
     let batch = crate::api::attach_request_data(batch, &db);
     let started = std::time::Instant::now();
     let span = tracing::info_span!("graphql", operation = %operation);
-    let response = state.schema.execute_batch(batch).instrument(span).await;
+    let response = crate::api::execute(&state.schema, batch)
+        .instrument(span)
+        .await;
     let round_trips = db.round_trips();
     tracing::debug!(
         graphql.operation = %operation,

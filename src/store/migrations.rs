@@ -2,7 +2,7 @@
 
 use crate::error::AppResult;
 
-use super::Store;
+use super::{records::SORT_KEYS, Store};
 
 /// The statements of `schema/constraints.cypher`, compiled into the binary so that a deployed service
 /// never runs with a schema file from another version.
@@ -37,8 +37,39 @@ pub fn expected_index_count() -> usize {
         .count()
 }
 
+/// Each label with stored sort keys, and one key that every node of it has once they are set.
+const SORTED: [(&str, &str); 8] = [
+    ("Event", "sortDate"),
+    ("Actor", "sortName"),
+    ("Place", "sortName"),
+    ("Collection", "sortName"),
+    ("Source", "sortPublished"),
+    ("Claim", "sortCreated"),
+    ("Count", "sortFigure"),
+    ("Term", "sortTerm"),
+];
+
+/// Fills in the sort keys ([`SORT_KEYS`]) of nodes written before they existed, in transactions of
+/// bounded size so that a large graph needs no huge one. Lists read only nodes that have their key, so
+/// this must run before the service answers (it does: start-up migrates first). Once done it costs
+/// one index lookup per label.
+fn backfills() -> Vec<String> {
+    SORTED
+        .iter()
+        .map(|(label, key)| {
+            format!(
+                "MATCH (n:{label}) WHERE n.{key} IS NULL \
+                 CALL (n) {{ SET {SORT_KEYS} }} IN TRANSACTIONS OF 10000 ROWS"
+            )
+        })
+        .collect()
+}
+
 pub async fn apply(store: &Store) -> AppResult<()> {
     for statement in statements() {
+        store.run_schema_statement(&statement).await?;
+    }
+    for statement in backfills() {
         store.run_schema_statement(&statement).await?;
     }
     Ok(())

@@ -254,6 +254,7 @@ impl Store {
             store: self.clone(),
             scope,
             round_trips: Arc::new(AtomicUsize::new(0)),
+            writes: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -364,6 +365,9 @@ pub struct Db {
     store: Arc<Store>,
     scope: Scope,
     round_trips: Arc<AtomicUsize>,
+    /// Write transactions this request committed (or tried to): the request's read cache is stale
+    /// after any of them.
+    writes: Arc<AtomicUsize>,
 }
 
 impl Db {
@@ -373,6 +377,7 @@ impl Db {
             store: self.store.clone(),
             scope: self.scope.narrowed(requested),
             round_trips: self.round_trips.clone(),
+            writes: self.writes.clone(),
         }
     }
 
@@ -396,6 +401,11 @@ impl Db {
     /// How many statements this request has sent to Neo4j so far.
     pub fn round_trips(&self) -> usize {
         self.round_trips.load(Ordering::SeqCst)
+    }
+
+    /// How many write transactions this request has begun so far.
+    pub fn writes(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
     }
 
     fn count_trip(&self, text: &str) {
@@ -428,6 +438,7 @@ impl Db {
         body: impl for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send,
     ) -> AppResult<T> {
         let limit = self.store.query_timeout;
+        self.writes.fetch_add(1, Ordering::SeqCst);
         self.count_trip("BEGIN");
         let txn = timed(limit, self.store.graph.start_txn()).await?;
         let mut tx = Tx {
@@ -438,7 +449,10 @@ impl Db {
             Ok(value) => {
                 let txn = tx.txn.take().expect("transaction still open");
                 self.count_trip("COMMIT");
-                timed(limit, txn.commit()).await?;
+                let committed = timed(limit, txn.commit()).await;
+                // Again after the commit: anything read (and cached) meanwhile predates it.
+                self.writes.fetch_add(1, Ordering::SeqCst);
+                committed?;
                 Ok(value)
             }
             Err(e) => {

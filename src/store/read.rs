@@ -17,10 +17,13 @@ use crate::error::AppResult;
 /// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
 /// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
 mod filter;
+pub mod tree;
 
 pub use filter::{standing_statuses, Filter};
 
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
+/// [`SCOPE`] for any variable (`§n`, see [`render`]).
+pub(crate) const SCOPE_OF: &str = "($collections IS NULL OR §n.collection IN $collections)";
 
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
 pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
@@ -44,6 +47,9 @@ pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, N
 pub enum Edge {
     EventParticipations,
     ActorParticipations,
+    /// The events an actor took part in, with the role of each participation (one row per
+    /// participation: an actor in two roles meets the event twice).
+    ActorEvents,
     ParticipationActor,
     ParticipationEvent,
     EventPlace,
@@ -74,57 +80,151 @@ pub enum Edge {
     ActorSubordinates,
     /// Every place the place lies within, nearest first.
     PlaceAncestors,
+    /// An event's type, a participation's role: their taxonomy terms.
+    EventTypeTerm,
+    ParticipationRoleTerm,
 }
 
 impl Edge {
     /// `(a)` is the node we start from, `n` the neighbour, `r` the relationship (for its properties).
-    fn pattern(self) -> &'static str {
+    pub(crate) fn pattern(self) -> &'static str {
         use Edge::*;
         match self {
-            EventParticipations => "(a)<-[r:IN_EVENT]-(n:Participation)",
-            ActorParticipations => "(a)-[r:PARTICIPATES_AS]->(n:Participation)",
-            ParticipationActor => "(a)<-[r:PARTICIPATES_AS]-(n:Actor)",
-            ParticipationEvent => "(a)-[r:IN_EVENT]->(n:Event)",
-            EventPlace => "(a)-[r:AT]->(n:Place)",
-            PlaceEvents => "(a)<-[r:AT]-(n:Event)",
-            PlaceParent => "(a)-[r:WITHIN]->(n:Place)",
-            PlaceChildren => "(a)<-[r:WITHIN]-(n:Place)",
-            EventCounts => "(a)<-[r:COUNT_OF]-(n:Count)",
-            CountEvent => "(a)-[r:COUNT_OF]->(n:Event)",
-            CountParent => "(a)-[r:PART_OF]->(n:Count)",
-            CountBreakdown => "(a)<-[r:PART_OF]-(n:Count)",
-            ClaimsAbout => "(a)<-[r:ABOUT]-(n:Claim)",
-            ClaimSubject => "(a)-[r:ABOUT]->(n)",
-            ClaimSource => "(a:Claim)-[r:CITES]->(n:Source)",
-            SourceClaims => "(a)<-[r:CITES]-(n:Claim)",
-            SourcePublisher => "(a)-[r:PUBLISHED_BY]->(n:Actor)",
-            ActorPublications => "(a)<-[r:PUBLISHED_BY]-(n:Source)",
-            SourceCites => "(a:Source)-[r:CITES]->(n:Source)",
-            SourceCitedBy => "(a:Source)<-[r:CITES]-(n:Source)",
-            EventPartOf => "(a:Event)-[r:PART_OF]->(n:Event)",
-            EventParts => "(a:Event)<-[r:PART_OF]-(n:Event)",
-            EventFollowedBy => "(a)-[r:FOLLOWED_BY]->(n:Event)",
-            EventPrecededBy => "(a)<-[r:FOLLOWED_BY]-(n:Event)",
-            EventLedTo => "(a)-[r:LED_TO]->(n:Event)",
-            EventCausedBy => "(a)<-[r:LED_TO]-(n:Event)",
-            ActorMemberOf => "(a)-[r:MEMBER_OF]->(n:Actor)",
-            ActorMembers => "(a)<-[r:MEMBER_OF]-(n:Actor)",
-            ActorAnswersTo => "(a)-[r:ANSWERS_TO]->(n:Actor)",
-            ActorSubordinates => "(a)<-[r:ANSWERS_TO]-(n:Actor)",
+            EventParticipations => "(§a)<-[§r:IN_EVENT]-(§n:Participation)",
+            ActorParticipations => "(§a)-[§r:PARTICIPATES_AS]->(§n:Participation)",
+            ActorEvents => "(§a)-[:PARTICIPATES_AS]->(§r:Participation)-[:IN_EVENT]->(§n:Event)",
+            ParticipationActor => "(§a)<-[§r:PARTICIPATES_AS]-(§n:Actor)",
+            ParticipationEvent => "(§a)-[§r:IN_EVENT]->(§n:Event)",
+            EventPlace => "(§a)-[§r:AT]->(§n:Place)",
+            PlaceEvents => "(§a)<-[§r:AT]-(§n:Event)",
+            PlaceParent => "(§a)-[§r:WITHIN]->(§n:Place)",
+            PlaceChildren => "(§a)<-[§r:WITHIN]-(§n:Place)",
+            EventCounts => "(§a)<-[§r:COUNT_OF]-(§n:Count)",
+            CountEvent => "(§a)-[§r:COUNT_OF]->(§n:Event)",
+            CountParent => "(§a)-[§r:PART_OF]->(§n:Count)",
+            CountBreakdown => "(§a)<-[§r:PART_OF]-(§n:Count)",
+            ClaimsAbout => "(§a)<-[§r:ABOUT]-(§n:Claim)",
+            ClaimSubject => "(§a)-[§r:ABOUT]->(§n)",
+            ClaimSource => "(§a:Claim)-[§r:CITES]->(§n:Source)",
+            SourceClaims => "(§a)<-[§r:CITES]-(§n:Claim)",
+            SourcePublisher => "(§a)-[§r:PUBLISHED_BY]->(§n:Actor)",
+            ActorPublications => "(§a)<-[§r:PUBLISHED_BY]-(§n:Source)",
+            SourceCites => "(§a:Source)-[§r:CITES]->(§n:Source)",
+            SourceCitedBy => "(§a:Source)<-[§r:CITES]-(§n:Source)",
+            EventPartOf => "(§a:Event)-[§r:PART_OF]->(§n:Event)",
+            EventParts => "(§a:Event)<-[§r:PART_OF]-(§n:Event)",
+            EventFollowedBy => "(§a)-[§r:FOLLOWED_BY]->(§n:Event)",
+            EventPrecededBy => "(§a)<-[§r:FOLLOWED_BY]-(§n:Event)",
+            EventLedTo => "(§a)-[§r:LED_TO]->(§n:Event)",
+            EventCausedBy => "(§a)<-[§r:LED_TO]-(§n:Event)",
+            ActorMemberOf => "(§a)-[§r:MEMBER_OF]->(§n:Actor)",
+            ActorMembers => "(§a)<-[§r:MEMBER_OF]-(§n:Actor)",
+            ActorAnswersTo => "(§a)-[§r:ANSWERS_TO]->(§n:Actor)",
+            ActorSubordinates => "(§a)<-[§r:ANSWERS_TO]-(§n:Actor)",
             // Bounded: place hierarchies are shallow, and a cycle must not make the query run away.
-            PlaceAncestors => "(a)-[r:WITHIN*1..32]->(n:Place)",
+            PlaceAncestors => "(§a)-[§r:WITHIN*1..32]->(§n:Place)",
+            // The term's id is derived from what identifies it (`records::term_id`).
+            EventTypeTerm => "(§n:Node {id: §a.collection + ':term:event_type:' + §a.type})",
+            ParticipationRoleTerm => {
+                "(§n:Node {id: §a.collection + ':term:participant_role:' + §a.role})"
+            }
         }
     }
 
-    /// The order of the neighbours, and the relationship properties returned with each.
-    fn order_and_edge(self) -> (&'static str, &'static str) {
+    /// The label of the neighbours, when the edge leads to one kind of node only.
+    pub fn target(self) -> Option<&'static str> {
+        use Edge::*;
+        Some(match self {
+            EventParticipations | ActorParticipations => "Participation",
+            ParticipationActor | SourcePublisher | ActorMemberOf | ActorMembers
+            | ActorAnswersTo | ActorSubordinates => "Actor",
+            ActorEvents | ParticipationEvent | PlaceEvents | CountEvent | EventPartOf
+            | EventParts | EventFollowedBy | EventPrecededBy | EventLedTo | EventCausedBy => {
+                "Event"
+            }
+            EventPlace | PlaceParent | PlaceChildren | PlaceAncestors => "Place",
+            EventCounts | CountParent | CountBreakdown => "Count",
+            ClaimsAbout | SourceClaims => "Claim",
+            ClaimSource | ActorPublications | SourceCites | SourceCitedBy => "Source",
+            EventTypeTerm | ParticipationRoleTerm => "Term",
+            ClaimSubject => return None,
+        })
+    }
+
+    /// The labels the neighbours can have.
+    pub fn targets(self) -> &'static [&'static str] {
         match self {
-            Edge::PlaceAncestors => ("size(r), n.id", "{}"),
+            Edge::ClaimSubject => &["Event", "Participation", "Count"],
+            _ => match self.target() {
+                Some("Participation") => &["Participation"],
+                Some("Actor") => &["Actor"],
+                Some("Event") => &["Event"],
+                Some("Place") => &["Place"],
+                Some("Count") => &["Count"],
+                Some("Claim") => &["Claim"],
+                Some("Source") => &["Source"],
+                Some("Term") => &["Term"],
+                _ => &[],
+            },
+        }
+    }
+
+    /// The order of the neighbours (then by id), and the relationship properties returned with each.
+    pub(crate) fn order_and_edge(self) -> (&'static str, &'static str) {
+        match self {
+            Edge::PlaceAncestors => ("size(§r)", "{}"),
+            Edge::ActorEvents => ("coalesce(toString(§n.dateEarliest), '')", "{role: §r.role}"),
+            Edge::EventTypeTerm | Edge::ParticipationRoleTerm => ("§n.id", "{}"),
             _ => (
-                "coalesce(toString(n.dateEarliest), n.name, n.title, n.subject, n.role, n.status, n.id), n.id",
-                "properties(r)",
+                "coalesce(toString(§n.dateEarliest), §n.name, §n.title, §n.subject, §n.role, §n.status, §n.id)",
+                "properties(§r)",
             ),
         }
+    }
+}
+
+/// The variable names a template (a text of the code with `§a`, `§r`, `§n` for the node we start
+/// from, the relationship and the neighbour) is rendered with: a name and an optional number, so
+/// that nested subqueries get variables of their own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Vars {
+    pub a: (&'static str, Option<usize>),
+    pub r: (&'static str, Option<usize>),
+    pub n: (&'static str, Option<usize>),
+}
+
+impl Vars {
+    pub(crate) fn plain() -> Self {
+        Vars {
+            a: ("a", None),
+            r: ("r", None),
+            n: ("n", None),
+        }
+    }
+}
+
+pub(crate) fn push_var(out: &mut Cypher, (name, number): (&'static str, Option<usize>)) {
+    out.push(name);
+    if let Some(k) = number {
+        out.push(k);
+    }
+}
+
+/// Appends `template` with its `§a`, `§r` and `§n` replaced by `vars`.
+pub(crate) fn render(out: &mut Cypher, template: &'static str, vars: Vars) {
+    let mut pieces = template.split('§');
+    if let Some(first) = pieces.next() {
+        out.push(first);
+    }
+    for piece in pieces {
+        let var = match piece.as_bytes().first() {
+            Some(b'a') => vars.a,
+            Some(b'r') => vars.r,
+            Some(b'n') => vars.n,
+            _ => unreachable!("templates of the code mark only a, r and n: {template}"),
+        };
+        push_var(out, var);
+        out.push(&piece[1..]);
     }
 }
 
@@ -150,19 +250,18 @@ pub async fn neighbours(
     from: &[String],
 ) -> AppResult<HashMap<String, Vec<Linked>>> {
     let (order, edge_props) = edge.order_and_edge();
-    let statement = cypher!(
-        "UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ",
-        edge.pattern(),
-        " WHERE ",
-        SCOPE,
-        " WITH id, n, r ORDER BY ",
-        order,
-        " RETURN {from: id, node: ",
-        NODE_PROJECTION,
-        ", edge: ",
-        edge_props,
-        "} AS row"
-    );
+    let plain = Vars::plain();
+    let mut text = Cypher::new();
+    text.push("UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ");
+    render(&mut text, edge.pattern(), plain);
+    text.push(" WHERE ").push(SCOPE).push(" WITH id, n, ");
+    render(&mut text, edge_props, plain);
+    text.push(" AS edge, ");
+    render(&mut text, order, plain);
+    text.push(" AS o ORDER BY o, n.id RETURN {from: id, node: ")
+        .push(NODE_PROJECTION)
+        .push(", edge: edge} AS row");
+    let statement = text.into_statement();
     let rows: Vec<LinkedRow> = db.rows(statement.param("ids", from)).await?;
     let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
     for row in rows {
@@ -205,7 +304,9 @@ impl ListKind {
     }
 }
 
-/// The expression a list is sorted by. Keys compare within one kind of value, so a cursor stays valid.
+/// What a list is sorted by. Each key is a stored, indexed property that the store derives on every
+/// write (see [`SORT_KEYS`](super::records::SORT_KEYS)), so a page is read in index order instead of
+/// sorting the whole label. Keys compare within one kind of value, so a cursor stays valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     /// Earliest possible date (open starts first), for events.
@@ -224,15 +325,16 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    fn expression(self) -> &'static str {
+    /// The property of `n` that holds the key.
+    fn property(self) -> &'static str {
         match self {
-            SortKey::DateEarliest => "coalesce(toString(n.dateEarliest), '')",
-            SortKey::Published => "coalesce(toString(n.publishedEarliest), '')",
-            SortKey::Title => "toLower(coalesce(n.title, n.label, ''))",
-            SortKey::Name => "toLower(coalesce(n.name, n.label, ''))",
-            SortKey::CreatedAt => "coalesce(toString(n.createdAt), '')",
-            SortKey::Figure => "coalesce(n.value, n.lower, n.upper, -1)",
-            SortKey::TermKey => "n.vocabulary + ':' + n.key",
+            SortKey::DateEarliest => "n.sortDate",
+            SortKey::Published => "n.sortPublished",
+            SortKey::Title => "n.sortTitle",
+            SortKey::Name => "n.sortName",
+            SortKey::CreatedAt => "n.sortCreated",
+            SortKey::Figure => "n.sortFigure",
+            SortKey::TermKey => "n.sortTerm",
             SortKey::Role => "n.role",
         }
     }
@@ -269,17 +371,37 @@ pub struct Page {
 }
 
 impl ListQuery {
-    /// `MATCH (n:<label>) WHERE <scope> AND <every filter>` and the filters' parameters.
+    /// The nodes matching every filter, bound to `n`, and the filters' parameters. A list with an
+    /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
+    /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
         let mut text = Cypher::new();
-        text.push("MATCH (n:")
-            .push(self.kind.label())
-            .push(") WHERE ")
-            .push(SCOPE);
         let mut params = Vec::new();
+        // The first filter that can anchor does; the others stay predicates on what it reaches.
+        let anchor = self
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)));
+        let anchored = match anchor {
+            Some((i, p)) => {
+                params.extend(p);
+                text.push(" WITH DISTINCT n WHERE ").push(SCOPE);
+                Some(i)
+            }
+            None => {
+                text.push("MATCH (n:")
+                    .push(self.kind.label())
+                    .push(") WHERE ")
+                    .push(SCOPE);
+                None
+            }
+        };
         for (i, f) in self.filters.iter().enumerate() {
-            text.push(" AND ");
-            params.extend(f.predicate(i, &mut text));
+            if Some(i) != anchored {
+                text.push(" AND ");
+                params.extend(f.predicate(i, &mut text));
+            }
         }
         (text, params)
     }
@@ -291,53 +413,80 @@ impl ListQuery {
     }
 }
 
-/// Fetches one page: one round trip, whatever the page size.
-pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
+/// The statement that fetches one page (see [`list`]).
+fn page_statement(q: &ListQuery) -> Statement {
     let (mut text, params) = q.matching();
+    let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
     let ascending = q.descending == q.from_end;
     let dir = if ascending { " ASC" } else { " DESC" };
-    // `after` always means "further along the list's order", `before` the opposite.
-    let (after_op, before_op) = if q.descending {
-        (" < ", " > ")
-    } else {
-        (" > ", " < ")
-    };
+    // `after` always means "further along the list's order", `before` the opposite. Each bound is
+    // written as a range on the key (which an index can seek) narrowed by the id tie-breaker, and only
+    // when given: `$x IS NULL OR …` would hide the range from the planner.
+    let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
+    // The key is never null (the store writes it), and saying so lets the planner read the index.
+    text.push(" AND ").push(key).push(" IS NOT NULL");
+    for (given, op, k, id) in [
+        (q.after.is_some(), after_op, "$afterKey", "$afterId"),
+        (q.before.is_some(), before_op, "$beforeKey", "$beforeId"),
+    ] {
+        if given {
+            for piece in [
+                " AND ",
+                key,
+                " ",
+                op,
+                "= ",
+                k,
+                " AND (",
+                key,
+                " ",
+                op,
+                " ",
+                k,
+                " OR n.id ",
+                op,
+                " ",
+                id,
+                ")",
+            ] {
+                text.push(piece);
+            }
+        }
+    }
     for piece in [
-        " WITH n, ",
-        q.sort.expression(),
-        " AS k \
-         WHERE ($afterKey IS NULL OR k",
-        after_op,
-        "$afterKey OR (k = $afterKey AND n.id",
-        after_op,
-        "$afterId)) AND ($beforeKey IS NULL OR k",
-        before_op,
-        "$beforeKey OR (k = $beforeKey AND n.id",
-        before_op,
-        "$beforeId)) WITH n, k ORDER BY k",
+        " WITH n ORDER BY ",
+        key,
         dir,
         ", n.id",
         dir,
-        " LIMIT $limit RETURN {key: k, node: ",
+        " LIMIT $limit RETURN {key: ",
+        key,
+        ", node: ",
         NODE_PROJECTION,
         "} AS row",
     ] {
         text.push(piece);
     }
-    let statement = ListQuery::statement(text, params)
-        .param("afterKey", q.after.as_ref().map(|p| p.key.clone()))
-        .param("afterId", q.after.as_ref().map(|p| p.id.clone()))
-        .param("beforeKey", q.before.as_ref().map(|p| p.key.clone()))
-        .param("beforeId", q.before.as_ref().map(|p| p.id.clone()))
-        .param("limit", (q.limit + 1) as i64);
+    let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
+    for (name, p) in [("after", &q.after), ("before", &q.before)] {
+        if let Some(p) = p {
+            statement = statement
+                .param(&format!("{name}Key"), p.key.clone())
+                .param(&format!("{name}Id"), p.id.clone());
+        }
+    }
+    statement
+}
 
+/// Fetches one page: one round trip, whatever the page size.
+pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
         key: Value,
         node: Value,
     }
-    let rows: Vec<Row> = db.rows(statement).await?;
+    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
     let mut items = rows
         .into_iter()
@@ -359,10 +508,21 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     Ok(Page { items, has_more })
 }
 
-/// How many nodes match the list's filters (ignoring the page window). Only run when asked for.
-pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
+/// The statement that counts a list (see [`count`]).
+fn count_statement(q: &ListQuery) -> Statement {
     let (mut text, params) = q.matching();
     text.push(" RETURN count(n) AS row");
-    let rows: Vec<i64> = db.rows(ListQuery::statement(text, params)).await?;
+    ListQuery::statement(text, params)
+}
+
+/// How many nodes match the list's filters (ignoring the page window): one statement, only run when
+/// asked for.
+pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
+    let rows: Vec<i64> = db.rows(count_statement(q)).await?;
     Ok(rows.first().copied().unwrap_or(0))
+}
+
+/// The statements a list query sends (its page, its count), for tests that read their plans.
+pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
+    [page_statement(q), count_statement(q)]
 }

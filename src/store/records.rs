@@ -20,6 +20,31 @@ pub const NODE_PROJECTION: &str = "n {.*, \
     sourceId: CASE WHEN n:Claim THEN head([(n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
   }";
 
+/// Sets the stored sort keys of node `n` from its own properties: the values lists are ordered by
+/// (see `read::SortKey`), each held in a property with an index so that a page is read in index
+/// order. Every write of a node's properties runs this after them (`write/nodes.rs`), and a migration
+/// fills it in for nodes written before it existed. A key another label does not have is set to null,
+/// which stores nothing. The values are those the lists used to compute per query, so older cursors
+/// stay valid.
+pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toString(n.dateEarliest), '') END, \
+    n.sortTitle = CASE WHEN n:Event THEN toLower(coalesce(n.title, n.label, '')) END, \
+    n.sortName = CASE WHEN n:Actor OR n:Place OR n:Collection THEN toLower(coalesce(n.name, n.label, '')) END, \
+    n.sortPublished = CASE WHEN n:Source THEN coalesce(toString(n.publishedEarliest), '') END, \
+    n.sortCreated = CASE WHEN n:Claim THEN coalesce(toString(n.createdAt), '') END, \
+    n.sortFigure = CASE WHEN n:Count THEN coalesce(n.value, n.lower, n.upper, -1) END, \
+    n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END";
+
+/// [`NODE_PROJECTION`] for any variable: `§n` marks it (see `read::render`). A test checks that the two
+/// agree.
+pub const NODE_PROJECTION_OF: &str = "§n {.*, \
+    labels: labels(§n), \
+    dateEarliest: toString(§n.dateEarliest), dateLatest: toString(§n.dateLatest), \
+    publishedEarliest: toString(§n.publishedEarliest), publishedLatest: toString(§n.publishedLatest), \
+    createdAt: toString(§n.createdAt), \
+    location: CASE WHEN §n.location IS NULL THEN null ELSE {latitude: §n.location.y, longitude: §n.location.x} END, \
+    sourceId: CASE WHEN §n:Claim THEN head([(§n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
+  }";
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRecord {
@@ -189,6 +214,21 @@ impl NodeRecord {
         })
     }
 
+    /// The node's kind, as its label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            NodeRecord::Collection(_) => "Collection",
+            NodeRecord::Term(_) => "Term",
+            NodeRecord::Event(_) => "Event",
+            NodeRecord::Actor(_) => "Actor",
+            NodeRecord::Place(_) => "Place",
+            NodeRecord::Source(_) => "Source",
+            NodeRecord::Participation(_) => "Participation",
+            NodeRecord::Count(_) => "Count",
+            NodeRecord::Claim(_) => "Claim",
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
             NodeRecord::Collection(r) => &r.id,
@@ -211,4 +251,137 @@ pub fn term_id(collection: &str, vocabulary: crate::domain::Vocabulary, key: &st
         "{collection}:term:{}:{key}",
         vocabulary.as_str().to_ascii_lowercase()
     )
+}
+
+/// A property a projection reads, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prop {
+    /// As stored.
+    Plain(&'static str),
+    /// A temporal value, as its ISO string.
+    Text(&'static str),
+    /// The point, as latitude and longitude.
+    Location,
+    /// A claim's source id.
+    SourceId,
+}
+
+/// What a record of `label` must have to decode, and what each of its GraphQL fields reads besides:
+/// a projection of only these is all the resolvers of the selected fields need.
+pub fn props_for(label: &str, fields: &[&str]) -> Vec<Prop> {
+    use Prop::*;
+    let (required, optional): (&[Prop], &[(&str, &[Prop])]) = match label {
+        "Event" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("type"),
+                Plain("title"),
+                Plain("dateEdtf"),
+            ],
+            &[
+                ("description", &[Plain("description")]),
+                ("date", &[Plain("dateInferred"), Plain("dateBasis")]),
+            ],
+        ),
+        "Actor" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("name"),
+            ],
+            &[
+                ("aliases", &[Plain("aliases")]),
+                ("description", &[Plain("description")]),
+            ],
+        ),
+        "Place" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("name"),
+                Plain("precision"),
+            ],
+            &[
+                ("aliases", &[Plain("aliases")]),
+                ("description", &[Plain("description")]),
+                ("location", &[Location]),
+            ],
+        ),
+        "Source" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("kind"),
+                Plain("title"),
+            ],
+            &[
+                ("url", &[Plain("url")]),
+                ("language", &[Plain("language")]),
+                (
+                    "published",
+                    &[
+                        Plain("publishedEdtf"),
+                        Plain("publishedInferred"),
+                        Plain("publishedBasis"),
+                    ],
+                ),
+            ],
+        ),
+        "Participation" => (
+            &[Plain("id"), Plain("collection"), Plain("role")],
+            &[("description", &[Plain("description")])],
+        ),
+        "Count" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("subject"),
+                Plain("qualifier"),
+                Plain("unit"),
+            ],
+            &[
+                ("value", &[Plain("value")]),
+                ("lower", &[Plain("lower")]),
+                ("upper", &[Plain("upper")]),
+                ("subgroup", &[Plain("subgroup")]),
+                ("wording", &[Plain("wording")]),
+            ],
+        ),
+        // The source id: every provenance summary needs it, whatever the claim's own selection.
+        "Claim" => (
+            &[Plain("id"), Plain("collection"), Plain("status"), SourceId],
+            &[
+                ("excerpt", &[Plain("excerpt")]),
+                ("note", &[Plain("note")]),
+                ("createdAt", &[Text("createdAt")]),
+            ],
+        ),
+        "Term" => (
+            &[
+                Plain("id"),
+                Plain("collection"),
+                Plain("vocabulary"),
+                Plain("key"),
+                Plain("label"),
+            ],
+            &[("description", &[Plain("description")])],
+        ),
+        "Collection" => (
+            &[Plain("id"), Plain("name")],
+            &[("description", &[Plain("description")])],
+        ),
+        _ => (&[], &[]),
+    };
+    let mut out: Vec<Prop> = required.to_vec();
+    for (field, props) in optional {
+        if fields.contains(field) {
+            out.extend_from_slice(props);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }

@@ -13,6 +13,7 @@ mod http;
 mod http_conformance;
 mod limits;
 mod mutations;
+mod reads;
 mod ready;
 mod run_script;
 mod sdl;

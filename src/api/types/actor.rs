@@ -3,10 +3,9 @@
 use async_graphql::{Context, Object, ID};
 
 use super::{
-    as_actor, as_participation, as_source, follow_as, loader, stored, Event, Participation, Source,
+    as_actor, as_participation, as_source, follow, follow_as, stored, Event, Participation, Source,
 };
 use crate::{
-    api::loaders::EdgeKey,
     domain::ActorKind,
     error::AppError,
     store::{
@@ -61,29 +60,22 @@ impl Actor {
             Some(r) => all.into_iter().filter(|p| p.0.role == r).collect(),
         })
     }
-    /// The events the actor took part in (in any role, or in `role`), each once.
+    /// The events the actor took part in (in any role, or in `role`), each once, earliest first.
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
         role: Option<String>,
     ) -> Result<Vec<Event>, AppError> {
-        let parts = self.participations(ctx, role).await?;
-        let keys = parts
-            .iter()
-            .map(|p| EdgeKey(Edge::ParticipationEvent, p.0.id.clone()));
-        let found = loader(ctx).load_many(keys).await?;
         let mut events: Vec<Event> = Vec::new();
-        for p in &parts {
-            for linked in found
-                .get(&EdgeKey(Edge::ParticipationEvent, p.0.id.clone()))
-                .into_iter()
-                .flatten()
-            {
-                if let NodeRecord::Event(e) = &linked.node {
-                    if !events.iter().any(|x| x.0.id == e.id) {
-                        events.push(Event(e.clone()));
-                    }
+        for linked in follow(ctx, Edge::ActorEvents, &self.0.id).await? {
+            let in_role = match &role {
+                None => true,
+                Some(r) => linked.edge.get("role").and_then(|v| v.as_str()) == Some(r.as_str()),
+            };
+            if let NodeRecord::Event(e) = linked.node {
+                if in_role && !events.iter().any(|x| x.0.id == e.id) {
+                    events.push(Event(e));
                 }
             }
         }

@@ -5,17 +5,14 @@ use async_graphql::{Context, Object, ID};
 use super::{
     as_count, as_event, as_participation, as_place,
     date::FuzzyDateObject,
-    follow_as, follow_one, load_node,
+    follow_as, follow_one,
     provenance::{claims_of, provenance_of, Provenance},
     Claim, Count, Participation, Place, Term,
 };
 use crate::{
-    domain::{ClaimStatus, FuzzyDate, Vocabulary},
+    domain::{ClaimStatus, FuzzyDate},
     error::AppError,
-    store::{
-        read::Edge,
-        records::{term_id, EventRecord},
-    },
+    store::{read::Edge, records::EventRecord},
 };
 
 /// Something that happened: a raid, a detention, a recruitment offer, a charge … with its type, place,
@@ -42,12 +39,7 @@ impl Event {
     }
     /// The event type's taxonomy term, with its label and description.
     async fn type_term(&self, ctx: &Context<'_>) -> Result<Option<Term>, AppError> {
-        let id = term_id(
-            &self.0.collection,
-            Vocabulary::EventType,
-            &self.0.event_type,
-        );
-        Ok(load_node(ctx, &id).await?.and_then(super::as_term))
+        follow_one(ctx, Edge::EventTypeTerm, &self.0.id, super::as_term).await
     }
     /// A short title.
     async fn title(&self) -> &str {

@@ -3,15 +3,15 @@
 use async_graphql::{Context, Interface, Object, SimpleObject, ID};
 
 use super::{
-    as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, load_node, stored,
-    Actor, Event, Source, Term,
+    as_actor, as_claim, as_count, as_event, as_source, follow_as, follow_one, stored, Actor, Event,
+    Source, Term,
 };
 use crate::{
-    domain::{ClaimStatus, CountQualifier, Vocabulary},
+    domain::{ClaimStatus, CountQualifier},
     error::AppError,
     store::{
         read::Edge,
-        records::{term_id, ClaimRecord, CountRecord, NodeRecord, ParticipationRecord},
+        records::{ClaimRecord, CountRecord, NodeRecord, ParticipationRecord},
     },
 };
 
@@ -192,12 +192,7 @@ impl Participation {
     }
     /// The role's taxonomy term, with its label and description.
     async fn role_term(&self, ctx: &Context<'_>) -> Result<Option<Term>, AppError> {
-        let id = term_id(
-            &self.0.collection,
-            Vocabulary::ParticipantRole,
-            &self.0.role,
-        );
-        Ok(load_node(ctx, &id).await?.and_then(super::as_term))
+        follow_one(ctx, Edge::ParticipationRoleTerm, &self.0.id, super::as_term).await
     }
     /// Details of the actor's part, in the source's terms.
     async fn description(&self) -> Option<&str> {

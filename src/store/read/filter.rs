@@ -72,6 +72,90 @@ pub fn standing_statuses() -> Vec<&'static str> {
 }
 
 impl Filter {
+    /// For a filter that names a node the results are reached from (a place, an actor, a source, an
+    /// event), appends `MATCH`es that start at that node (found by the id index) and walk to every `n`
+    /// of `label` it reaches, and returns its parameters; then the filter needs no predicate. `None`
+    /// for a filter that only tests each node.
+    pub(super) fn anchor(
+        &self,
+        i: usize,
+        label: &'static str,
+        out: &mut Cypher,
+    ) -> Option<Vec<(String, Value)>> {
+        let (id, start, walk): (&String, &'static str, &'static str) = match self {
+            Filter::EventWithinPlace(id) if label == "Event" => {
+                (id, "Place", "<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event)")
+            }
+            Filter::PlaceWithinPlace(id) if label == "Place" => {
+                (id, "Place", "<-[:WITHIN*0..32]-(n:Place)")
+            }
+            Filter::Participant {
+                actor: Some(id),
+                role,
+            } if label == "Event" => {
+                out.push("MATCH (a")
+                    .push(i)
+                    .push(":Node {id: $f")
+                    .push(i)
+                    .push("_actor}) WHERE a")
+                    .push(i)
+                    .push(":Actor MATCH (a")
+                    .push(i)
+                    .push(")-[:PARTICIPATES_AS]->(pa")
+                    .push(i)
+                    .push(":Participation)-[:IN_EVENT]->(n:Event) WHERE $f")
+                    .push(i)
+                    .push("_role IS NULL OR pa")
+                    .push(i)
+                    .push(".role = $f")
+                    .push(i)
+                    .push("_role");
+                return Some(vec![
+                    (format!("f{i}_actor"), id.clone().into()),
+                    (format!("f{i}_role"), role.clone().into()),
+                ]);
+            }
+            Filter::CitesSource(id) => {
+                out.push("MATCH (a")
+                    .push(i)
+                    .push(":Node {id: $f")
+                    .push(i)
+                    .push("_v}) WHERE a")
+                    .push(i)
+                    .push(":Source MATCH (a")
+                    .push(i)
+                    .push(")<-[:CITES]-(:Claim)-[:ABOUT]->()-[:IN_EVENT|COUNT_OF*0..1]->(n:")
+                    .push(label)
+                    .push(")");
+                return Some(vec![(format!("f{i}_v"), id.clone().into())]);
+            }
+            Filter::ParticipationOfActor(id) if label == "Participation" => {
+                (id, "Actor", "-[:PARTICIPATES_AS]->(n:Participation)")
+            }
+            Filter::ParticipationInEvent(id) if label == "Participation" => {
+                (id, "Event", "<-[:IN_EVENT]-(n:Participation)")
+            }
+            Filter::ClaimCites(id) if label == "Claim" => (id, "Source", "<-[:CITES]-(n:Claim)"),
+            Filter::CountOfEvent(id) if label == "Count" => {
+                (id, "Event", "<-[:COUNT_OF]-(n:Count)")
+            }
+            _ => return None,
+        };
+        out.push("MATCH (a")
+            .push(i)
+            .push(":Node {id: $f")
+            .push(i)
+            .push("_v}) WHERE a")
+            .push(i)
+            .push(":")
+            .push(start)
+            .push(" MATCH (a")
+            .push(i)
+            .push(")")
+            .push(walk);
+        Some(vec![(format!("f{i}_v"), id.clone().into())])
+    }
+
     /// Appends the predicate for filter number `i` to `out` and returns its parameters, named
     /// `f<i>_<name>` so that two filters never share one.
     pub(super) fn predicate(&self, i: usize, out: &mut Cypher) -> Vec<(String, Value)> {

@@ -197,6 +197,35 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
         ).param("rows", rows))
         .await?;
     }
+    set_sort_keys(tx, cs).await
+}
 
-    Ok(())
+/// Derives the stored sort keys (`records::SORT_KEYS`) of every node just written, from its stored
+/// properties, in one statement.
+async fn set_sort_keys(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
+    let terms = cs
+        .terms
+        .iter()
+        .map(|t| term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()));
+    let ids: Vec<String> = cs
+        .collections
+        .iter()
+        .map(|c| c.id.to_string())
+        .chain(terms)
+        .chain(cs.actors.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.places.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.sources.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.events.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.participations.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.counts.iter().map(|n| n.ident.id.to_string()))
+        .chain(cs.claims.iter().map(|n| n.ident.id.to_string()))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let statement = crate::store::cypher!(
+        "UNWIND $ids AS id MATCH (n:Node {id: id}) SET ",
+        crate::store::records::SORT_KEYS
+    );
+    tx.run(statement.param("ids", ids)).await
 }

@@ -1,0 +1,213 @@
+//! Reads planned from the query: once a list (or `node`) has its results, the selection below them
+//! decides which relationships to follow, and all of it — every level — is read for all results in
+//! one statement (`store::read::tree`) into the request's cache (`loaders.rs`). The nested resolvers
+//! then answer from that cache, so a request costs a fixed number of statements (the list, then one
+//! per kind of node among its results), never one per result or per level, and no load waits for
+//! others to arrive.
+//!
+//! A field this plan does not know still works: its resolver loads what it needs itself (one
+//! statement per parent), which is why every relationship the API offers is listed in [`step`].
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, SelectionField};
+
+use super::types::loader;
+use crate::{
+    error::AppError,
+    store::{
+        read::{tree::Branch, Edge},
+        records::{props_for, NodeRecord},
+    },
+};
+
+/// What the selection of a relationship field applies to.
+#[derive(Clone, Copy)]
+enum Next {
+    /// The neighbours themselves (`place { name }`).
+    Same,
+    /// A field of a wrapper object around each neighbour (`cites { source { … } }`).
+    Sub(&'static str),
+    /// Nothing further: the field only summarises the neighbours (`provenance`).
+    Leaf,
+}
+
+/// How field `field` of a node with this label is resolved, if it follows a relationship.
+fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
+    use Edge::*;
+    use Next::*;
+    let fact = matches!(label, "Event" | "Participation" | "Count");
+    Some(match (label, field) {
+        (_, "claims") if fact => (ClaimsAbout, Same),
+        (_, "provenance") if fact => (ClaimsAbout, Leaf),
+        ("Event", "typeTerm") => (EventTypeTerm, Same),
+        ("Event", "place") => (EventPlace, Same),
+        ("Event", "participants") => (EventParticipations, Same),
+        ("Event", "counts") => (EventCounts, Same),
+        ("Event", "partOf") => (EventPartOf, Same),
+        ("Event", "parts") => (EventParts, Same),
+        ("Event", "followedBy") => (EventFollowedBy, Same),
+        ("Event", "precededBy") => (EventPrecededBy, Same),
+        ("Event", "ledTo") => (EventLedTo, Same),
+        ("Event", "causedBy") => (EventCausedBy, Same),
+        ("Actor", "participations") => (ActorParticipations, Same),
+        ("Actor", "events") => (ActorEvents, Same),
+        ("Actor", "memberOf") => (ActorMemberOf, Same),
+        ("Actor", "members") => (ActorMembers, Same),
+        ("Actor", "answersTo") => (ActorAnswersTo, Same),
+        ("Actor", "subordinates") => (ActorSubordinates, Same),
+        ("Actor", "publications") => (ActorPublications, Same),
+        ("Place", "parent") => (PlaceParent, Same),
+        ("Place", "ancestors") => (PlaceAncestors, Same),
+        ("Place", "children") => (PlaceChildren, Same),
+        ("Place", "events") => (PlaceEvents, Same),
+        ("Source", "publisher") => (SourcePublisher, Same),
+        ("Source", "cites") => (SourceCites, Sub("source")),
+        ("Source", "citedBy") => (SourceCitedBy, Sub("source")),
+        ("Source", "claims") => (SourceClaims, Same),
+        ("Participation", "roleTerm") => (ParticipationRoleTerm, Same),
+        ("Participation", "actor") => (ParticipationActor, Same),
+        ("Participation", "event") => (ParticipationEvent, Same),
+        ("Count", "event") => (CountEvent, Same),
+        ("Count", "partOf") => (CountParent, Same),
+        ("Count", "breakdown") => (CountBreakdown, Same),
+        ("Claim", "source") => (ClaimSource, Same),
+        ("Claim", "subject") => (ClaimSubject, Same),
+        _ => return None,
+    })
+}
+
+/// The relationships `selections` follow from a node with this label, each once, with what they
+/// follow further below (fields of one relationship asked for twice, with aliases or by `claims`
+/// and `provenance`, share its branch).
+fn plan<'a>(
+    label: &str,
+    selections: &[SelectionField<'a>],
+    fields: &mut HashMap<&'static str, Vec<&'a str>>,
+) -> Vec<Branch> {
+    let mut wanted: Vec<(Edge, Vec<SelectionField<'_>>)> = Vec::new();
+    for selection in selections {
+        for field in selection.selection_set() {
+            let Some((edge, next)) = step(label, field.name()) else {
+                continue;
+            };
+            let at = match wanted.iter().position(|(e, _)| *e == edge) {
+                Some(at) => at,
+                None => {
+                    wanted.push((edge, Vec::new()));
+                    wanted.len() - 1
+                }
+            };
+            match next {
+                Next::Same => wanted[at].1.push(field),
+                Next::Sub(name) => wanted[at]
+                    .1
+                    .extend(field.selection_set().filter(|f| f.name() == name)),
+                Next::Leaf => {}
+            }
+        }
+    }
+    wanted
+        .into_iter()
+        .map(|(edge, below)| {
+            for label in edge.targets() {
+                let seen = fields.entry(label).or_default();
+                for selection in &below {
+                    seen.extend(selection.selection_set().map(|f| f.name()));
+                }
+            }
+            Branch {
+                edge,
+                below: edge
+                    .targets()
+                    .iter()
+                    .map(|label| (*label, plan(label, &below, fields)))
+                    .collect(),
+                props: None,
+            }
+        })
+        .collect()
+}
+
+/// Sets each branch's projection to what the selections ask of its label anywhere in the request:
+/// the cache keeps one answer per (relationship, node), so a node read at two places of the query must
+/// carry the fields of both.
+fn project(branches: &mut [Branch], fields: &HashMap<&'static str, Vec<&str>>) {
+    for b in branches {
+        if let [label] = b.edge.targets() {
+            let asked = fields.get(label).map(Vec::as_slice).unwrap_or_default();
+            b.props = Some(props_for(label, asked));
+        }
+        for (_, below) in &mut b.below {
+            project(below, fields);
+        }
+    }
+}
+
+/// Reads everything `selections` ask for below `nodes` into the request's cache: one statement per
+/// kind of node among them.
+async fn prefetch(
+    ctx: &Context<'_>,
+    nodes: Vec<NodeRecord>,
+    selections: Vec<SelectionField<'_>>,
+) -> Result<(), AppError> {
+    let mut by_label: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for node in &nodes {
+        let ids = by_label.entry(node.label()).or_default();
+        if !ids.iter().any(|id| id == node.id()) {
+            ids.push(node.id().to_string());
+        }
+    }
+    let loaders = loader(ctx);
+    let mut fields = HashMap::new();
+    let mut planned: Vec<(Vec<String>, Vec<Branch>)> = by_label
+        .into_iter()
+        .map(|(label, ids)| (ids, plan(label, &selections, &mut fields)))
+        .collect();
+    for (_, branches) in &mut planned {
+        project(branches, &fields);
+    }
+    let loads = planned.into_iter().filter_map(|(ids, branches)| {
+        (!branches.is_empty()).then_some(async move { loaders.load_tree(&ids, &branches).await })
+    });
+    futures::future::try_join_all(loads).await?;
+    Ok(())
+}
+
+/// Loads what the current field's selection asks for below `nodes` (the field returns them).
+pub(crate) async fn prefetch_below(
+    ctx: &Context<'_>,
+    nodes: Vec<NodeRecord>,
+) -> Result<(), AppError> {
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    prefetch(ctx, nodes, vec![ctx.field()]).await
+}
+
+/// The same for a connection field: the selection below its `edges { node }` and `nodes`.
+pub(crate) async fn prefetch_connection(
+    ctx: &Context<'_>,
+    nodes: Vec<NodeRecord>,
+) -> Result<(), AppError> {
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    let mut selections = Vec::new();
+    for field in ctx.field().selection_set() {
+        match field.name() {
+            "edges" => selections.extend(field.selection_set().filter(|f| f.name() == "node")),
+            "nodes" => selections.push(field),
+            _ => {}
+        }
+    }
+    prefetch(ctx, nodes, selections).await
+}
+
+/// Whether the current connection field asks for anything the page itself answers (edges, nodes,
+/// page info), rather than only `totalCount`.
+pub(crate) fn wants_page(ctx: &Context<'_>) -> bool {
+    ctx.field()
+        .selection_set()
+        .any(|f| !matches!(f.name(), "totalCount" | "__typename"))
+}
