@@ -74,7 +74,15 @@ impl NodeKind {
 /// The relationships a caller may set between nodes (the structural ones — participation, count,
 /// claim — are set by those nodes' own writes).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Relation {

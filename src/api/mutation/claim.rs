@@ -98,33 +98,32 @@ impl ClaimMutation {
             status: input.status,
             note: input.note,
         };
-        let node = match (input.about, input.relation) {
-            (Some(about), None) => {
-                let draft = StandaloneClaimDraft {
-                    collection: input.collection.0,
-                    about: about.0,
-                    claim,
-                };
-                app::claim::add_claim(db(ctx), draft, "input").await?
-            }
-            (None, Some(r)) => {
-                let draft = RelationEvidenceDraft {
-                    relation: r.relation,
-                    from: r.from.0,
-                    to: r.to.0,
-                    collection: Some(input.collection.0),
-                    claims: vec![claim],
-                    inference: None,
-                };
-                app::relation::add_relation_claim(db(ctx), draft, "input").await?
-            }
-            _ => {
-                return Err(AppError::bad_input(
+        let node =
+            match (input.about, input.relation) {
+                (Some(about), None) => {
+                    let draft = StandaloneClaimDraft {
+                        collection: input.collection.0,
+                        about: about.0,
+                        claim,
+                    };
+                    app::claim::add_claim(db(ctx), draft, "input").await?
+                }
+                (None, Some(r)) => {
+                    let draft = RelationEvidenceDraft {
+                        relation: r.relation,
+                        from: r.from.0,
+                        to: r.to.0,
+                        collection: Some(input.collection.0),
+                        claims: vec![claim],
+                        inference: None,
+                    };
+                    app::relation::add_relation_claim(db(ctx), draft, "input").await?
+                }
+                _ => return Err(AppError::bad_input(
                     "input.about",
                     "give either `about` (a fact) or `relation` (a relation), not both or neither",
-                ))
-            }
-        };
+                )),
+            };
         expect(node, types::as_claim)
     }
 
