@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod relation;
 pub mod system;
 pub mod types;
 
@@ -19,7 +20,11 @@ use crate::{config::GraphqlLimits, store::Db};
 
 /// The root query type: the union of every area's queries.
 #[derive(MergedObject, Default)]
-pub struct Query(system::SystemQuery, query::GraphQuery);
+pub struct Query(
+    system::SystemQuery,
+    query::GraphQuery,
+    relation::RelationQuery,
+);
 
 pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 

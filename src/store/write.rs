@@ -19,6 +19,7 @@ mod relation_evidence;
 
 pub use deletes::delete_node;
 pub use guards::expect_unchanged;
+pub(in crate::store) use links::rel_type as rel_type_of;
 pub use links::{link_one, LinkMode};
 pub use merges::merge_nodes;
 pub use relation_evidence::{apply_relation_evidence, relation_id};

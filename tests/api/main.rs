@@ -11,6 +11,7 @@ mod http_conformance;
 mod limits;
 mod mutations;
 mod ready;
+mod relation_evidence;
 mod run_script;
 mod sdl;
 mod timeouts;
