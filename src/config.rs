@@ -100,6 +100,33 @@ pub struct GraphqlLimits {
     pub max_root_fields: usize,
     /// Requests in one batch.
     pub max_batch_size: usize,
+    /// Bounds of the graph questions (neighbourhood, paths, timeline …).
+    pub graph: GraphBounds,
+}
+
+/// Bounds of every graph question, so that none can hang a request or exhaust Neo4j. A question that
+/// reaches one answers with what it has and says which bound it hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphBounds {
+    /// Largest hop limit a caller may ask for (paths; neighbourhoods stop at 3 whatever this says).
+    pub max_hops: u32,
+    /// Largest number of nodes (or entries) one answer holds.
+    pub max_nodes: usize,
+    /// Largest number of paths one `paths` question returns.
+    pub max_paths: u32,
+    /// Time one question may take in the database, over all its statements.
+    pub time_limit: Duration,
+}
+
+impl Default for GraphBounds {
+    fn default() -> Self {
+        Self {
+            max_hops: 6,
+            max_nodes: 500,
+            max_paths: 5,
+            time_limit: Duration::from_millis(5_000),
+        }
+    }
 }
 
 impl Default for GraphqlLimits {
@@ -116,6 +143,7 @@ impl Default for GraphqlLimits {
             max_directives: 5,
             max_root_fields: 20,
             max_batch_size: 10,
+            graph: GraphBounds::default(),
         }
     }
 }
@@ -220,6 +248,7 @@ impl Config {
                 max_directives: parse(src, "CASEGRAPH_MAX_DIRECTIVES", "5")?,
                 max_root_fields: parse(src, "CASEGRAPH_MAX_ROOT_FIELDS", "20")?,
                 max_batch_size: parse(src, "CASEGRAPH_MAX_BATCH_SIZE", "10")?,
+                graph: graph_bounds(src)?,
             },
             log: LogConfig {
                 filter: src.var("RUST_LOG").unwrap_or_else(|| "info".into()),
@@ -277,6 +306,31 @@ fn secs(src: &impl VarSource, name: &'static str, default: &str) -> Result<Durat
     Ok(Duration::from_secs(n))
 }
 
+fn graph_bounds(src: &impl VarSource) -> Result<GraphBounds, ConfigError> {
+    let at_least_one = |name: &'static str, n: u64| {
+        if n == 0 {
+            Err(ConfigError {
+                name,
+                message: "must be at least 1".into(),
+            })
+        } else {
+            Ok(n)
+        }
+    };
+    let hops: u64 = parse(src, "CASEGRAPH_GRAPH_MAX_HOPS", "6")?;
+    let nodes: u64 = parse(src, "CASEGRAPH_GRAPH_MAX_NODES", "500")?;
+    let paths: u64 = parse(src, "CASEGRAPH_GRAPH_MAX_PATHS", "5")?;
+    let millis: u64 = parse(src, "CASEGRAPH_GRAPH_TIME_LIMIT_MS", "5000")?;
+    // A hop limit beyond 10 makes a var-length search over a dense graph unbounded in practice.
+    let hops = at_least_one("CASEGRAPH_GRAPH_MAX_HOPS", hops)?.min(10) as u32;
+    Ok(GraphBounds {
+        max_hops: hops,
+        max_nodes: at_least_one("CASEGRAPH_GRAPH_MAX_NODES", nodes)? as usize,
+        max_paths: at_least_one("CASEGRAPH_GRAPH_MAX_PATHS", paths)?.min(50) as u32,
+        time_limit: Duration::from_millis(at_least_one("CASEGRAPH_GRAPH_TIME_LIMIT_MS", millis)?),
+    })
+}
+
 fn cors(raw: String) -> CorsOrigins {
     let raw = raw.trim();
     match raw {
@@ -302,6 +356,22 @@ mod tests {
         assert_eq!(c.neo4j.uri, "bolt://127.0.0.1:7687");
         assert_eq!(c.http.cors, CorsOrigins::None);
         assert_eq!(c.graphql.max_page_size, 100);
+        assert_eq!(c.graphql.graph, GraphBounds::default());
+    }
+
+    #[test]
+    fn graph_bounds_read_from_the_environment_and_refuse_zero() {
+        let c = Config::from_source(&[
+            ("NEO4J_PASSWORD", "p"),
+            ("CASEGRAPH_GRAPH_MAX_NODES", "42"),
+            ("CASEGRAPH_GRAPH_TIME_LIMIT_MS", "250"),
+        ])
+        .unwrap();
+        assert_eq!(c.graphql.graph.max_nodes, 42);
+        assert_eq!(c.graphql.graph.time_limit, Duration::from_millis(250));
+        let e = Config::from_source(&[("NEO4J_PASSWORD", "p"), ("CASEGRAPH_GRAPH_MAX_HOPS", "0")])
+            .unwrap_err();
+        assert_eq!(e.name, "CASEGRAPH_GRAPH_MAX_HOPS");
     }
 
     #[test]

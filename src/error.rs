@@ -42,6 +42,9 @@ pub mod codes {
     pub const BATCH_TOO_LARGE: &str = "BATCH_TOO_LARGE";
     /// The estimated size of the answer (fields × page sizes) is over the limit.
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    /// An argument asks for more than a configured bound allows (a graph question's hop limit, node
+    /// limit or number of paths); `extensions.field` names it.
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }
 
 /// Deliberately not `Display`: async-graphql converts every `Display` type into an error without
@@ -66,6 +69,8 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// An argument asks for more than a configured bound allows.
+    LimitExceeded { field: String, message: String },
     /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
     DatabaseUnavailable(String),
     /// Anything else: a bug or an unexpected database answer. Logged, never shown.
@@ -106,6 +111,13 @@ impl AppError {
         }
     }
 
+    pub fn limit_exceeded(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::LimitExceeded {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     pub fn internal(detail: impl Into<String>) -> Self {
         AppError::Internal(detail.into())
     }
@@ -113,9 +125,9 @@ impl AppError {
     /// The message a client sees. Internal details stay in the logs.
     pub fn message(&self) -> String {
         match self {
-            AppError::BadUserInput { message, .. } | AppError::Conflict { message, .. } => {
-                message.clone()
-            }
+            AppError::BadUserInput { message, .. }
+            | AppError::Conflict { message, .. }
+            | AppError::LimitExceeded { message, .. } => message.clone(),
             AppError::NotFound { kinds, id, .. } => {
                 format!("no {} with id {id:?}", NodeKind::describe(kinds))
             }
@@ -140,6 +152,7 @@ impl AppError {
             AppError::BadUserInput { .. } => codes::BAD_USER_INPUT,
             AppError::NotFound { .. } => codes::NOT_FOUND,
             AppError::Conflict { .. } => codes::CONFLICT,
+            AppError::LimitExceeded { .. } => codes::LIMIT_EXCEEDED,
             AppError::DatabaseUnavailable(_) => codes::DATABASE_UNAVAILABLE,
             AppError::Internal(_) => codes::INTERNAL,
         }
@@ -150,6 +163,7 @@ impl AppError {
             AppError::BadUserInput { field, .. }
             | AppError::NotFound { field, .. }
             | AppError::Conflict { field, .. } => field.as_deref(),
+            AppError::LimitExceeded { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -268,6 +282,13 @@ mod tests {
         assert_eq!(msg, "no Event with id \"e-1\"");
         let (_, _, msg) = ext_code(AppError::not_found_any(NodeKind::FACTS, "x", "about"));
         assert_eq!(msg, "no Event, Participation or Count with id \"x\"");
+    }
+
+    #[test]
+    fn a_limit_exceeded_names_its_field() {
+        let (code, field, _) = ext_code(AppError::limit_exceeded("depth", "at most 3"));
+        assert_eq!(code, "LIMIT_EXCEEDED");
+        assert_eq!(field.as_deref(), Some("depth"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! per kind under `mutation/`, each translating its input into a draft of the application layer
 //! (`crate::app`). Resolvers never write Cypher.
 
+pub mod graph;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
@@ -24,6 +25,7 @@ pub struct Query(
     system::SystemQuery,
     query::GraphQuery,
     relation::RelationQuery,
+    graph::GraphQuestions,
 );
 
 pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;

@@ -58,6 +58,7 @@ macro_rules! stored_names {
 
 mod count;
 mod date_parts;
+pub mod figure_sum;
 mod fuzzy_date;
 mod kinds;
 mod provenance;

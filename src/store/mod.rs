@@ -11,6 +11,7 @@
 
 pub mod admin;
 pub mod evidence;
+pub mod graph;
 pub mod migrations;
 pub mod read;
 pub mod records;
@@ -129,6 +130,15 @@ impl Statement {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The same statement under `EXPLAIN`: Neo4j plans it and runs nothing (for tests of plans).
+    /// The text stays made of the code's constants: only the keyword is added.
+    pub fn explain(self) -> Statement {
+        Statement {
+            text: ["EXPLAIN ", &self.text].concat().into(),
+            params: self.params,
+        }
     }
 
     fn into_query(self, scope: &Scope) -> AppResult<Query> {

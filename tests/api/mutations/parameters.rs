@@ -67,7 +67,7 @@ async fn hostile_and_non_latin_text_is_written_and_read_back_unchanged() {
 
     for (i, text) in HOSTILE.iter().enumerate() {
         // Names, titles and other one-line fields refuse line breaks and tabs (a rule of their own,
-        // in mutations_rules.rs); they get the text on one line, paragraphs get it as it is.
+        // in mutations/rules.rs); they get the text on one line, paragraphs get it as it is.
         let line = &text.replace(['\n', '\r', '\t'], " ");
         let a = id(&app, &format!("actor-{i}"));
         let p = id(&app, &format!("place-{i}"));
