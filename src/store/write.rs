@@ -22,6 +22,8 @@ pub use guards::expect_unchanged;
 pub(in crate::store) use links::rel_type as rel_type_of;
 pub use links::{link_one, LinkMode};
 pub use merges::merge_nodes;
+/// The relation-evidence statements, for the `EXPLAIN` test.
+pub use relation_evidence::statements_for_explain as relation_evidence_statements;
 pub use relation_evidence::{apply_relation_evidence, relation_id};
 
 use serde::Serialize;

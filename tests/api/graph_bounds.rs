@@ -26,6 +26,7 @@ fn explain(statement: Statement) -> Statement {
         ("types", Value::Null),
         ("statuses", Value::Null),
         ("unsourced", json!(true)),
+        ("standing", json!(["REPORTED"])),
         ("unit", json!("person")),
         ("limit", json!(10)),
         ("eventLimit", json!(10)),

@@ -134,11 +134,11 @@ impl GraphQuestions {
             DateRangeInput,
         >,
         #[graphql(
-            desc = "Keep only events and participations with a claim of one of these statuses."
+            desc = "Keep only events, participations and relations with a claim of one of these statuses (e.g. `[CONFIRMED]`: only confirmed links)."
         )]
         claim_status: Option<Vec<ClaimStatus>>,
         #[graphql(
-            desc = "Keep relations that carry no claims yet (event links, places, actor structure).",
+            desc = "Keep relations without a standing claim: drawn as the analyst's inference, or with no evidence at all. Participations are kept either way.",
             default = true
         )]
         include_unsourced: bool,

@@ -16,7 +16,7 @@ use super::{links::rel_type, RelationEvidenceWrite};
 use crate::{
     domain::{NodeKind, Relation},
     error::{AppError, AppResult},
-    store::{cypher, Tx},
+    store::{cypher, Statement, Tx},
 };
 
 /// The id a relationship is given when it is first drawn: its type and ends. The id is stored, not
@@ -74,8 +74,6 @@ async fn apply_one_relation(
     relation: Relation,
     items: &[&RelationEvidenceWrite],
 ) -> AppResult<()> {
-    let rule = relation.rule();
-    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     let rows: Vec<Value> = items
         .iter()
         .enumerate()
@@ -107,31 +105,7 @@ async fn apply_one_relation(
     };
     // The relations exist, within the caller's collections (and the named collection, if any); each
     // claim's source is a source of that collection; each claim's id is free or a claim of it.
-    let check = cypher!(
-        "UNWIND $rows AS row \
-         OPTIONAL MATCH (a:", from_label, " {id: row.from})-[r:", ty, "]->(b:", to_label, " {id: row.to}) \
-         WITH row, a, r \
-         CALL (row, a, r) { \
-           WITH row, a, r WHERE r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
-             OR (row.collection IS NOT NULL AND a.collection <> row.collection) \
-           RETURN {index: row.index, claim: null, id: null, \
-                   reason: CASE WHEN r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
-                                THEN 'missing' ELSE 'collection' END} AS bad \
-           UNION ALL \
-           WITH row, a, r WHERE r IS NOT NULL \
-           UNWIND row.claims AS c \
-           OPTIONAL MATCH (s:Node {id: c.source}) \
-           OPTIONAL MATCH (x:Node {id: c.id}) \
-           WITH row, a, c, s, x \
-           WHERE s IS NULL OR NOT s:Source OR s.collection <> a.collection \
-              OR (x IS NOT NULL AND (NOT x:Claim OR x.collection <> a.collection)) \
-           RETURN {index: row.index, claim: c.claim, \
-                   id: CASE WHEN s IS NULL OR NOT s:Source OR s.collection <> a.collection THEN c.source ELSE c.id END, \
-                   reason: CASE WHEN s IS NULL THEN 'source-missing' WHEN NOT s:Source THEN 'source-kind' \
-                                WHEN s.collection <> a.collection THEN 'source-collection' ELSE 'id' END} AS bad \
-         } \
-         RETURN bad AS row LIMIT 1"
-    );
+    let check = check_statement(relation);
     let bad: Vec<Bad> = tx.rows(check.param("rows", rows.clone())).await?;
     if let Some(b) = bad.into_iter().next() {
         let f = field(&b);
@@ -164,9 +138,50 @@ async fn apply_one_relation(
             ),
         });
     }
-    let write = cypher!(
+    let write = write_statement(relation);
+    tx.run(write.param("rows", rows)).await?;
+    Ok(())
+}
+
+/// The relations exist, within the caller's collections (and the named collection, if any); each
+/// claim's source is a source of that collection; each claim's id is free or a claim of it.
+fn check_statement(relation: Relation) -> Statement {
+    let rule = relation.rule();
+    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
+    cypher!(
         "UNWIND $rows AS row \
-         MATCH (a:", from_label, " {id: row.from})-[r:", ty, "]->(b:", to_label, " {id: row.to}) \
+         OPTIONAL MATCH (a:Node:", from_label, " {id: row.from})-[r:", ty, "]->(b:Node:", to_label, " {id: row.to}) \
+         WITH row, a, r \
+         CALL (row, a, r) { \
+           WITH row, a, r WHERE r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
+             OR (row.collection IS NOT NULL AND a.collection <> row.collection) \
+           RETURN {index: row.index, claim: null, id: null, \
+                   reason: CASE WHEN r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
+                                THEN 'missing' ELSE 'collection' END} AS bad \
+           UNION ALL \
+           WITH row, a, r WHERE r IS NOT NULL \
+           UNWIND row.claims AS c \
+           OPTIONAL MATCH (s:Node {id: c.source}) \
+           OPTIONAL MATCH (x:Node {id: c.id}) \
+           WITH row, a, c, s, x \
+           WHERE s IS NULL OR NOT s:Source OR s.collection <> a.collection \
+              OR (x IS NOT NULL AND (NOT x:Claim OR x.collection <> a.collection)) \
+           RETURN {index: row.index, claim: c.claim, \
+                   id: CASE WHEN s IS NULL OR NOT s:Source OR s.collection <> a.collection THEN c.source ELSE c.id END, \
+                   reason: CASE WHEN s IS NULL THEN 'source-missing' WHEN NOT s:Source THEN 'source-kind' \
+                                WHEN s.collection <> a.collection THEN 'source-collection' ELSE 'id' END} AS bad \
+         } \
+         RETURN bad AS row LIMIT 1"
+    )
+}
+
+/// Sets the relationship's id and inference, and upserts its claims (anchored by `aboutRelation`).
+fn write_statement(relation: Relation) -> Statement {
+    let rule = relation.rule();
+    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
+    cypher!(
+        "UNWIND $rows AS row \
+         MATCH (a:Node:", from_label, " {id: row.from})-[r:", ty, "]->(b:Node:", to_label, " {id: row.to}) \
          SET r.id = coalesce(r.id, '", ty, ":' + a.id + '->' + b.id), \
              r.inference = CASE WHEN row.replace THEN row.inference ELSE coalesce(row.inference, r.inference) END \
          WITH a, r, row \
@@ -177,10 +192,20 @@ async fn apply_one_relation(
          WITH n, c \
          CALL (n) { OPTIONAL MATCH (n)-[old:ABOUT]->() DELETE old } \
          CALL (n, c) { OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> c.source DELETE old } \
-         CALL (n, c) { MATCH (s:Source {id: c.source}) MERGE (n)-[:CITES]->(s) }"
-    );
-    tx.run(write.param("rows", rows)).await?;
-    Ok(())
+         CALL (n, c) { MATCH (s:Node:Source {id: c.source}) MERGE (n)-[:CITES]->(s) }"
+    )
+}
+
+/// The statements with typical parameters, for the `EXPLAIN` test (no label scans).
+pub fn statements_for_explain() -> Vec<Statement> {
+    let rows = serde_json::json!([{"index": 0, "from": "x", "to": "y", "collection": null,
+        "inference": null, "replace": false,
+        "claims": [{"claim": 0, "id": "c", "source": "s", "excerpt": null, "status": "REPORTED", "note": null}]}]);
+    [Relation::EventLedTo, Relation::PlaceWithin]
+        .into_iter()
+        .flat_map(|r| [check_statement(r), write_statement(r)])
+        .map(|s| s.param("rows", rows.clone()))
+        .collect()
 }
 
 #[cfg(test)]

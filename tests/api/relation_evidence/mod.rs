@@ -1,6 +1,7 @@
 //! Evidence on relations (claims or the analyst's inference), by outlet, and facts in dispute.
 
 mod filters;
+mod graph;
 mod mutations;
 mod seed;
 
