@@ -5,7 +5,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 use super::{db, types::Claim};
 use crate::{
     domain::{NodeId, Relation},
-    error::{AppError, AppResult},
+    error::AppResult,
     store::{evidence, evidence::RelationEvidenceRecord, write::relation_id},
 };
 
@@ -71,9 +71,8 @@ impl RelationQuery {
     ) -> AppResult<Option<RelationFact>> {
         let from = NodeId::parse(&from).map_err(|e| e.under("from"))?;
         let to = NodeId::parse(&to).map_err(|e| e.under("to"))?;
-        let found = evidence::relation_evidence(db(ctx), relation, from.as_str(), to.as_str())
-            .await
-            .map_err(AppError::from)?;
+        let found =
+            evidence::relation_evidence(db(ctx), relation, from.as_str(), to.as_str()).await?;
         Ok(found.map(RelationFact))
     }
 }

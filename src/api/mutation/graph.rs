@@ -18,6 +18,7 @@ pub struct GraphMutation;
 impl GraphMutation {
     /// Adds one relationship. For relations that allow one target (an event's place, a place's parent,
     /// a source's publisher, a figure's parent), the new target replaces the old one.
+    #[allow(clippy::too_many_arguments)]
     async fn link(
         &self,
         ctx: &Context<'_>,
