@@ -63,7 +63,7 @@ pub struct Conflict {
 fn conflicts_statement(scope_kind: &ConflictScope, named_collections: bool) -> Statement {
     let find = match (scope_kind, named_collections) {
         (ConflictScope::Event(_), _) => concat!(
-            "MATCH (e:Node {id: $event}) WHERE e:Event AND ",
+            "MATCH (e:Node {id: $event}) USING INDEX e:Node(id) WHERE e:Event AND ",
             scope!("e"),
             " MATCH (e)<-[:COUNT_OF]-(n:Count) WHERE ",
             scope!("n")
