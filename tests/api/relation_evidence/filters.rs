@@ -121,3 +121,41 @@ async fn facts_in_dispute_are_the_two_detention_figures_and_their_event() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_readme_examples_of_relation_evidence_outlets_and_disputes_run_on_the_seed() {
+    let app = seeded().await;
+    let readme = include_str!("../../../README.md");
+    let block = readme
+        .split("### Evidence on relations, outlets, facts in dispute")
+        .nth(1)
+        .and_then(|s| s.split("```graphql").nth(1))
+        .and_then(|b| b.split("```").next())
+        .expect("README shows the examples");
+    let queries: Vec<&str> = block
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .collect();
+    assert_eq!(queries.len(), 3, "{queries:#?}");
+    let relation = app.data(queries[0], json!({})).await;
+    assert_eq!(
+        relation["relation"]["claims"].as_array().unwrap().len(),
+        2,
+        "{relation:#}"
+    );
+    let fontanka = app.data(queries[1], json!({})).await;
+    assert!(!fontanka["events"]["edges"].as_array().unwrap().is_empty());
+    // (Other tests write to other collections meanwhile: the seed's two must be among the answers.)
+    let disputed = app.data(queries[2], json!({})).await;
+    let wordings: Vec<&str> = disputed["counts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["wording"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        wordings.contains(&"at least 3,000") && wordings.contains(&"much higher"),
+        "{wordings:?}"
+    );
+}
