@@ -258,6 +258,27 @@ mod tests {
     }
 
     #[test]
+    fn a_relation_claim_cites_a_source_of_the_file_and_has_an_id_of_its_own() {
+        let doc = with_relation(serde_json::json!({
+            "relation": "EVENT_LED_TO",
+            "from": "meduza-2025-01-spb-raids:event:mass-detentions",
+            "to": "meduza-2025-01-spb-raids:event:charges",
+            "claims": [{
+                "id": "meduza-2025-01-spb-raids:claim:event:raids:fontanka",
+                "source": "meduza-2025-01-spb-raids:source:no-such-source",
+                "excerpt": "Two of those charged were released",
+                "status": "REPORTED"
+            }]
+        }));
+        let mut fields: Vec<String> = errors_of(&doc).into_iter().map(|e| e.field).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["relations[0].claims[0].id", "relations[0].claims[0].source"]
+        );
+    }
+
+    #[test]
     fn an_entry_needs_a_claim_or_an_inference_and_a_relation_that_takes_evidence() {
         let doc = with_relation(serde_json::json!({
             "relation": "EVENT_LED_TO",
