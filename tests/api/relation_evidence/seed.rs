@@ -107,3 +107,46 @@ async fn a_place_the_report_does_not_locate_is_inferred_and_an_undrawn_relation_
     .await;
     assert!(none.is_null());
 }
+
+#[tokio::test]
+async fn re_importing_the_seed_changes_no_relation_evidence() {
+    // The seed under this test's own collection, so that importing it twice touches nothing shared.
+    let app = crate::helpers::TestApp::spawn().await;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/seed/meduza-2025-01-st-petersburg-migrant-raids.json"
+    ))
+    .unwrap()
+    .replace(crate::helpers::SEED, &app.collection);
+    let snapshot = || async {
+        let d = app
+            .data(
+                r#"query($c: [ID!], $from: ID!, $to: ID!) {
+                     claims(collections: $c, first: 100) { totalCount nodes { id aboutRelation status excerpt } }
+                     relation(relation: EVENT_LED_TO, from: $from, to: $to) { id inference { reasoning } claims { id } } }"#,
+                json!({"c": [app.collection],
+                       "from": format!("{}:event:mass-detentions", app.collection),
+                       "to": format!("{}:event:charges", app.collection)}),
+            )
+            .await;
+        d
+    };
+    casegraph::import::import_json(&app.store, &text)
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.detail()));
+    let first = snapshot().await;
+    casegraph::import::import_json(&app.store, &text)
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.detail()));
+    let second = snapshot().await;
+    assert_eq!(first, second);
+    let about_relations = first["claims"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["aboutRelation"].is_string())
+        .count();
+    assert_eq!(about_relations, 24);
+    assert!(first["relation"]["inference"]["reasoning"].is_string());
+    app.cleanup().await;
+}
