@@ -27,6 +27,8 @@ fn explain(statement: Statement) -> Statement {
         ("statuses", Value::Null),
         ("unsourced", json!(true)),
         ("standing", json!(["REPORTED"])),
+        ("minSources", json!(1)),
+        ("maxSources", Value::Null),
         ("unit", json!("person")),
         ("limit", json!(10)),
         ("eventLimit", json!(10)),

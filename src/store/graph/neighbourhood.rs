@@ -36,6 +36,10 @@ pub struct NeighbourhoodQuery {
     /// Keep relations without a standing claim (drawn as the analyst's inference, or without any
     /// evidence). Participations are kept either way.
     pub include_unsourced: bool,
+    /// Keep only relations (participations included) with at least / at most this many distinct
+    /// sources among their standing claims.
+    pub min_sources: Option<i64>,
+    pub max_sources: Option<i64>,
 }
 
 /// The subgraph found: nodes with their distance from the anchor, and the edges between them.
@@ -81,6 +85,13 @@ fn level_statement() -> Statement {
         " \
            AND ($unsourced OR p IS NOT NULL \
                 OR EXISTS { MATCH (c:Claim {aboutRelation: rel.id}) WHERE c.status IN $standing }) \
+         WITH kind, src, dst, n, p, rel, \
+              CASE WHEN $minSources IS NULL AND $maxSources IS NULL THEN 0 \
+                   WHEN p IS NULL THEN size(COLLECT { MATCH (c:Claim {aboutRelation: rel.id})-[:CITES]->(s:Source) \
+                                                      WHERE c.status IN $standing RETURN DISTINCT s.id }) \
+                   ELSE size(COLLECT { MATCH (p)<-[:ABOUT]-(c:Claim)-[:CITES]->(s:Source) \
+                                       WHERE c.status IN $standing RETURN DISTINCT s.id }) END AS sources \
+         WHERE ($minSources IS NULL OR sources >= $minSources) AND ($maxSources IS NULL OR sources <= $maxSources) \
          WITH kind, src, dst, n, p, rel LIMIT $limit \
          RETURN {kind: kind, from: src.id, to: dst.id, node: ",
         projection!("n"),
@@ -173,6 +184,8 @@ pub async fn neighbourhood(
             .param("statuses", &q.statuses)
             .param("unsourced", q.include_unsourced)
             .param("standing", crate::store::read::standing_statuses())
+            .param("minSources", q.min_sources)
+            .param("maxSources", q.max_sources)
             .param("limit", row_limit as i64);
         let Some(rows) = run_bounded::<LevelRow>(db, statement, budget).await? else {
             break;
@@ -227,6 +240,8 @@ pub fn statements_for_explain() -> Vec<(Statement, Vec<(&'static str, Value)>)> 
             ("statuses", Value::Null),
             ("unsourced", Value::Bool(true)),
             ("standing", Value::from(vec!["REPORTED"])),
+            ("minSources", Value::from(1)),
+            ("maxSources", Value::Null),
             ("limit", Value::from(10)),
         ],
     )]

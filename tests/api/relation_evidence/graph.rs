@@ -101,3 +101,32 @@ async fn every_relation_evidence_statement_starts_from_an_index() {
         }
     }
 }
+
+#[tokio::test]
+async fn source_counts_filter_the_relations_of_a_neighbourhood() {
+    let app = seeded().await;
+    let q = r#"query($id: ID!, $min: Int, $max: Int) {
+        neighbourhood(id: $id, depth: 1, minSources: $min, maxSources: $max) {
+          edges { kind to evidence { basis sourceCount } } } }"#;
+    let id = seed_id("event", "mass-detentions");
+    let all = app.data(q, json!({"id": id})).await;
+    let all = all["neighbourhood"]["edges"].as_array().unwrap().clone();
+    let count = |e: &Value| e["evidence"]["sourceCount"].as_i64().unwrap();
+    // Unsourced only: the raids leading to the charges, the encoder's inference.
+    let none = app.data(q, json!({"id": id, "max": 0})).await;
+    let none = none["neighbourhood"]["edges"].as_array().unwrap().clone();
+    assert!(!none.is_empty());
+    assert!(none.iter().all(|e| count(e) == 0), "{none:#?}");
+    assert!(none
+        .iter()
+        .any(|e| e["kind"] == "LED_TO" && e["evidence"]["basis"] == "INFERRED"));
+    let sourced = app.data(q, json!({"id": id, "min": 1})).await;
+    let sourced = sourced["neighbourhood"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(sourced.iter().all(|e| count(e) >= 1), "{sourced:#?}");
+    assert_eq!(none.len() + sourced.len(), all.len());
+    let e = crate::helpers::first_error(&app.gql(q, json!({"id": id, "min": -1})).await);
+    assert_eq!(e, crate::helpers::err("BAD_USER_INPUT", "minSources"));
+}
