@@ -47,6 +47,13 @@ impl RelationFact {
     async fn claims(&self) -> Vec<Claim> {
         self.0.claims.iter().cloned().map(Claim).collect()
     }
+    /// What it rests on, summed up as on graph edges: basis, statuses, source count, a note.
+    async fn evidence(&self) -> crate::api::graph::edges::RelationEvidence {
+        crate::api::graph::edges::RelationEvidence::new(
+            self.0.claims.clone(),
+            self.0.inference.clone(),
+        )
+    }
     /// Set when the analyst drew the relation without a source: their reasoning.
     async fn inference(&self) -> Option<Inference> {
         self.0

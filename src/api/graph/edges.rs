@@ -139,6 +139,10 @@ pub struct RelationEvidence {
 }
 
 impl RelationEvidence {
+    pub(crate) fn new(claims: Vec<ClaimRecord>, inference: Option<String>) -> Self {
+        Self { claims, inference }
+    }
+
     fn statuses_present(&self) -> Vec<ClaimStatus> {
         let mut out: Vec<ClaimStatus> = Vec::new();
         for c in &self.claims {

@@ -22,6 +22,8 @@ async fn the_raids_leading_to_the_charges_is_the_encoders_inference_not_a_source
     )
     .await;
     assert_eq!(r["claims"], json!([]));
+    assert_eq!(r["evidence"]["basis"], "INFERRED");
+    assert_eq!(r["evidence"]["sourceCount"], 0);
     let reasoning = r["inference"]["reasoning"].as_str().unwrap();
     assert!(
         reasoning.contains("does not say that the raids led to them"),
@@ -45,6 +47,10 @@ async fn the_offers_leading_to_the_signings_cite_meduza_and_novaya_gazeta_europe
     )
     .await;
     assert!(r["inference"].is_null());
+    assert_eq!(r["evidence"]["basis"], "CLAIMED");
+    assert_eq!(r["evidence"]["sourceCount"], 2);
+    // One source is unconfirmed, the other reports it: the relation does not rest only on the former.
+    assert_eq!(r["evidence"]["unconfirmed"], false);
     let mut backing: Vec<(String, String)> = r["claims"]
         .as_array()
         .unwrap()
