@@ -32,6 +32,10 @@ CREATE INDEX cg_source_title IF NOT EXISTS FOR (s:Source) ON (s.title);
 // Provenance filters ("only what is confirmed") look claims up by status.
 CREATE INDEX cg_claim_status IF NOT EXISTS FOR (c:Claim) ON (c.status);
 
+// Claims about a relation (Neo4j cannot point a relationship at a relationship) hold the relation's
+// stored id; a relation's evidence is read by a seek on it.
+CREATE INDEX cg_claim_about_relation IF NOT EXISTS FOR (c:Claim) ON (c.aboutRelation);
+
 // Participations are filtered by role.
 CREATE INDEX cg_participation_role IF NOT EXISTS FOR (p:Participation) ON (p.role);
 

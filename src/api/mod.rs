@@ -13,6 +13,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod plan;
 pub mod query;
+pub mod relation;
 pub mod system;
 pub mod types;
 
@@ -27,6 +28,7 @@ use crate::{config::GraphqlLimits, store::Db};
 pub struct Query(
     system::SystemQuery,
     query::GraphQuery,
+    relation::RelationQuery,
     graph::GraphQuestions,
 );
 

@@ -21,6 +21,7 @@ use super::{
     event::EventDraft,
     participation::ParticipationDraft,
     place::PlaceDraft,
+    relation::RelationEvidenceDraft,
     source::SourceDraft,
     Check, Origin,
 };
@@ -37,6 +38,8 @@ pub struct Batch {
     pub events: Vec<EventDraft>,
     pub participations: Vec<ParticipationDraft>,
     pub counts: Vec<CountDraft>,
+    /// Evidence for relations drawn by the records above (`relations[3].claims[0].excerpt`).
+    pub relations: Vec<RelationEvidenceDraft>,
 }
 
 impl Batch {
@@ -80,6 +83,12 @@ impl Batch {
         each(&mut v, "counts", &self.counts, |c, v| {
             c.check(v, origin, &mut cs)
         });
+        // A file says everything about a relation it gives evidence for: `replace`.
+        for (i, r) in self.relations.iter().enumerate() {
+            v.within(&format!("relations[{i}]"), |v| {
+                r.check(v, origin, true, &mut cs)
+            });
+        }
         if v.is_clean() {
             Ok(cs)
         } else {

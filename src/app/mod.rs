@@ -23,6 +23,7 @@ pub mod event;
 pub mod graph;
 pub mod participation;
 pub mod place;
+pub mod relation;
 pub mod source;
 
 mod check;

@@ -73,7 +73,18 @@ impl NodeKind {
 
 /// The relationships a caller may set between nodes (the structural ones — participation, count,
 /// claim — are set by those nodes' own writes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    async_graphql::Enum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Relation {
     /// Event → Place: where the event happened (at most one).
     EventAt,
@@ -147,6 +158,13 @@ impl Relation {
     pub const fn is_to_one(self) -> bool {
         self.rule().to_one
     }
+
+    /// Whether the relation states something about the world, and so can rest on claims (or be marked
+    /// as the analyst's inference) like a fact. A citation carries its own citing passage, and a
+    /// breakdown of a figure is sourced by the figures' own claims: neither takes evidence of its own.
+    pub const fn takes_evidence(self) -> bool {
+        !matches!(self, Relation::SourceCites | Relation::CountPartOf)
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +185,19 @@ mod tests {
             );
             assert_eq!(rule.acyclic, hierarchy, "{r:?}");
         }
+    }
+
+    #[test]
+    fn relations_about_the_world_take_evidence_and_bookkeeping_does_not() {
+        let without: Vec<_> = Relation::ALL
+            .iter()
+            .filter(|r| !r.takes_evidence())
+            .collect();
+        assert_eq!(without, [&Relation::SourceCites, &Relation::CountPartOf]);
+        assert_eq!(
+            serde_json::to_string(&Relation::EventLedTo).unwrap(),
+            "\"EVENT_LED_TO\""
+        );
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct ImportDocument {
     pub participations: Vec<ParticipationRecord>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub counts: Vec<CountRecord>,
+    /// Evidence for the relations drawn above (see [`super::relations`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<super::relations::RelationRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod document;
 pub mod references;
+pub mod relations;
 pub mod validation;
 
 #[cfg(test)]

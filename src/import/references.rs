@@ -93,6 +93,10 @@ pub fn check(doc: &ImportDocument) -> Vec<ValidationError> {
         }
         r.claims(&at, &c.claims);
     }
+    // Claims about relations (`super::relations`) cite sources of the file like any claim.
+    for (i, rel) in doc.relations.iter().enumerate() {
+        r.claims(&format!("relations[{i}]"), &rel.claims);
+    }
     r.no_cycles(
         "places",
         "within",
@@ -210,6 +214,9 @@ impl References {
         for (i, c) in doc.counts.iter().enumerate() {
             all.push((format!("counts[{i}].id"), &c.id, RecordKind::Count));
             add_claims(&mut all, &format!("counts[{i}]"), &c.claims);
+        }
+        for (i, r) in doc.relations.iter().enumerate() {
+            add_claims(&mut all, &format!("relations[{i}]"), &r.claims);
         }
 
         for (path, id, kind) in all {

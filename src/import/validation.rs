@@ -43,6 +43,7 @@ impl ImportDocument {
             ));
         }
         errors.extend(references::check(self));
+        errors.extend(super::relations::check(self));
         let checked = self.to_batch().check(Origin::Import);
         match checked {
             Ok(changes) if errors.is_empty() => Ok(ValidatedDocument { changes }),
@@ -179,6 +180,7 @@ impl ImportDocument {
                     claims: claims(&n.claims),
                 })
                 .collect(),
+            relations: super::relations::drafts(self),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! constant statement texts of this module.
 
 pub mod admin;
+pub mod evidence;
 pub mod graph;
 pub mod migrations;
 pub mod read;

@@ -161,6 +161,9 @@ pub struct ClaimRecord {
     pub note: Option<String>,
     pub created_at: Option<String>,
     pub source_id: Option<String>,
+    /// For a claim about a relation: the relation's stored id (see `store::evidence`).
+    #[serde(default)]
+    pub about_relation: Option<String>,
 }
 
 /// Any node, decoded by its label.

@@ -15,11 +15,16 @@ mod guards;
 mod links;
 mod merges;
 mod nodes;
+mod relation_evidence;
 
 pub use deletes::delete_node;
 pub use guards::expect_unchanged;
+pub(in crate::store) use links::rel_type as rel_type_of;
 pub use links::{link_one, LinkMode};
 pub use merges::merge_nodes;
+/// The relation-evidence statements, for the `EXPLAIN` test.
+pub use relation_evidence::statements_for_explain as relation_evidence_statements;
+pub use relation_evidence::{apply_relation_evidence, relation_id};
 
 use serde::Serialize;
 
@@ -137,6 +142,38 @@ pub struct LinkSet {
     pub field: String,
 }
 
+/// A claim about a relation (see [`RelationEvidenceWrite`]). Its collection is the relation's.
+#[derive(Debug, Clone)]
+pub struct RelationClaimWrite {
+    pub id: NodeId,
+    pub source: NodeId,
+    pub excerpt: Option<NonEmptyText>,
+    pub status: ClaimStatus,
+    pub note: Option<NonEmptyText>,
+    /// The input field that gave the claim (for errors).
+    pub field: String,
+}
+
+/// What one relation rests on: claims citing sources, and/or the analyst's reasoning where it was
+/// drawn without a source. The relation itself must exist (drawn by a link set of the same change set,
+/// or stored).
+#[derive(Debug, Clone)]
+pub struct RelationEvidenceWrite {
+    pub relation: Relation,
+    pub from: NodeId,
+    pub to: NodeId,
+    /// When given, the relation's ends must be in this collection (a claim names its collection).
+    pub collection: Option<NodeId>,
+    pub claims: Vec<RelationClaimWrite>,
+    /// The analyst's reasoning for a relation no source states.
+    pub inference: Option<NonEmptyText>,
+    /// Whether `inference` replaces what is stored even when absent (a file says everything about the
+    /// relation), or only sets it when given (a mutation adds to what is there).
+    pub replace: bool,
+    /// The input field that named the relation (for errors).
+    pub field: String,
+}
+
 /// Everything one mutation or one import writes.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeSet {
@@ -150,6 +187,8 @@ pub struct ChangeSet {
     pub counts: Vec<CountWrite>,
     pub claims: Vec<ClaimWrite>,
     pub links: Vec<LinkSet>,
+    /// Evidence for relations, written after the links (see [`RelationEvidenceWrite`]).
+    pub relation_evidence: Vec<RelationEvidenceWrite>,
 }
 
 /// What an apply wrote, by kind.
@@ -184,6 +223,7 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
     nodes::upsert_all(tx, cs).await?;
     guards::check_references(tx, cs).await?;
     links::apply_link_sets(tx, &cs.links, LinkMode::Replace).await?;
+    apply_relation_evidence(tx, &cs.relation_evidence).await?;
     Ok(Summary {
         collections: cs.collections.len(),
         terms: cs.terms.len(),

@@ -77,18 +77,26 @@ async fn the_police_reach_the_defence_ministry_through_the_arrests_the_offers_an
         "{claim:#}"
     );
     assert_eq!(claim["source"]["publisher"]["name"], "Fontanka");
-    // The event links carry no claim yet: they say so, and the path says it leans on them.
+    // The event links rest on the report's own sentences: the officers came to people already
+    // detained (Novaya Gazeta Europe), and Meduza's headline ties the pressure to the signing.
+    let report = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/seed/meduza-2025-01-st-petersburg-migrant-raids.txt"
+    ))
+    .unwrap();
     for h in &hops[1..3] {
-        assert_eq!(h["edge"]["evidence"]["basis"], "UNSOURCED_RELATION");
-        assert_eq!(h["edge"]["evidence"]["claims"], json!([]));
-        assert!(h["edge"]["evidence"]["note"]
-            .as_str()
-            .unwrap()
-            .contains("No source"));
+        assert_eq!(h["edge"]["evidence"]["basis"], "CLAIMED", "{h:#}");
+        for c in h["edge"]["evidence"]["claims"].as_array().unwrap() {
+            assert!(report.contains(c["excerpt"].as_str().unwrap()), "{c:#}");
+        }
     }
-    assert_eq!(best["leansOnUnsourced"], true);
-    assert_eq!(best["unsourcedHops"], 2);
-    assert_eq!(best["caveats"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        hops[1]["edge"]["evidence"]["claims"][0]["source"]["publisher"]["name"],
+        "Novaya Gazeta Europe"
+    );
+    assert_eq!(best["leansOnUnsourced"], false);
+    assert_eq!(best["unsourcedHops"], 0);
+    assert_eq!(best["caveats"], json!([]));
     // The last hop is walked from the signings to the ministry, against the stored direction.
     assert_eq!(hops[3]["direction"], "BACKWARD");
     assert_eq!(
@@ -198,7 +206,7 @@ const HOOD: &str = r#"query($id: ID!, $depth: Int!, $rel: [GraphRelation!], $typ
     anchor
     bounds { truncated truncatedBy nodeLimit }
     nodes { id distance kind label node { id ... on Actor { name } ... on Event { type } } }
-    edges { id kind from to direction role evidence { basis claims { status } } } } }"#;
+    edges { id kind from to direction role evidence { basis inference { reasoning } claims { status } } } } }"#;
 
 #[tokio::test]
 async fn around_the_enlistment_officers_are_the_police_and_the_ministry() {
@@ -267,7 +275,12 @@ async fn around_the_enlistment_officers_are_the_police_and_the_ministry() {
                 assert!(e["role"].is_string());
                 assert_eq!(e["evidence"]["basis"], "CLAIMED", "{e}");
             }
-            _ => assert_eq!(e["evidence"]["basis"], "UNSOURCED_RELATION", "{e}"),
+            // Every other relation cites the report or is the encoder's inference, with reasons.
+            _ => match e["evidence"]["basis"].as_str().unwrap() {
+                "CLAIMED" => assert_ne!(e["evidence"]["claims"], json!([]), "{e}"),
+                "INFERRED" => assert!(e["evidence"]["inference"]["reasoning"].is_string(), "{e}"),
+                other => panic!("{other}: {e}"),
+            },
         }
     }
     // The anchor, then one statement per level: a fixed number whatever the answer's size.
@@ -291,18 +304,24 @@ async fn neighbourhood_filters_keep_only_what_was_asked_for() {
         nodes[1..].iter().all(|n| n["kind"] == "Actor"),
         "{nodes:#?}"
     );
-    // Without unsourced relations, the event links disappear, participations stay.
+    // Without unsourced relations, the inferred links disappear; participations and sourced links stay.
     let d = app
         .data(
             HOOD,
             json!({ "id": anchor, "depth": 2, "unsourced": false }),
         )
         .await;
-    let kinds = strs(&d["neighbourhood"]["edges"], "kind");
+    let edges = d["neighbourhood"]["edges"].as_array().unwrap();
+    assert!(edges.iter().any(|e| e["kind"] == "PARTICIPATED_IN"));
+    assert!(edges.iter().any(|e| e["kind"] == "PART_OF"), "{edges:#?}");
     assert!(
-        !kinds.is_empty() && kinds.iter().all(|k| k == "PARTICIPATED_IN"),
-        "{kinds:?}"
+        edges.iter().all(|e| e["evidence"]["basis"] == "CLAIMED"),
+        "{edges:#?}"
     );
+    // The raids leading to the charges is inference: gone.
+    assert!(!edges
+        .iter()
+        .any(|e| e["kind"] == "LED_TO" && e["to"] == seed_id("event", "charges").as_str()));
     // Event types: from the police, only detentions.
     let d = app
         .data(

@@ -15,6 +15,7 @@ mod limits;
 mod mutations;
 mod reads;
 mod ready;
+mod relation_evidence;
 mod run_script;
 mod sdl;
 mod timeouts;

@@ -123,22 +123,26 @@ impl Bounds {
 pub enum EvidenceBasis {
     /// At least one standing claim (not disputed or retracted) cites a source for it.
     Claimed,
-    /// It has claims, but every one is disputed or retracted.
+    /// No standing claim: the analyst drew it without a source, and says why (`inference`). It is
+    /// their reading, not a source's statement.
+    Inferred,
+    /// It has claims, but every one is disputed or retracted (and no inference is given).
     ClaimsNotStanding,
-    /// It could carry claims, but none has been recorded.
+    /// Neither a claim nor the analyst's reasoning supports it.
     NoClaims,
-    /// Recorded without a source: the data model holds no claims for this kind of relation yet, so
-    /// nothing shows who says so. Treat it as the encoder's reading, not as a source's statement.
-    UnsourcedRelation,
 }
 
 /// The evidence for one relation: its claims, and a plain summary of how far it is sourced.
 pub struct RelationEvidence {
-    kind: RelationKind,
     claims: Vec<ClaimRecord>,
+    inference: Option<String>,
 }
 
 impl RelationEvidence {
+    pub(crate) fn new(claims: Vec<ClaimRecord>, inference: Option<String>) -> Self {
+        Self { claims, inference }
+    }
+
     fn statuses_present(&self) -> Vec<ClaimStatus> {
         let mut out: Vec<ClaimStatus> = Vec::new();
         for c in &self.claims {
@@ -160,14 +164,14 @@ impl RelationEvidence {
     }
 
     pub(crate) fn basis_of(&self) -> EvidenceBasis {
-        if !self.kind.carries_claims() {
-            EvidenceBasis::UnsourcedRelation
-        } else if self.claims.is_empty() {
-            EvidenceBasis::NoClaims
-        } else if self.standing().is_empty() {
+        if !self.standing().is_empty() {
+            EvidenceBasis::Claimed
+        } else if self.inference.is_some() {
+            EvidenceBasis::Inferred
+        } else if !self.claims.is_empty() {
             EvidenceBasis::ClaimsNotStanding
         } else {
-            EvidenceBasis::Claimed
+            EvidenceBasis::NoClaims
         }
     }
 
@@ -186,7 +190,7 @@ impl RelationEvidence {
         self.basis_of()
     }
     /// The claims behind it (for participations: the claims about the participation), each with its
-    /// source and excerpt. Empty for relations that cannot carry claims yet.
+    /// source and excerpt (for other relations: the claims about the relation itself).
     async fn claims(&self) -> Vec<Claim> {
         self.claims.iter().cloned().map(Claim).collect()
     }
@@ -229,13 +233,21 @@ impl RelationEvidence {
             EvidenceBasis::ClaimsNotStanding => {
                 "Every claim behind it is disputed or retracted.".into()
             }
-            EvidenceBasis::NoClaims => "No claim supports it.".into(),
-            EvidenceBasis::UnsourcedRelation => format!(
-                "No source: casegraph does not yet record claims for {} relations, so this link is \
-                 the encoder's, not a source's statement.",
-                self.kind.as_str()
+            EvidenceBasis::Inferred => format!(
+                "No source says so: the analyst's inference. {}",
+                self.inference.as_deref().unwrap_or_default()
             ),
+            EvidenceBasis::NoClaims => {
+                "No source and no reasoning: nothing shows who says so.".into()
+            }
         }
+    }
+    /// Set when the analyst drew the relation without a source: their reasoning. (It may also stand
+    /// beside claims, to explain a reading of them.)
+    async fn inference(&self) -> Option<crate::api::relation::Inference> {
+        self.inference
+            .clone()
+            .map(|reasoning| crate::api::relation::Inference { reasoning })
     }
 }
 
@@ -271,8 +283,8 @@ impl EdgeDirection {
 impl GraphEdge {
     pub(crate) fn evidence_of(&self) -> RelationEvidence {
         RelationEvidence {
-            kind: self.0.kind,
             claims: self.0.claims.clone(),
+            inference: self.0.inference.clone(),
         }
     }
 }
@@ -448,11 +460,17 @@ impl GraphPath {
     async fn hops(&self) -> Vec<PathHop> {
         hops(&self.0)
     }
-    /// Some hop has no standing claim behind it (unsourced, unclaimed, or only disputed claims).
+    /// Some hop has no standing claim behind it (inferred, unclaimed, or only disputed claims).
     async fn leans_on_unsourced(&self) -> bool {
         hops(&self.0)
             .iter()
             .any(|h| h.edge.evidence_of().basis_of() != EvidenceBasis::Claimed)
+    }
+    /// Some hop rests on the analyst's inference rather than on a source (see its `inference`).
+    async fn leans_on_inference(&self) -> bool {
+        hops(&self.0)
+            .iter()
+            .any(|h| h.edge.evidence_of().basis_of() == EvidenceBasis::Inferred)
     }
     /// Some hop rests only on claims flagged `UNCONFIRMED`.
     async fn leans_on_unconfirmed(&self) -> bool {
@@ -492,10 +510,13 @@ impl GraphPath {
                     EvidenceBasis::ClaimsNotStanding => {
                         Some(format!("{what}: every claim is disputed or retracted"))
                     }
-                    EvidenceBasis::NoClaims => Some(format!("{what} has no claim")),
-                    EvidenceBasis::UnsourcedRelation => Some(format!(
-                        "{what} is not sourced: relations of this kind carry no claims yet"
+                    EvidenceBasis::Inferred => Some(format!(
+                        "{what} is the analyst's inference, not a source's statement: {}",
+                        ev.inference.as_deref().unwrap_or_default()
                     )),
+                    EvidenceBasis::NoClaims => {
+                        Some(format!("{what} has no claim and no stated reasoning"))
+                    }
                 }
             })
             .collect()

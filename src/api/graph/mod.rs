@@ -134,14 +134,22 @@ impl GraphQuestions {
             DateRangeInput,
         >,
         #[graphql(
-            desc = "Keep only events and participations with a claim of one of these statuses."
+            desc = "Keep only events, participations and relations with a claim of one of these statuses (e.g. `[CONFIRMED]`: only confirmed links)."
         )]
         claim_status: Option<Vec<ClaimStatus>>,
         #[graphql(
-            desc = "Keep relations that carry no claims yet (event links, places, actor structure).",
+            desc = "Keep relations without a standing claim: drawn as the analyst's inference, or with no evidence at all. Participations are kept either way.",
             default = true
         )]
         include_unsourced: bool,
+        #[graphql(
+            desc = "Keep only relations (participations included) with at least this many distinct sources among their standing claims."
+        )]
+        min_sources: Option<i32>,
+        #[graphql(
+            desc = "Keep only relations with at most this many distinct sources among their standing claims (`1` with `claimStatus: [UNCONFIRMED]`: single unconfirmed sources)."
+        )]
+        max_sources: Option<i32>,
         #[graphql(desc = "Node limit of this answer (at most the configured one).")]
         max_nodes: Option<i32>,
         #[graphql(desc = "Only these collections.")] collections: Option<Vec<ID>>,
@@ -166,6 +174,8 @@ impl GraphQuestions {
             window: window(date)?,
             statuses: claim_status.map(|s| s.iter().map(|s| s.as_str().to_string()).collect()),
             include_unsourced,
+            min_sources: sources_bound(min_sources, "minSources")?,
+            max_sources: sources_bound(max_sources, "maxSources")?,
         };
         let mut budget = Budget::new(max_nodes, limits.time_limit);
         let found =
@@ -405,5 +415,13 @@ impl GraphQuestions {
             named: collections.is_some(),
             bounds: bounds(ctx),
         }
+    }
+}
+
+/// A bound on the number of sources: not negative.
+fn sources_bound(value: Option<i32>, field: &str) -> Result<Option<i64>, AppError> {
+    match value {
+        Some(n) if n < 0 => Err(AppError::bad_input(field, "must not be negative")),
+        other => Ok(other.map(i64::from)),
     }
 }

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, Object, ID};
 
+use super::claim::{InferenceInput, RelationClaimInput};
 use super::common::{expect, LinkPayload};
 use crate::{
     api::{db, types},
@@ -17,6 +18,7 @@ pub struct GraphMutation;
 impl GraphMutation {
     /// Adds one relationship. For relations that allow one target (an event's place, a place's parent,
     /// a source's publisher, a figure's parent), the new target replaces the old one.
+    #[allow(clippy::too_many_arguments)]
     async fn link(
         &self,
         ctx: &Context<'_>,
@@ -24,12 +26,38 @@ impl GraphMutation {
         #[graphql(desc = "The id of the node the relationship starts from.")] from: ID,
         #[graphql(desc = "The id of the node the relationship points to.")] to: ID,
         #[graphql(desc = "The citing passage (for SOURCE_CITES).")] excerpt: Option<String>,
+        #[graphql(
+            desc = "The claims the relation rests on: who says so, verbatim, with what status (not for SOURCE_CITES or COUNT_PART_OF)."
+        )]
+        claims: Option<Vec<RelationClaimInput>>,
+        #[graphql(
+            desc = "For a relation no source states: the analyst's reasoning. It is shown as inference, never as sourced."
+        )]
+        inference: Option<InferenceInput>,
     ) -> AppResult<LinkPayload> {
-        let changed = app::graph::link(db(ctx), relation, &from, &to, excerpt, false).await?;
+        let changed = if claims.is_none() && inference.is_none() {
+            app::graph::link(db(ctx), relation, &from, &to, excerpt, false).await?
+        } else {
+            let draft = app::relation::RelationEvidenceDraft {
+                relation,
+                from: from.0,
+                to: to.0,
+                collection: None,
+                claims: claims
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(RelationClaimInput::into_draft)
+                    .collect(),
+                inference: inference.map(|i| app::relation::InferenceDraft {
+                    reasoning: i.reasoning,
+                }),
+            };
+            app::relation::link_with_evidence(db(ctx), draft, excerpt).await?
+        };
         Ok(LinkPayload { changed })
     }
 
-    /// Removes one relationship.
+    /// Removes one relationship, with the claims about it.
     async fn unlink(
         &self,
         ctx: &Context<'_>,

@@ -147,12 +147,17 @@ mod filter {
         actor: Option<ID>,
         /// Keep events with a participant in this role (combined with `actor`: that actor in that role).
         role: Option<String>,
-        /// Keep events that rest, directly or through a participation or a figure, on a claim citing this source.
+        /// Keep events that rest, directly or through a participation or a figure, on a claim citing this source
+        /// — or any source published by this outlet, when the id is an actor's.
         source: Option<ID>,
         /// Case-insensitive text in the title or description.
         text: Option<String>,
         /// Keep events whose own claims match.
         provenance: Option<ProvenanceFilter>,
+        /// `true`: only events with facts in dispute — a `DISPUTED` claim behind the event, one of its
+        /// participations or figures, or two of its figures about the same thing that differ (the
+        /// `conflicts` of the graph questions); `false`: only the others.
+        in_dispute: Option<bool>,
     }
 
     /// What to sort events by.
@@ -198,6 +203,7 @@ mod filter {
                 "filter.provenance",
                 &mut filters,
             )?;
+            filters.extend(f.in_dispute.map(Filter::InDispute));
             Ok(filters)
         }
     }

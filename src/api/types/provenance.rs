@@ -48,6 +48,11 @@ impl Claim {
     async fn created_at(&self) -> Option<&str> {
         self.0.created_at.as_deref()
     }
+    /// For a claim about a relation (an event led to another, a place lies within another): the
+    /// relation's id, as graph edges and `relation` show it. Null for a claim about a fact.
+    async fn about_relation(&self) -> Option<ID> {
+        self.0.about_relation.clone().map(ID)
+    }
     /// The source the claim cites.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>, AppError> {
         follow_one(ctx, Edge::ClaimSource, &self.0.id, as_source).await
@@ -377,12 +382,15 @@ mod filter {
     pub struct CountFilter {
         /// Keep figures about this event.
         event: Option<ID>,
-        /// Keep figures that rest on a claim citing this source.
+        /// Keep figures that rest on a claim citing this source (or a source published by this outlet).
         source: Option<ID>,
         /// Case-insensitive text in the subject or wording.
         text: Option<String>,
         /// Keep figures whose claims match (e.g. `{statusIn: [UNCONFIRMED]}`).
         provenance: Option<ProvenanceFilter>,
+        /// `true`: only facts in dispute — a `DISPUTED` claim behind them, or (figures) another figure
+        /// about the same thing that says something else; `false`: only the others.
+        in_dispute: Option<bool>,
     }
 
     impl CountFilter {
@@ -398,6 +406,7 @@ mod filter {
             }
             super::super::text_filter(&f.text, &mut filters);
             provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            filters.extend(f.in_dispute.map(Filter::InDispute));
             Ok(filters)
         }
     }
@@ -411,10 +420,13 @@ mod filter {
         actor: Option<ID>,
         /// Keep participations in this event.
         event: Option<ID>,
-        /// Keep participations that rest on a claim citing this source.
+        /// Keep participations that rest on a claim citing this source (or a source published by this outlet).
         source: Option<ID>,
         /// Keep participations whose claims match.
         provenance: Option<ProvenanceFilter>,
+        /// `true`: only facts in dispute — a `DISPUTED` claim behind them, or (figures) another figure
+        /// about the same thing that says something else; `false`: only the others.
+        in_dispute: Option<bool>,
     }
 
     impl ParticipationFilter {
@@ -435,6 +447,7 @@ mod filter {
                 filters.push(Filter::CitesSource(s.to_string()));
             }
             provenance_filters(&f.provenance, "filter.provenance", &mut filters)?;
+            filters.extend(f.in_dispute.map(Filter::InDispute));
             Ok(filters)
         }
     }
@@ -444,7 +457,7 @@ mod filter {
     pub struct ClaimFilter {
         /// Claim statuses.
         status: Option<Vec<ClaimStatus>>,
-        /// Keep claims citing this source.
+        /// Keep claims citing this source (or a source published by this outlet).
         source: Option<ID>,
         /// Case-insensitive text in the excerpt.
         text: Option<String>,

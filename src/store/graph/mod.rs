@@ -116,9 +116,17 @@ impl RelationKind {
         }
     }
 
-    /// Whether the model can hold claims for this relation today. Only participations can; every
-    /// other relation is drawn without a source until relation claims exist (issue 9).
+    /// Whether the model can hold claims for this relation. Every kind the questions follow can: a
+    /// participation through its hub's claims, every other relation through the claims anchored to
+    /// its stored id (`Claim.aboutRelation`, see `store::write::apply_relation_evidence`), or the
+    /// analyst's inference on it.
     pub fn carries_claims(self) -> bool {
+        true
+    }
+
+    /// Whether the relation is stored through a hub node (an actor's participation in an event) rather
+    /// than as one relationship.
+    pub fn via_hub(self) -> bool {
         self == RelationKind::ParticipatedIn
     }
 }
@@ -327,6 +335,20 @@ macro_rules! projection {
 }
 pub(crate) use projection;
 
+/// The claims about the relationship bound to `$v` (by its stored id, an index seek), projected.
+macro_rules! relation_claims_of {
+    ($v:literal) => {
+        concat!(
+            "COLLECT { MATCH (rcl:Claim {aboutRelation: ",
+            $v,
+            ".id}) RETURN ",
+            $crate::store::graph::projection!("rcl"),
+            " }"
+        )
+    };
+}
+pub(crate) use relation_claims_of;
+
 /// The claims about the statement node bound to `$v` (a participation, a count), projected.
 macro_rules! claims_of {
     ($v:literal) => {
@@ -362,8 +384,13 @@ pub struct EdgeRecord {
     pub to: String,
     /// For `PARTICIPATED_IN`: the participation, with its role.
     pub participation: Option<ParticipationRecord>,
-    /// The claims the relation rests on; empty for relations that cannot carry claims yet.
+    /// The claims the relation rests on (a participation's, or those anchored to the relationship).
     pub claims: Vec<ClaimRecord>,
+    /// The analyst's reasoning, for a relation drawn without a source.
+    pub inference: Option<String>,
+    /// The relationship's stored id (none for participations, and for relationships drawn before
+    /// relations had ids).
+    pub relation_id: Option<String>,
 }
 
 impl EdgeRecord {
@@ -371,7 +398,10 @@ impl EdgeRecord {
     pub fn id(&self) -> String {
         match &self.participation {
             Some(p) => p.id.clone(),
-            None => format!("{}:{}->{}", self.kind.as_str(), self.from, self.to),
+            None => self
+                .relation_id
+                .clone()
+                .unwrap_or_else(|| format!("{}:{}->{}", self.kind.as_str(), self.from, self.to)),
         }
     }
 }
@@ -385,6 +415,10 @@ pub(crate) struct EdgeRow {
     participation: Option<Value>,
     #[serde(default)]
     claims: Vec<Value>,
+    #[serde(default)]
+    inference: Option<String>,
+    #[serde(default)]
+    rid: Option<String>,
 }
 
 impl EdgeRow {
@@ -404,6 +438,8 @@ impl EdgeRow {
             to: self.to,
             participation,
             claims: decode_claims(self.claims)?,
+            inference: self.inference,
+            relation_id: self.rid,
         })
     }
 }
@@ -445,8 +481,9 @@ mod tests {
             text.into_statement().text(),
             "IN_EVENT|LED_TO|PARTICIPATES_AS"
         );
-        assert!(RelationKind::ParticipatedIn.carries_claims());
-        assert!(!RelationKind::LedTo.carries_claims());
+        assert!(RelationKind::ALL.iter().all(|k| k.carries_claims()));
+        assert!(RelationKind::ParticipatedIn.via_hub());
+        assert!(!RelationKind::LedTo.via_hub());
     }
 
     #[test]

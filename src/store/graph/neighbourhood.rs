@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::{
-    claims_of, projection, run_bounded, scope, Bound, Budget, EdgeRecord, EdgeRow, RelationKind,
+    claims_of, projection, relation_claims_of, run_bounded, scope, Bound, Budget, EdgeRecord,
+    EdgeRow, RelationKind,
 };
 use crate::{
     domain::{DateRange, NodeKind},
@@ -32,8 +33,13 @@ pub struct NeighbourhoodQuery {
     pub window: Option<DateRange>,
     /// Keep only events and participations with a claim of one of these statuses.
     pub statuses: Option<Vec<String>>,
-    /// Keep relations that cannot carry claims yet (everything but participations).
+    /// Keep relations without a standing claim (drawn as the analyst's inference, or without any
+    /// evidence). Participations are kept either way.
     pub include_unsourced: bool,
+    /// Keep only relations (participations included) with at least / at most this many distinct
+    /// sources among their standing claims.
+    pub min_sources: Option<i64>,
+    pub max_sources: Option<i64>,
 }
 
 /// The subgraph found: nodes with their distance from the anchor, and the edges between them.
@@ -50,21 +56,21 @@ fn level_statement() -> Statement {
          MATCH (a:Node {id: fid}) USING INDEX a:Node(id) \
          CALL (a) { \
            MATCH (a:Actor)-[:PARTICIPATES_AS]->(p:Participation)-[:IN_EVENT]->(n:Event) WHERE $participation \
-           RETURN 'PARTICIPATED_IN' AS kind, a AS src, n AS dst, n, p \
+           RETURN 'PARTICIPATED_IN' AS kind, a AS src, n AS dst, n, p, null AS rel \
            UNION ALL \
            MATCH (a:Event)<-[:IN_EVENT]-(p:Participation)<-[:PARTICIPATES_AS]-(n:Actor) WHERE $participation \
-           RETURN 'PARTICIPATED_IN' AS kind, n AS src, a AS dst, n, p \
+           RETURN 'PARTICIPATED_IN' AS kind, n AS src, a AS dst, n, p, null AS rel \
            UNION ALL \
            MATCH (a)-[r:";
     const OUTGOING_TAIL: &str = "]->(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
-           RETURN type(r) AS kind, a AS src, n AS dst, n, null AS p \
+           RETURN type(r) AS kind, a AS src, n AS dst, n, null AS p, r AS rel \
            UNION ALL \
            MATCH (a)<-[r:";
     const TAIL: &str = concat!(
         "]-(n:Event|Actor|Place|Source) WHERE type(r) IN $kinds \
-           RETURN type(r) AS kind, n AS src, a AS dst, n, null AS p \
+           RETURN type(r) AS kind, n AS src, a AS dst, n, null AS p, r AS rel \
          } \
-         WITH kind, src, dst, n, p \
+         WITH kind, src, dst, n, p, rel \
          WHERE ",
         scope!("n"),
         " AND NOT n.id IN $earlier AND ",
@@ -74,23 +80,34 @@ fn level_statement() -> Statement {
         " AND ",
         "($statuses IS NULL OR \
         ((p IS NULL OR EXISTS { MATCH (p)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses }) \
+         AND (rel IS NULL OR EXISTS { MATCH (c:Claim {aboutRelation: rel.id}) WHERE c.status IN $statuses }) \
          AND (NOT n:Event OR EXISTS { MATCH (n)<-[:ABOUT]-(c:Claim) WHERE c.status IN $statuses })))",
         " \
-           AND ($unsourced OR p IS NOT NULL) \
-         WITH kind, src, dst, n, p LIMIT $limit \
+           AND ($unsourced OR p IS NOT NULL \
+                OR EXISTS { MATCH (c:Claim {aboutRelation: rel.id}) WHERE c.status IN $standing }) \
+         WITH kind, src, dst, n, p, rel, \
+              CASE WHEN $minSources IS NULL AND $maxSources IS NULL THEN 0 \
+                   WHEN p IS NULL THEN size(COLLECT { MATCH (c:Claim {aboutRelation: rel.id})-[:CITES]->(s:Source) \
+                                                      WHERE c.status IN $standing RETURN DISTINCT s.id }) \
+                   ELSE size(COLLECT { MATCH (p)<-[:ABOUT]-(c:Claim)-[:CITES]->(s:Source) \
+                                       WHERE c.status IN $standing RETURN DISTINCT s.id }) END AS sources \
+         WHERE ($minSources IS NULL OR sources >= $minSources) AND ($maxSources IS NULL OR sources <= $maxSources) \
+         WITH kind, src, dst, n, p, rel LIMIT $limit \
          RETURN {kind: kind, from: src.id, to: dst.id, node: ",
         projection!("n"),
         ", \
                  participation: CASE WHEN p IS NULL THEN null ELSE ",
         projection!("p"),
         " END, \
-                 claims: CASE WHEN p IS NULL THEN [] ELSE ",
+                 claims: CASE WHEN p IS NULL THEN ",
+        relation_claims_of!("rel"),
+        " ELSE ",
         claims_of!("p"),
-        " END} AS row"
+        " END, inference: rel.inference, rid: rel.id} AS row"
     );
     let plain: Vec<RelationKind> = RelationKind::ALL
         .into_iter()
-        .filter(|k| !k.carries_claims())
+        .filter(|k| !k.via_hub())
         .collect();
     let mut text = Cypher::new();
     text.push(HEAD);
@@ -130,7 +147,7 @@ pub async fn neighbourhood(
     let plain: Vec<&str> = q
         .kinds
         .iter()
-        .filter(|k| !k.carries_claims())
+        .filter(|k| !k.via_hub())
         .map(|k| k.as_str())
         .collect();
     // Rows per level: enough for the node budget with room for edges between known nodes.
@@ -166,6 +183,9 @@ pub async fn neighbourhood(
             )
             .param("statuses", &q.statuses)
             .param("unsourced", q.include_unsourced)
+            .param("standing", crate::store::read::standing_statuses())
+            .param("minSources", q.min_sources)
+            .param("maxSources", q.max_sources)
             .param("limit", row_limit as i64);
         let Some(rows) = run_bounded::<LevelRow>(db, statement, budget).await? else {
             break;
@@ -219,6 +239,9 @@ pub fn statements_for_explain() -> Vec<(Statement, Vec<(&'static str, Value)>)> 
             ("to", Value::Null),
             ("statuses", Value::Null),
             ("unsourced", Value::Bool(true)),
+            ("standing", Value::from(vec!["REPORTED"])),
+            ("minSources", Value::from(1)),
+            ("maxSources", Value::Null),
             ("limit", Value::from(10)),
         ],
     )]

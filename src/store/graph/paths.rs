@@ -67,7 +67,12 @@ fn statement(kinds: &[RelationKind], k: u32, raw_hops: u32) -> Statement {
             " RETURN {nodes: [n IN nodes(p) | ",
             projection!("n"),
             "], \
-                 rels: [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id}], \
+                 rels: [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, \
+                                                 id: r.id, inference: r.inference}], \
+                 relClaims: COLLECT { UNWIND relationships(p) AS r MATCH (rcl:Claim {aboutRelation: r.id}) \
+                                      RETURN {id: r.id, claim: ",
+            projection!("rcl"),
+            "} }, \
                  claims: [x IN nodes(p) WHERE x:Participation | {id: x.id, claims: ",
             claims_of!("x"),
             "}]} AS row"
@@ -81,6 +86,17 @@ struct Rel {
     rel_type: String,
     from: String,
     to: String,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    inference: Option<String>,
+}
+
+/// A claim about one relationship of the path, by the relationship's id.
+#[derive(Deserialize)]
+struct RelClaim {
+    id: String,
+    claim: Value,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +110,8 @@ struct Row {
     nodes: Vec<Value>,
     rels: Vec<Rel>,
     claims: Vec<HubClaims>,
+    #[serde(default, rename = "relClaims")]
+    rel_claims: Vec<RelClaim>,
 }
 
 /// Finds up to `k` paths (the caller has checked that both ends exist in its scope).
@@ -128,6 +146,10 @@ fn fold(row: Row) -> AppResult<PathRecord> {
         .collect::<AppResult<Vec<_>>>()?;
     let mut claims: std::collections::HashMap<String, Vec<Value>> =
         row.claims.into_iter().map(|h| (h.id, h.claims)).collect();
+    let mut rel_claims: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    for c in row.rel_claims {
+        rel_claims.entry(c.id).or_default().push(c.claim);
+    }
     let mut kept = vec![nodes[0].clone()];
     let mut hops = Vec::new();
     let mut i = 1;
@@ -146,6 +168,8 @@ fn fold(row: Row) -> AppResult<PathRecord> {
                         to: event.id().to_string(),
                         participation: Some(p.clone()),
                         claims: decode_claims(claims.remove(&p.id).unwrap_or_default())?,
+                        inference: None,
+                        relation_id: None,
                     },
                     forward,
                 });
@@ -163,7 +187,14 @@ fn fold(row: Row) -> AppResult<PathRecord> {
                         from: rel.from.clone(),
                         to: rel.to.clone(),
                         participation: None,
-                        claims: Vec::new(),
+                        claims: decode_claims(
+                            rel.id
+                                .as_ref()
+                                .and_then(|id| rel_claims.remove(id))
+                                .unwrap_or_default(),
+                        )?,
+                        inference: rel.inference.clone(),
+                        relation_id: rel.id.clone(),
                     },
                 });
                 kept.push(node.clone());

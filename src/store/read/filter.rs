@@ -29,7 +29,8 @@ pub enum Filter {
         actor: Option<String>,
         role: Option<String>,
     },
-    /// The node (or, for events, any of its participations and counts) rests on a claim citing this source.
+    /// The node (or, for events, any of its participations and counts) rests on a claim citing this
+    /// source, or a source published by this outlet (actor).
     CitesSource(String),
     /// Participations in one of these roles.
     Roles(Vec<String>),
@@ -37,7 +38,7 @@ pub enum Filter {
     ParticipationOfActor(String),
     /// Participations in this event.
     ParticipationInEvent(String),
-    /// Claims citing this source (for claim lists).
+    /// Claims citing this source, or a source published by this outlet (for claim lists).
     ClaimCites(String),
     /// Counts about this event.
     CountOfEvent(String),
@@ -55,7 +56,28 @@ pub enum Filter {
     MaxSources(i64),
     /// Terms of one vocabulary.
     Vocabulary(Vocabulary),
+    /// Facts in dispute (`true`) or not (`false`): a `DISPUTED` claim behind the node (for events,
+    /// also behind any of its participations or figures), or, for figures and events, two figures about
+    /// the same thing (event, subject, sub-group, unit) that differ — the conflicts of the graph
+    /// questions. See [`IN_DISPUTE`].
+    InDispute(bool),
 }
+
+/// The predicate of [`Filter::InDispute`], on `n` (an event, a participation or a figure), with the
+/// disputed status as parameter `$<f>_disputed`. The first part finds a disputed claim about `n` or,
+/// for an event, about its participations and figures; the second, for a figure or an event, two
+/// figures of the event about the same thing that do not say the same. (Two `MATCH` clauses: in one,
+/// a figure could not reach its event and come back as itself over the same relationship.)
+const IN_DISPUTE: [&str; 2] = [
+    "(EXISTS { MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(dc:Claim) WHERE dc.status = ",
+    " } OR EXISTS { MATCH (n)-[:COUNT_OF*0..1]->(de:Event) MATCH (de)<-[:COUNT_OF]-(da:Count) \
+     WHERE (n:Event OR da = n) AND EXISTS { MATCH (de)<-[:COUNT_OF]-(db:Count) \
+       WHERE db <> da AND db.subject = da.subject AND db.unit = da.unit \
+         AND coalesce(db.subgroup, '') = coalesce(da.subgroup, '') \
+         AND NOT (db.qualifier = da.qualifier AND coalesce(db.value, -1) = coalesce(da.value, -1) \
+                  AND coalesce(db.lower, -1) = coalesce(da.lower, -1) \
+                  AND coalesce(db.upper, -1) = coalesce(da.upper, -1)) } })",
+];
 
 fn names<T: Copy>(values: &[T], name: fn(T) -> &'static str) -> Value {
     values.iter().map(|v| name(*v)).collect::<Vec<_>>().into()
@@ -233,7 +255,8 @@ impl Filter {
             }
             Filter::CitesSource(id) => {
                 text!(
-                    "EXISTS { MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(:Claim)-[:CITES]->(:Source {id: ",
+                    "EXISTS { MATCH (n)<-[:IN_EVENT|COUNT_OF*0..1]-()<-[:ABOUT]-(:Claim)-[:CITES]->(:Source)\
+                     -[:PUBLISHED_BY*0..1]->(:Node {id: ",
                     ("v"), "}) }"
                 );
                 one("v", id.clone().into())
@@ -259,7 +282,11 @@ impl Filter {
                 one("v", id.clone().into())
             }
             Filter::ClaimCites(id) => {
-                text!("EXISTS { MATCH (n)-[:CITES]->(:Source {id: ", ("v"), "}) }");
+                text!(
+                    "EXISTS { MATCH (n)-[:CITES]->(:Source)-[:PUBLISHED_BY*0..1]->(:Node {id: ",
+                    ("v"),
+                    "}) }"
+                );
                 one("v", id.clone().into())
             }
             Filter::CountOfEvent(id) => {
@@ -319,6 +346,14 @@ impl Filter {
             Filter::Vocabulary(v) => {
                 text!("n.vocabulary = ", ("v"));
                 one("v", v.as_str().into())
+            }
+            Filter::InDispute(yes) => {
+                if !yes {
+                    out.push("NOT ");
+                }
+                let [head, tail] = IN_DISPUTE;
+                text!(head, ("disputed"), tail);
+                one("disputed", ClaimStatus::Disputed.as_str().into())
             }
         }
     }

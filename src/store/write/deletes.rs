@@ -91,7 +91,8 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
         }
         _ => {}
     }
-    // The claims are found from each doomed node (an anchored expansion), never by scanning all claims.
+    // The claims are found from each doomed node (an anchored expansion), never by scanning all claims;
+    // the claims about its relations through their ids (an index seek on `Claim(aboutRelation)`).
     let statement = cypher!(
         "MATCH (n:",
         label,
@@ -101,7 +102,9 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
          UNWIND [n] + deps AS x \
          OPTIONAL MATCH (x)<-[:ABOUT]-(c:Claim) \
          WITH n, deps, collect(DISTINCT c) AS claims \
-         WITH [n] + deps + claims AS doomed \
+         CALL (n, deps) { UNWIND [n] + deps AS y MATCH (y)-[rr]-() WHERE rr.id IS NOT NULL \
+           MATCH (rc:Claim {aboutRelation: rr.id}) RETURN collect(DISTINCT rc) AS relationClaims } \
+         WITH [n] + deps + claims + relationClaims AS doomed \
          FOREACH (x IN doomed | DETACH DELETE x) \
          RETURN size(doomed) AS row"
     );

@@ -135,7 +135,9 @@ async fn apply_relation(
         "]->(b:",
         to_label,
         ") \
-                         WHERE $replace AND NOT b.id IN row.ids DELETE old } \
+                         WHERE $replace AND NOT b.id IN row.ids \
+                         CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
+                         DELETE old } \
          CALL (a, row) { UNWIND row.targets AS t MATCH (b:",
         to_label,
         " {id: t.id}) \
@@ -143,7 +145,10 @@ async fn apply_relation(
         ty,
         "]->(b) \
                          SET r.excerpt = CASE WHEN $replace THEN t.excerpt \
-                                              ELSE coalesce(t.excerpt, r.excerpt) END }"
+                                              ELSE coalesce(t.excerpt, r.excerpt) END, \
+                             r.id = coalesce(r.id, '",
+        ty,
+        ":' + a.id + '->' + b.id) }"
     );
     tx.run(write.param("rows", rows.clone()).param("replace", replace))
         .await?;
@@ -240,7 +245,8 @@ pub async fn link_one(
                 ty,
                 "]->(b:",
                 to_label,
-                " {id: $to}) DELETE r"
+                " {id: $to}) \
+                 CALL (r) { MATCH (c:Claim {aboutRelation: r.id}) DETACH DELETE c } DELETE r"
             )
             .param("from", from)
             .param("to", to),

@@ -94,6 +94,20 @@ pub async fn merge_nodes(
         )
         .await?;
     }
+    // A relation of the duplicate that the kept node already had (or that was dropped) takes its
+    // claims to the kept node's relation, or, where there is none, with it.
+    let reanchor = cypher!(
+        "MATCH (d:", label, " {id: $dup})-[r]-(x) WHERE r.id IS NOT NULL \
+         MATCH (k:", label, " {id: $keep}) \
+         OPTIONAL MATCH (k)-[r2]-(x) WHERE type(r2) = type(r) AND (startNode(r2) = k) = (startNode(r) = d) \
+         WITH r, head(collect(r2)) AS r2 \
+         CALL (r, r2) { WITH r, r2 WHERE r2 IS NOT NULL AND r2.id IS NULL SET r2.id = r.id } \
+         CALL (r, r2) { MATCH (c:Claim {aboutRelation: r.id}) \
+           FOREACH (_ IN CASE WHEN r2 IS NULL THEN [1] ELSE [] END | DETACH DELETE c) \
+           FOREACH (_ IN CASE WHEN r2 IS NULL THEN [] ELSE [1] END | SET c.aboutRelation = r2.id) }"
+    );
+    tx.run(reanchor.param("dup", duplicate).param("keep", keep))
+        .await?;
     let finish = cypher!(
         "MATCH (k:", label, " {id: $keep}), (d:", label, " {id: $dup}) \
          SET k.aliases = [a IN coalesce(k.aliases, []) + [d.name] + coalesce(d.aliases, []) WHERE a <> k.name | a], \
@@ -144,9 +158,10 @@ fn move_statement(
             },
             if acyclic { ty } else { "" },
             if acyclic { "*1..32]->(k) } " } else { "" },
-            "MERGE (k)-[:",
+            "MERGE (k)-[nr:",
             ty,
-            "]->(x)"
+            "]->(x) \
+             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)"
         )
     } else {
         cypher!(
@@ -167,9 +182,10 @@ fn move_statement(
             },
             if acyclic { ty } else { "" },
             if acyclic { "*1..32]->(x) } " } else { "" },
-            "MERGE (k)<-[:",
+            "MERGE (k)<-[nr:",
             ty,
-            "]-(x)"
+            "]-(x) \
+             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)"
         )
     }
 }

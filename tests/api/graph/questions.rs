@@ -1,6 +1,6 @@
 //! The investigators' questions, asked of the seed dataset: who, where, when, how many, and who says so.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::ids;
 use crate::helpers::{seed_id, seeded, SEED};
@@ -388,12 +388,21 @@ async fn every_kind_of_fact_answers_for_its_claims_and_provenance_through_one_in
     let app = seeded().await;
     let data = app
         .data(
-            r#"query($c: [ID!]) { claims(collections: $c, first: 100) { nodes { id subject {
+            r#"query($c: [ID!]) { claims(collections: $c, first: 100) { nodes { id aboutRelation subject {
                  __typename ... on Fact { claims { id } provenance { claimCount sourceCount } } } } } }"#,
             json!({ "c": [SEED] }),
         )
         .await;
-    let nodes = data["claims"]["nodes"].as_array().unwrap();
+    // Claims about relations (an event led to another) have a relation, not a fact, as subject.
+    let (facts, relations): (Vec<&Value>, Vec<&Value>) = data["claims"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .partition(|n| !n["subject"].is_null());
+    assert!(!relations.is_empty());
+    assert!(relations.iter().all(|n| n["aboutRelation"].is_string()));
+    assert!(facts.iter().all(|n| n["aboutRelation"].is_null()));
+    let nodes = facts;
     let mut kinds: Vec<&str> = nodes
         .iter()
         .map(|n| n["subject"]["__typename"].as_str().unwrap())
