@@ -43,3 +43,10 @@ CREATE POINT INDEX cg_place_location IF NOT EXISTS FOR (p:Place) ON (p.location)
 // its own analyzer and fields (aliases, labels, excerpts), which a Neo4j full-text index cannot change
 // after creation. The search issue creates the index it uses; this drops the unused one.
 DROP INDEX cg_fulltext IF EXISTS;
+
+// Import checkpoints: one node per committed batch of `casegraph import`, written in the batch's own
+// transaction and keyed `<file content hash>/<batch size>/<batch number>`, so that a rerun after an
+// interruption skips exactly the batches that committed (src/import/bulk.rs). Not a `Node`: not data.
+CREATE CONSTRAINT cg_import_batch IF NOT EXISTS FOR (b:ImportBatch) REQUIRE b.key IS UNIQUE;
+// Relations of an import that name records later in the file, kept until those are written.
+CREATE CONSTRAINT cg_import_pending IF NOT EXISTS FOR (p:ImportPending) REQUIRE p.key IS UNIQUE;

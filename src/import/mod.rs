@@ -5,8 +5,12 @@
 //! so a re-import upserts and changes nothing.
 
 pub mod document;
+pub mod bulk;
 pub mod references;
+pub mod stream;
 pub mod validation;
+
+mod progress;
 
 #[cfg(test)]
 mod tests;

@@ -111,7 +111,7 @@ async fn apply_relation(
     };
     // References first: each target must exist, be of the right kind, and share the collection.
     let check = cypher!(
-        "UNWIND $rows AS row MATCH (a:", from_label, " {id: row.from}) \
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
          UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
          WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
                            WHEN NOT b:", to_label, " THEN 'kind' \
@@ -119,7 +119,18 @@ async fn apply_relation(
          WHERE reason IS NOT NULL \
          RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row LIMIT 1"
     );
-    let bad: Vec<Bad> = tx.rows(check.param("rows", rows.clone())).await?;
+    // Sets with no targets (most events list no `partOf`) have nothing to check: only the write sees
+    // them, to drop what a re-import no longer lists.
+    let targeted: Vec<Value> = rows
+        .iter()
+        .filter(|r| r["ids"].as_array().is_some_and(|ids| !ids.is_empty()))
+        .cloned()
+        .collect();
+    let bad: Vec<Bad> = if targeted.is_empty() {
+        Vec::new()
+    } else {
+        tx.rows(check.param("rows", targeted.clone())).await?
+    };
     if let Some(b) = bad.into_iter().next() {
         return Err(fail(b));
     }
@@ -127,44 +138,44 @@ async fn apply_relation(
     // new target replaces the old one. A target linked again without an excerpt keeps the one it has.
     let replace = mode == LinkMode::Replace || rule.to_one;
     let write = cypher!(
-        "UNWIND $rows AS row MATCH (a:",
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
         from_label,
-        " {id: row.from}) \
+        " \
          CALL (a, row) { OPTIONAL MATCH (a)-[old:",
         ty,
         "]->(b:",
         to_label,
         ") \
                          WHERE $replace AND NOT b.id IN row.ids DELETE old } \
-         CALL (a, row) { UNWIND row.targets AS t MATCH (b:",
+         CALL (a, row) { UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
         to_label,
-        " {id: t.id}) \
+        " \
                          MERGE (a)-[r:",
         ty,
         "]->(b) \
                          SET r.excerpt = CASE WHEN $replace THEN t.excerpt \
                                               ELSE coalesce(t.excerpt, r.excerpt) END }"
     );
-    tx.run(write.param("rows", rows.clone()).param("replace", replace))
+    tx.run(write.param("rows", rows).param("replace", replace))
         .await?;
     // Cycles are looked for after the write, so that two sets of one change set that close a loop
     // between them (a within b, b within a) are caught as well as a loop through stored links.
-    if rule.acyclic {
+    if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
-            "UNWIND $rows AS row MATCH (a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
             from_label,
-            " {id: row.from}) \
-             UNWIND row.targets AS t MATCH (a)-[:",
-            ty,
-            "]->(b:",
+            " \
+             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
             to_label,
-            " {id: t.id}) \
-             WHERE EXISTS { MATCH (b)-[:",
+            " AND (a)-[:",
+            ty,
+            "]->(b) \
+             AND EXISTS { MATCH (b)-[:",
             ty,
             "*1..32]->(a) } \
              RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row LIMIT 1"
         );
-        let bad: Vec<Bad> = tx.rows(cycle.param("rows", rows)).await?;
+        let bad: Vec<Bad> = tx.rows(cycle.param("rows", targeted)).await?;
         if let Some(b) = bad.into_iter().next() {
             return Err(fail(b));
         }
@@ -204,8 +215,8 @@ pub async fn link_one(
     let ends: Vec<Ends> = tx
         .rows(
             cypher!(
-                "OPTIONAL MATCH (a:", from_label, " {id: $from}) \
-                   WHERE ($collections IS NULL OR a.collection IN $collections) \
+                "OPTIONAL MATCH (a:Node {id: $from}) \
+                   WHERE a:", from_label, " AND ($collections IS NULL OR a.collection IN $collections) \
                  OPTIONAL MATCH (b:Node {id: $to}) \
                    WHERE ($collections IS NULL OR b.collection IN $collections) \
                  OPTIONAL MATCH (a)-[r:", ty, "]->(b:", to_label, ") \

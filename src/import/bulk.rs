@@ -1,0 +1,679 @@
+//! `casegraph import` at database speed: a file of any size (NDJSON or a `casegraph/v1` document, see
+//! [`super::stream`]) read in flat memory and written in transactions of bounded size.
+//!
+//! The path of a record is the same as everywhere else: translated into the application layer's draft
+//! (`super::validation`), checked by it ([`Draft::check`]), written by the store — only a batch at a
+//! time. For each batch of `batch_size` records, in file order:
+//!
+//! 1. every record is checked on its own; a bad one is reported with its position and reason;
+//! 2. its references are resolved, with one index seek per distinct id for the whole batch: a reference
+//!    must name a record *earlier in the file* or a node *already stored* (of the right kind, in the
+//!    same collection). A reference to a later record is an error that says so: a streamed file cannot
+//!    look ahead, and requiring the order keeps the outcome independent of the batch size;
+//! 3. the good records are written in one transaction together with the batch's checkpoint
+//!    (`store::write::bulk`): a batch is never half-written, and a rerun skips the batches whose
+//!    checkpoint is there. A checkpoint is keyed by the collection, the batch size, the batch's number
+//!    and a hash of its records' text, so an edited file re-imports exactly the batches that changed.
+//!
+//! With [`OnError::Stop`] (the default) the first bad record ends the import, its batch unwritten; with
+//! [`OnError::Skip`] bad records are left out, counted and listed, and a record that refers to a
+//! skipped one is itself skipped (its reference cannot resolve).
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{
+    document::{ClaimRecord, FORMAT_TAG},
+    progress::Progress,
+    stream::{self, Entry, Item, Record},
+    validation as map,
+};
+use crate::{
+    app::{
+        batch::{self, Chunk, Draft},
+        Origin,
+    },
+    domain::{render_errors, NodeKind, Relation, ValidationError, Vocabulary},
+    error::{AppError, AppResult},
+    store::{
+        records::term_id,
+        write::{bulk, ChangeSet, LinkSet, Summary},
+        Scope, Store,
+    },
+};
+
+/// What to do with a bad record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OnError {
+    /// Stop at the first bad record; its batch is not written (the batches before it are).
+    #[default]
+    Stop,
+    /// Leave bad records out, and list them at the end.
+    Skip,
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Records per transaction.
+    pub batch_size: usize,
+    pub on_error: OnError,
+    /// Ignore the checkpoints of earlier runs and write every batch again.
+    pub restart: bool,
+    /// Show no progress (tests, library callers).
+    pub quiet: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            batch_size: DEFAULT_BATCH_SIZE,
+            on_error: OnError::Stop,
+            restart: false,
+            quiet: true,
+        }
+    }
+}
+
+/// Records per transaction unless told otherwise: large enough that a round trip carries thousands of
+/// rows, small enough that a transaction stays within a few MB of Neo4j's transaction memory.
+pub const DEFAULT_BATCH_SIZE: usize = 2000;
+
+/// A record left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `line 12`, `events[3]`.
+    pub at: String,
+    /// Every reason, one per line, each with its field.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.reason)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Records read (good and bad, in committed batches and in skipped ones).
+    pub records: u64,
+    /// Batches written by this run.
+    pub batches_written: u64,
+    /// Batches already committed by an earlier run, and skipped.
+    pub batches_resumed: u64,
+    /// What this run wrote.
+    pub written: Summary,
+    /// Records left out (`--on-error skip`).
+    pub skipped: Vec<Problem>,
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.elapsed.as_secs_f64();
+        write!(
+            f,
+            "{} records in {:.1} s ({:.0} events/s): wrote {} batch(es), {} already imported; {}",
+            self.records,
+            secs,
+            self.written.events as f64 / secs.max(1e-3),
+            self.batches_written,
+            self.batches_resumed,
+            self.written
+        )?;
+        if !self.skipped.is_empty() {
+            write!(f, "\n{} record(s) skipped:", self.skipped.len())?;
+            for p in &self.skipped {
+                write!(f, "\n  {p}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Imports the file at `path`.
+pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppResult<Report> {
+    let started = Instant::now();
+    let batch_size = options.batch_size.max(1);
+    let cannot_read = |e: std::io::Error| AppError::bad_input("file", format!("cannot read {path}: {e}"));
+    let total = std::fs::metadata(path).map_err(cannot_read)?.len();
+    let read = Arc::new(AtomicU64::new(0));
+    let mut rx = stream::spawn(path, read.clone()).map_err(cannot_read)?;
+    let (collection, collection_hash) = match rx.recv().await {
+        Some(Item::Collection(c, hash)) => (c, hash),
+        Some(Item::Fatal(message)) => return Err(AppError::bad_input("file", message)),
+        _ => return Err(AppError::bad_input("file", format!("{path} holds no collection"))),
+    };
+    let base = batch::check_collection(&map::collection_draft(&collection), Origin::Import)
+        .map_err(|errors| AppError::BadUserInput {
+            field: errors.first().map(|e| e.field.clone()),
+            message: render_errors(&errors),
+        })?;
+    let prefix = format!("{}/{FORMAT_TAG}/{batch_size}/", collection.id);
+    let db = store.session(Scope::all());
+    let committed = if options.restart {
+        HashSet::new()
+    } else {
+        bulk::committed_batches(&db, &prefix).await?
+    };
+    let mut run = Run {
+        store,
+        collection: collection.id.clone(),
+        collection_hash,
+        base,
+        prefix,
+        committed,
+        options,
+        report: Report::default(),
+        progress: Progress::new(total, options.quiet),
+        events: 0,
+        keys: HashSet::new(),
+    };
+    let mut pending: Vec<Entry> = Vec::with_capacity(batch_size);
+    let mut number = 0u64;
+    while let Some(item) = rx.recv().await {
+        match item {
+            Item::Entry(entry) => {
+                pending.push(entry);
+                if pending.len() == batch_size {
+                    run.batch(number, std::mem::take(&mut pending)).await?;
+                    run.progress(read.load(Ordering::Relaxed));
+                    number += 1;
+                }
+            }
+            Item::Fatal(message) => {
+                run.progress.finish();
+                return Err(AppError::bad_input("file", message));
+            }
+            Item::Collection(..) => {
+                return Err(AppError::bad_input("file", "a second collection"));
+            }
+        }
+    }
+    if !pending.is_empty() {
+        run.batch(number, pending).await?;
+    }
+    run.apply_pending().await?;
+    run.progress(total);
+    run.progress.finish();
+    run.report.elapsed = started.elapsed();
+    Ok(run.report)
+}
+
+struct Run<'a> {
+    store: &'a Arc<Store>,
+    collection: String,
+    collection_hash: u128,
+    /// The collection's own write, part of every batch (an upsert: it changes nothing once there).
+    base: ChangeSet,
+    prefix: String,
+    committed: HashSet<String>,
+    options: &'a Options,
+    report: Report,
+    progress: Progress,
+    events: u64,
+    /// The checkpoint keys of this file's batches, to tell its put-off relations from stale ones.
+    keys: HashSet<String>,
+}
+
+/// A record that passed its own checks, waiting for its references.
+struct Checked {
+    at: String,
+    changes: ChangeSet,
+    /// The ids the record defines (its own, its claims'), with their kinds.
+    defines: Vec<(String, NodeKind)>,
+    /// Its references: field, id, the kind it must be, and the relation it sets if it is one (which
+    /// may name a record later in the file: see [`Run::resolve`]).
+    refers: Vec<Ref>,
+    /// Relations put off until the end (their sets are moved here from `changes`).
+    deferred: Vec<(String, LinkSet)>,
+    events: u64,
+}
+
+struct Ref {
+    field: String,
+    id: String,
+    kind: NodeKind,
+    relation: Option<Relation>,
+}
+
+fn reference(field: impl Into<String>, id: &str, kind: NodeKind, relation: Option<Relation>) -> Ref {
+    Ref {
+        field: field.into(),
+        id: id.to_owned(),
+        kind,
+        relation,
+    }
+}
+
+impl Run<'_> {
+    fn progress(&mut self, bytes: u64) {
+        self.progress.update(bytes, self.report.records, self.events);
+    }
+
+    /// Handles one problem: an error with [`OnError::Stop`], a note with [`OnError::Skip`].
+    fn problem(&mut self, at: &str, errors: Vec<ValidationError>) -> AppResult<()> {
+        let reason = errors
+            .iter()
+            .map(|e| {
+                let field = e.field.strip_prefix(at).unwrap_or(&e.field);
+                let field = field.trim_start_matches('.');
+                if field.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{field}: {}", e.message)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        match self.options.on_error {
+            OnError::Skip => {
+                self.report.skipped.push(Problem {
+                    at: at.to_owned(),
+                    reason,
+                });
+                Ok(())
+            }
+            OnError::Stop => {
+                self.progress.finish();
+                Err(AppError::BadUserInput {
+                    field: errors.first().map(|e| e.field.clone()),
+                    message: format!(
+                        "{at}: {reason}\n(the import stopped there: {} batch(es) written, that record's \
+                         batch not; fix it and rerun, or rerun with --on-error skip)",
+                        self.report.batches_written + self.report.batches_resumed
+                    ),
+                })
+            }
+        }
+    }
+
+    async fn batch(&mut self, number: u64, entries: Vec<Entry>) -> AppResult<()> {
+        self.report.records += entries.len() as u64;
+        let key = self.key(number, &entries);
+        if self.committed.contains(&key) {
+            self.keys.insert(key);
+            self.report.batches_resumed += 1;
+            return Ok(());
+        }
+        // 1. Each record on its own.
+        let mut checked = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let at = entry.at.to_string();
+            let record = match entry.record {
+                Ok(r) => r,
+                Err(message) => {
+                    self.problem(&at, vec![ValidationError::new(at.clone(), message)])?;
+                    continue;
+                }
+            };
+            let draft = self.draft(&record);
+            match draft.check(&at, Origin::Import) {
+                Ok(changes) => checked.push(self.references(at, &record, changes)),
+                Err(errors) => self.problem(&at, errors)?,
+            }
+        }
+        // 2. References, against the records before each one and the database.
+        let accepted = self.resolve(checked).await?;
+        // 3. One transaction with the checkpoint.
+        self.write(number, &key, accepted).await
+    }
+
+    /// The checkpoint key of batch `number`: its records' text decides whether it is the one committed.
+    fn key(&self, number: u64, entries: &[Entry]) -> String {
+        let mut h = Xxh3::new();
+        h.update(&self.collection_hash.to_le_bytes());
+        for e in entries {
+            h.update(&e.hash.to_le_bytes());
+        }
+        format!("{}{number}/{:032x}", self.prefix, h.digest128())
+    }
+
+    fn draft(&self, record: &Record) -> Draft {
+        let c = self.collection.as_str();
+        match record {
+            Record::Term(t) => Draft::Term(map::term_draft(t, c)),
+            Record::Actor(a) => Draft::Actor(map::actor_draft(a, c)),
+            Record::Place(p) => Draft::Place(map::place_draft(p, c)),
+            Record::Source(s) => Draft::Source(map::source_draft(s, c)),
+            Record::Event(e) => Draft::Event(map::event_draft(e, c)),
+            Record::Participation(p) => Draft::Participation(map::participation_draft(p, c)),
+            Record::Count(n) => Draft::Count(map::count_draft(n, c)),
+        }
+    }
+
+    /// What a record defines and what it refers to.
+    fn references(&self, at: String, record: &Record, changes: ChangeSet) -> Checked {
+        let c = self.collection.as_str();
+        let mut defines = Vec::new();
+        let mut refers: Vec<Ref> = Vec::new();
+        let list = |field: &str, ids: &[String], relation: Relation, refers: &mut Vec<Ref>| {
+            for (i, id) in ids.iter().enumerate() {
+                let kind = relation.rule().to;
+                refers.push(reference(format!("{field}[{i}]"), id, kind, Some(relation)));
+            }
+        };
+        let one = |field: &str, id: &Option<String>, relation: Relation, refers: &mut Vec<Ref>| {
+            if let Some(id) = id {
+                refers.push(reference(field, id, relation.rule().to, Some(relation)));
+            }
+        };
+        let claims = |claims: &[ClaimRecord], defines: &mut Vec<_>, refers: &mut Vec<Ref>| {
+            for (i, claim) in claims.iter().enumerate() {
+                defines.push((claim.id.clone(), NodeKind::Claim));
+                let field = format!("claims[{i}].source");
+                refers.push(reference(field, &claim.source, NodeKind::Source, None));
+            }
+        };
+        let mut events = 0;
+        match record {
+            Record::Term(t) => {
+                defines.push((term_id(c, t.vocabulary, &t.key), NodeKind::Term));
+            }
+            Record::Actor(a) => {
+                defines.push((a.id.clone(), NodeKind::Actor));
+                list("memberOf", &a.member_of, Relation::ActorMemberOf, &mut refers);
+                list("answersTo", &a.answers_to, Relation::ActorAnswersTo, &mut refers);
+            }
+            Record::Place(p) => {
+                defines.push((p.id.clone(), NodeKind::Place));
+                one("within", &p.within, Relation::PlaceWithin, &mut refers);
+            }
+            Record::Source(s) => {
+                defines.push((s.id.clone(), NodeKind::Source));
+                one("publisher", &s.publisher, Relation::SourcePublishedBy, &mut refers);
+                for (i, x) in s.cites.iter().enumerate() {
+                    let field = format!("cites[{i}].source");
+                    let r = reference(field, &x.source, NodeKind::Source, Some(Relation::SourceCites));
+                    refers.push(r);
+                }
+            }
+            Record::Event(e) => {
+                events = 1;
+                defines.push((e.id.clone(), NodeKind::Event));
+                let ty = term_id(c, Vocabulary::EventType, &e.event_type);
+                refers.push(reference("type", &ty, NodeKind::Term, None));
+                one("place", &e.place, Relation::EventAt, &mut refers);
+                list("partOf", &e.part_of, Relation::EventPartOf, &mut refers);
+                list("followedBy", &e.followed_by, Relation::EventFollowedBy, &mut refers);
+                list("ledTo", &e.led_to, Relation::EventLedTo, &mut refers);
+                claims(&e.claims, &mut defines, &mut refers);
+            }
+            Record::Participation(p) => {
+                defines.push((p.id.clone(), NodeKind::Participation));
+                refers.push(reference("event", &p.event, NodeKind::Event, None));
+                refers.push(reference("actor", &p.actor, NodeKind::Actor, None));
+                let role = term_id(c, Vocabulary::ParticipantRole, &p.role);
+                refers.push(reference("role", &role, NodeKind::Term, None));
+                claims(&p.claims, &mut defines, &mut refers);
+            }
+            Record::Count(n) => {
+                defines.push((n.id.clone(), NodeKind::Count));
+                refers.push(reference("event", &n.event, NodeKind::Event, None));
+                one("partOf", &n.part_of, Relation::CountPartOf, &mut refers);
+                claims(&n.claims, &mut defines, &mut refers);
+            }
+        }
+        Checked {
+            at,
+            changes,
+            defines,
+            refers,
+            deferred: Vec::new(),
+            events,
+        }
+    }
+
+    /// Resolves every record's references in file order; returns the records that may be written.
+    async fn resolve(&mut self, checked: Vec<Checked>) -> AppResult<Vec<Checked>> {
+        let mut ids: HashSet<&str> = HashSet::new();
+        for r in &checked {
+            ids.extend(r.defines.iter().map(|(id, _)| id.as_str()));
+            ids.extend(r.refers.iter().map(|x| x.id.as_str()));
+        }
+        let db = self.store.session(Scope::all());
+        let ids: Vec<&str> = ids.into_iter().collect();
+        let stored: HashMap<String, bulk::StoredNode> = bulk::stored_nodes(&db, &ids)
+            .await?
+            .into_iter()
+            .map(|n| (n.id.clone(), n))
+            .collect();
+        // Where each id is defined in this batch (the first time), to tell "later" from "skipped".
+        let mut in_batch: HashMap<String, (usize, String)> = HashMap::new();
+        for (i, r) in checked.iter().enumerate() {
+            for (id, _) in &r.defines {
+                in_batch.entry(id.clone()).or_insert((i, r.at.clone()));
+            }
+        }
+        let mut defined: HashMap<String, (NodeKind, String)> = HashMap::new();
+        let mut accepted = Vec::with_capacity(checked.len());
+        for (i, r) in checked.into_iter().enumerate() {
+            let mut errors = Vec::new();
+            let mut error = |field: &str, message: String| {
+                let field = if field.is_empty() {
+                    r.at.clone()
+                } else {
+                    format!("{}.{field}", r.at)
+                };
+                errors.push(ValidationError::new(field, message));
+            };
+            for (id, kind) in &r.defines {
+                if let Some((_, first)) = defined.get(id) {
+                    error("", format!("duplicate id `{id}`: already used by {first}"));
+                } else if let Some(s) = stored.get(id) {
+                    if !s.labels.iter().any(|l| l == kind.label())
+                        || s.collection.as_deref() != Some(&self.collection)
+                    {
+                        error(
+                            "",
+                            format!(
+                                "the id `{id}` already names a {} in collection `{}`",
+                                s.labels.join("/"),
+                                s.collection.as_deref().unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+            }
+            let mut put_off: Vec<Relation> = Vec::new();
+            for Ref {
+                field,
+                id,
+                kind,
+                relation,
+            } in &r.refers
+            {
+                let found = defined
+                    .get(id)
+                    .map(|(k, _)| (vec![k.label().to_owned()], Some(self.collection.as_str())))
+                    .or_else(|| {
+                        stored
+                            .get(id)
+                            .map(|s| (s.labels.clone(), s.collection.as_deref()))
+                    });
+                let noun = kind.label().to_lowercase();
+                match (found, in_batch.get(id)) {
+                    (Some((labels, collection)), _) => {
+                        if !labels.iter().any(|l| l == kind.label()) {
+                            let is = labels.join("/").to_lowercase();
+                            error(field, format!("`{id}` is a {is}, not a {noun}"));
+                        } else if collection != Some(self.collection.as_str()) {
+                            error(
+                                field,
+                                format!(
+                                    "`{id}` belongs to collection `{}`; references stay within one",
+                                    collection.unwrap_or_default()
+                                ),
+                            );
+                        }
+                    }
+                    (None, Some((j, _))) if *j == i => {
+                        error(field, format!("`{id}` refers to the record itself"))
+                    }
+                    (None, Some((j, there))) if *j < i => error(
+                        field,
+                        format!("`{id}` ({there}) was not imported: it has a problem of its own"),
+                    ),
+                    // A relation may name a record further on: it is set once the file is written.
+                    (None, _) if relation.is_some() => put_off.extend(*relation),
+                    (None, Some((_, there))) => error(
+                        field,
+                        format!(
+                            "`{id}` comes later in the file ({there}); a {noun} must come before the \
+                             records that need it, or be in the database already"
+                        ),
+                    ),
+                    (None, None) if *kind == NodeKind::Term => {
+                        let key = id.rsplit(':').next().unwrap_or(id);
+                        let vocabulary = if field == "type" {
+                            Vocabulary::EventType
+                        } else {
+                            Vocabulary::ParticipantRole
+                        };
+                        error(
+                            field,
+                            format!("no {vocabulary} term `{key}` before this record or in the database"),
+                        )
+                    }
+                    (None, None) => error(
+                        field,
+                        format!("no {noun} with id `{id}` before this record or in the database"),
+                    ),
+                }
+            }
+            if errors.is_empty() {
+                for (id, kind) in &r.defines {
+                    defined.insert(id.clone(), (*kind, r.at.clone()));
+                }
+                let mut r = r;
+                let (later, now) = std::mem::take(&mut r.changes.links)
+                    .into_iter()
+                    .partition(|l: &LinkSet| put_off.contains(&l.relation));
+                r.changes.links = now;
+                r.deferred = later.into_iter().map(|l| (r.at.clone(), l)).collect();
+                accepted.push(r);
+            } else {
+                self.problem(&r.at, errors)?;
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Writes the accepted records and the checkpoint in one transaction. A problem only the store can
+    /// see (a cycle through stored links) names its record's field; with `--on-error skip` that record
+    /// is left out and the batch tried again.
+    async fn write(&mut self, number: u64, key: &str, mut records: Vec<Checked>) -> AppResult<()> {
+        self.keys.insert(key.to_owned());
+        loop {
+            let mut chunk = Chunk {
+                changes: self.base.clone(),
+                checkpoint: key.to_owned(),
+                number,
+                records: records.len(),
+                ..Chunk::default()
+            };
+            for r in &records {
+                chunk.changes.append(r.changes.clone());
+                chunk.deferred.extend(r.deferred.iter().cloned());
+            }
+            let pending = self.pending_prefix();
+            match batch::write_chunk(self.store, Arc::new(chunk), pending).await {
+                Ok(summary) => {
+                    add(&mut self.report.written, &summary);
+                    self.report.batches_written += 1;
+                    self.events += records.iter().map(|r| r.events).sum::<u64>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let Some(i) = culprit(&e, records.iter().map(|r| r.at.as_str())) else {
+                        return Err(e);
+                    };
+                    let r = records.remove(i);
+                    self.store_problem(&r.at, &e)?;
+                }
+            }
+        }
+    }
+
+    /// Where put-off relations of this collection are kept.
+    fn pending_prefix(&self) -> String {
+        format!("{}/pending/", self.collection)
+    }
+
+    fn store_problem(&mut self, at: &str, e: &AppError) -> AppResult<()> {
+        let field = e.field().unwrap_or(at).to_owned();
+        self.problem(at, vec![ValidationError::new(field, e.detail())])
+    }
+
+    /// Sets the relations that were put off, now that every record is written, a page at a time (each
+    /// page one transaction that also deletes its pending records, so a rerun picks up what is left).
+    /// Pending records of batches that are not in this file (any more) are deleted unapplied.
+    async fn apply_pending(&mut self) -> AppResult<()> {
+        let prefix = self.pending_prefix();
+        let db = self.store.session(Scope::all());
+        loop {
+            let page = bulk::pending_links(&db, &prefix, self.options.batch_size.max(1)).await?;
+            if page.is_empty() {
+                return Ok(());
+            }
+            let mut done = Vec::new();
+            let mut live = Vec::new();
+            for p in page {
+                if self.keys.contains(&p.batch) {
+                    live.push((p.link_set()?, p.at.clone()));
+                }
+                done.push(p.key);
+            }
+            loop {
+                let links = live.iter().map(|(l, _)| l.clone()).collect();
+                match batch::write_pending(self.store, links, done.clone()).await {
+                    Ok(summary) => {
+                        add(&mut self.report.written, &summary);
+                        break;
+                    }
+                    Err(e) => {
+                        let Some(i) = culprit(&e, live.iter().map(|(_, at)| at.as_str())) else {
+                            return Err(e);
+                        };
+                        let (_, at) = live.remove(i);
+                        self.store_problem(&at, &e)?;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The record (by position) whose field an error names, if any.
+fn culprit<'a>(e: &AppError, positions: impl Iterator<Item = &'a str>) -> Option<usize> {
+    let field = e.field()?;
+    positions.into_iter().position(|at| {
+        field == at
+            || field
+                .strip_prefix(at)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    })
+}
+
+fn add(total: &mut Summary, s: &Summary) {
+    total.collections += s.collections;
+    total.terms += s.terms;
+    total.actors += s.actors;
+    total.places += s.places;
+    total.sources += s.sources;
+    total.events += s.events;
+    total.participations += s.participations;
+    total.counts += s.counts;
+    total.claims += s.claims;
+    total.links += s.links;
+}
