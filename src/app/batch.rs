@@ -149,6 +149,7 @@ pub fn check_collection(
 /// One batch of a streamed import, ready to write.
 #[derive(Debug, Clone, Default)]
 pub struct Chunk {
+    pub collection: String,
     pub changes: ChangeSet,
     /// Relations naming records not yet written, each with its record's position: put off.
     pub deferred: Vec<(String, LinkSet)>,
@@ -169,8 +170,9 @@ pub async fn write_chunk(
     db.write(move |tx| {
         Box::pin(async move {
             let summary = write::apply(tx, &chunk.changes).await?;
-            bulk::defer_links(tx, &pending, &chunk.checkpoint, &chunk.deferred).await?;
-            bulk::record_batch(tx, &chunk.checkpoint, chunk.number, chunk.records).await?;
+            let (c, key) = (&chunk.collection, &chunk.checkpoint);
+            bulk::defer_links(tx, c, &pending, key, &chunk.deferred).await?;
+            bulk::record_batch(tx, c, key, chunk.number, chunk.records).await?;
             Ok(summary)
         })
     })

@@ -145,14 +145,19 @@ impl std::fmt::Display for Report {
 pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppResult<Report> {
     let started = Instant::now();
     let batch_size = options.batch_size.max(1);
-    let cannot_read = |e: std::io::Error| AppError::bad_input("file", format!("cannot read {path}: {e}"));
-    let total = std::fs::metadata(path).map_err(cannot_read)?.len();
+    let cannot_read =
+        |e: std::io::Error| AppError::bad_input("file", format!("cannot read {path}: {e}"));
     let read = Arc::new(AtomicU64::new(0));
     let mut rx = stream::spawn(path, read.clone()).map_err(cannot_read)?;
     let (collection, collection_hash) = match rx.recv().await {
         Some(Item::Collection(c, hash)) => (c, hash),
         Some(Item::Fatal(message)) => return Err(AppError::bad_input("file", message)),
-        _ => return Err(AppError::bad_input("file", format!("{path} holds no collection"))),
+        _ => {
+            return Err(AppError::bad_input(
+                "file",
+                format!("{path} holds no collection"),
+            ))
+        }
     };
     let base = batch::check_collection(&map::collection_draft(&collection), Origin::Import)
         .map_err(|errors| AppError::BadUserInput {
@@ -175,7 +180,7 @@ pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppRes
         committed,
         options,
         report: Report::default(),
-        progress: Progress::new(total, options.quiet),
+        progress: Progress::new(stream::DONE, options.quiet),
         events: 0,
         keys: HashSet::new(),
     };
@@ -204,7 +209,7 @@ pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppRes
         run.batch(number, pending).await?;
     }
     run.apply_pending().await?;
-    run.progress(total);
+    run.progress(stream::DONE);
     run.progress.finish();
     run.report.elapsed = started.elapsed();
     Ok(run.report)
@@ -228,6 +233,8 @@ struct Run<'a> {
 
 /// A record that passed its own checks, waiting for its references.
 struct Checked {
+    /// Its place in the batch.
+    order: usize,
     at: String,
     changes: ChangeSet,
     /// The ids the record defines (its own, its claims'), with their kinds.
@@ -247,7 +254,12 @@ struct Ref {
     relation: Option<Relation>,
 }
 
-fn reference(field: impl Into<String>, id: &str, kind: NodeKind, relation: Option<Relation>) -> Ref {
+fn reference(
+    field: impl Into<String>,
+    id: &str,
+    kind: NodeKind,
+    relation: Option<Relation>,
+) -> Ref {
     Ref {
         field: field.into(),
         id: id.to_owned(),
@@ -258,7 +270,8 @@ fn reference(field: impl Into<String>, id: &str, kind: NodeKind, relation: Optio
 
 impl Run<'_> {
     fn progress(&mut self, bytes: u64) {
-        self.progress.update(bytes, self.report.records, self.events);
+        self.progress
+            .update(bytes, self.report.records, self.events);
     }
 
     /// Handles one problem: an error with [`OnError::Stop`], a note with [`OnError::Skip`].
@@ -308,7 +321,9 @@ impl Run<'_> {
         }
         // 1. Each record on its own.
         let mut checked = Vec::with_capacity(entries.len());
-        for entry in entries {
+        // Ids of records that failed their own checks, to say so when a later record needs one.
+        let mut failed: Vec<(usize, String, Vec<String>)> = Vec::new();
+        for (order, entry) in entries.into_iter().enumerate() {
             let at = entry.at.to_string();
             let record = match entry.record {
                 Ok(r) => r,
@@ -319,12 +334,20 @@ impl Run<'_> {
             };
             let draft = self.draft(&record);
             match draft.check(&at, Origin::Import) {
-                Ok(changes) => checked.push(self.references(at, &record, changes)),
-                Err(errors) => self.problem(&at, errors)?,
+                Ok(changes) => checked.push(self.references(order, at, &record, changes)),
+                Err(errors) => {
+                    let r = self.references(order, at.clone(), &record, ChangeSet::default());
+                    failed.push((
+                        order,
+                        at.clone(),
+                        r.defines.into_iter().map(|(id, _)| id).collect(),
+                    ));
+                    self.problem(&at, errors)?
+                }
             }
         }
         // 2. References, against the records before each one and the database.
-        let accepted = self.resolve(checked).await?;
+        let accepted = self.resolve(checked, failed).await?;
         // 3. One transaction with the checkpoint.
         self.write(number, &key, accepted).await
     }
@@ -353,7 +376,7 @@ impl Run<'_> {
     }
 
     /// What a record defines and what it refers to.
-    fn references(&self, at: String, record: &Record, changes: ChangeSet) -> Checked {
+    fn references(&self, order: usize, at: String, record: &Record, changes: ChangeSet) -> Checked {
         let c = self.collection.as_str();
         let mut defines = Vec::new();
         let mut refers: Vec<Ref> = Vec::new();
@@ -382,8 +405,18 @@ impl Run<'_> {
             }
             Record::Actor(a) => {
                 defines.push((a.id.clone(), NodeKind::Actor));
-                list("memberOf", &a.member_of, Relation::ActorMemberOf, &mut refers);
-                list("answersTo", &a.answers_to, Relation::ActorAnswersTo, &mut refers);
+                list(
+                    "memberOf",
+                    &a.member_of,
+                    Relation::ActorMemberOf,
+                    &mut refers,
+                );
+                list(
+                    "answersTo",
+                    &a.answers_to,
+                    Relation::ActorAnswersTo,
+                    &mut refers,
+                );
             }
             Record::Place(p) => {
                 defines.push((p.id.clone(), NodeKind::Place));
@@ -391,10 +424,20 @@ impl Run<'_> {
             }
             Record::Source(s) => {
                 defines.push((s.id.clone(), NodeKind::Source));
-                one("publisher", &s.publisher, Relation::SourcePublishedBy, &mut refers);
+                one(
+                    "publisher",
+                    &s.publisher,
+                    Relation::SourcePublishedBy,
+                    &mut refers,
+                );
                 for (i, x) in s.cites.iter().enumerate() {
                     let field = format!("cites[{i}].source");
-                    let r = reference(field, &x.source, NodeKind::Source, Some(Relation::SourceCites));
+                    let r = reference(
+                        field,
+                        &x.source,
+                        NodeKind::Source,
+                        Some(Relation::SourceCites),
+                    );
                     refers.push(r);
                 }
             }
@@ -405,7 +448,12 @@ impl Run<'_> {
                 refers.push(reference("type", &ty, NodeKind::Term, None));
                 one("place", &e.place, Relation::EventAt, &mut refers);
                 list("partOf", &e.part_of, Relation::EventPartOf, &mut refers);
-                list("followedBy", &e.followed_by, Relation::EventFollowedBy, &mut refers);
+                list(
+                    "followedBy",
+                    &e.followed_by,
+                    Relation::EventFollowedBy,
+                    &mut refers,
+                );
                 list("ledTo", &e.led_to, Relation::EventLedTo, &mut refers);
                 claims(&e.claims, &mut defines, &mut refers);
             }
@@ -425,6 +473,7 @@ impl Run<'_> {
             }
         }
         Checked {
+            order,
             at,
             changes,
             defines,
@@ -435,7 +484,11 @@ impl Run<'_> {
     }
 
     /// Resolves every record's references in file order; returns the records that may be written.
-    async fn resolve(&mut self, checked: Vec<Checked>) -> AppResult<Vec<Checked>> {
+    async fn resolve(
+        &mut self,
+        checked: Vec<Checked>,
+        failed: Vec<(usize, String, Vec<String>)>,
+    ) -> AppResult<Vec<Checked>> {
         let mut ids: HashSet<&str> = HashSet::new();
         for r in &checked {
             ids.extend(r.defines.iter().map(|(id, _)| id.as_str()));
@@ -450,14 +503,22 @@ impl Run<'_> {
             .collect();
         // Where each id is defined in this batch (the first time), to tell "later" from "skipped".
         let mut in_batch: HashMap<String, (usize, String)> = HashMap::new();
-        for (i, r) in checked.iter().enumerate() {
+        for r in &checked {
             for (id, _) in &r.defines {
-                in_batch.entry(id.clone()).or_insert((i, r.at.clone()));
+                in_batch
+                    .entry(id.clone())
+                    .or_insert((r.order, r.at.clone()));
+            }
+        }
+        for (order, at, defines) in failed {
+            for id in defines {
+                in_batch.entry(id).or_insert((order, at.clone()));
             }
         }
         let mut defined: HashMap<String, (NodeKind, String)> = HashMap::new();
         let mut accepted = Vec::with_capacity(checked.len());
-        for (i, r) in checked.into_iter().enumerate() {
+        for r in checked {
+            let i = r.order;
             let mut errors = Vec::new();
             let mut error = |field: &str, message: String| {
                 let field = if field.is_empty() {
@@ -576,6 +637,7 @@ impl Run<'_> {
         self.keys.insert(key.to_owned());
         loop {
             let mut chunk = Chunk {
+                collection: self.collection.clone(),
                 changes: self.base.clone(),
                 checkpoint: key.to_owned(),
                 number,
@@ -599,7 +661,7 @@ impl Run<'_> {
                         return Err(e);
                     };
                     let r = records.remove(i);
-                    self.store_problem(&r.at, &e)?;
+                    self.store_problem(&r.at, &e, "")?;
                 }
             }
         }
@@ -610,8 +672,12 @@ impl Run<'_> {
         format!("{}/pending/", self.collection)
     }
 
-    fn store_problem(&mut self, at: &str, e: &AppError) -> AppResult<()> {
+    fn store_problem(&mut self, at: &str, e: &AppError, what: &str) -> AppResult<()> {
         let field = e.field().unwrap_or(at).to_owned();
+        let field = match field.strip_prefix(at) {
+            Some(rest) => format!("{at}.{what}{}", rest.trim_start_matches('.')),
+            None => field,
+        };
         self.problem(at, vec![ValidationError::new(field, e.detail())])
     }
 
@@ -645,8 +711,9 @@ impl Run<'_> {
                         let Some(i) = culprit(&e, live.iter().map(|(_, at)| at.as_str())) else {
                             return Err(e);
                         };
+                        // The record is written; only this relation of it is not.
                         let (_, at) = live.remove(i);
-                        self.store_problem(&at, &e)?;
+                        self.store_problem(&at, &e, "relation left out: ")?;
                     }
                 }
             }

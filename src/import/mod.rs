@@ -4,8 +4,8 @@
 //! through [`validation`]), then write the whole document in one transaction. Ids are the file's own,
 //! so a re-import upserts and changes nothing.
 
-pub mod document;
 pub mod bulk;
+pub mod document;
 pub mod references;
 pub mod stream;
 pub mod validation;

@@ -13,18 +13,18 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
 pub(super) struct Progress {
     bar: Option<ProgressBar>,
-    total_bytes: u64,
+    total: u64,
     started: Instant,
     last_line: Instant,
     quiet: bool,
 }
 
 impl Progress {
-    /// `total_bytes` is the file's size: the bar and the ETA follow the bytes read. With `quiet`,
+    /// `total` is the reading's total (`stream::DONE`): the bar and the ETA follow it. With `quiet`,
     /// nothing is shown (tests, library callers).
-    pub(super) fn new(total_bytes: u64, quiet: bool) -> Self {
+    pub(super) fn new(total: u64, quiet: bool) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (ETA {eta})",
@@ -37,7 +37,7 @@ impl Progress {
         let now = Instant::now();
         Progress {
             bar,
-            total_bytes,
+            total,
             started: now,
             last_line: now,
             quiet,
@@ -50,11 +50,11 @@ impl Progress {
         let rate = events as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         let message = format!("{records} records, {events} events, {rate:.0} events/s");
         if let Some(bar) = &self.bar {
-            bar.set_position(bytes.min(self.total_bytes));
+            bar.set_position(bytes.min(self.total));
             bar.set_message(message);
         } else if !self.quiet && self.last_line.elapsed() >= PLAIN_EVERY {
             self.last_line = Instant::now();
-            let done = bytes as f64 / self.total_bytes.max(1) as f64;
+            let done = bytes as f64 / self.total.max(1) as f64;
             let elapsed = self.started.elapsed().as_secs_f64();
             let eta = if done > 0.0 {
                 format!("{:.0} s", elapsed / done - elapsed)

@@ -4,8 +4,10 @@
 //!   `{"format": "casegraph/v1", "collection": {…}}`, then one record per line, each saying what it is
 //!   (`{"record": "event", "id": …}`; not `kind`, which actors, places and sources have already). A line that does not parse is one bad record; the next line
 //!   is read as usual.
-//! - **The `casegraph/v1` document**: parsed as a stream (serde's visitor over the top-level map), each
-//!   list element handed on as soon as it is read. `format` and `collection` must come before the lists.
+//! - **The `casegraph/v1` document**: parsed as a stream (serde's visitor over the top-level map), in
+//!   passes: once for `format` and `collection` (wherever they are), then once per list, in dependency
+//!   order (terms, actors, places, sources, events, participations, counts), each element handed on
+//!   as soon as it is read.
 //!
 //! The reader runs on its own thread and hands [`Item`]s over a bounded channel, so parsing overlaps
 //! the database writes and at most a channel's worth of records is in memory. The form is told by the
@@ -89,56 +91,111 @@ struct Header {
     collection: CollectionRecord,
 }
 
-/// Counts the bytes read, for progress and ETA.
+/// How much of the reading is done, in millionths, for progress and ETA: a file read in `passes`
+/// passes is done at pass `pass` plus the share of its bytes read in that pass.
 struct Counting<R> {
     inner: R,
-    read: Arc<AtomicU64>,
+    done: Arc<AtomicU64>,
+    start: u64,
+    per_byte: f64,
+    bytes: u64,
 }
+
+/// Reading done when the whole file has been read.
+pub const DONE: u64 = 1_000_000;
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        self.bytes += n as u64;
+        let done = self.start + (self.bytes as f64 * self.per_byte) as u64;
+        self.done.store(done.min(DONE), Ordering::Relaxed);
         Ok(n)
     }
 }
 
-/// Starts reading `path` on a thread of its own. `read` counts the bytes consumed so far.
-pub fn spawn(path: &str, read: Arc<AtomicU64>) -> std::io::Result<mpsc::Receiver<Item>> {
-    let file = File::open(path)?;
+/// Starts reading `path` on a thread of its own; `done` follows the reading (see [`DONE`]).
+pub fn spawn(path: &str, done: Arc<AtomicU64>) -> std::io::Result<mpsc::Receiver<Item>> {
+    let size = File::open(path)?.metadata()?.len().max(1);
+    let path = path.to_owned();
     let (tx, rx) = mpsc::channel(1024);
     std::thread::Builder::new()
         .name("import-reader".into())
         .spawn(move || {
-            let reader = BufReader::with_capacity(1 << 16, Counting { inner: file, read });
-            if let Err(message) = read_all(reader, &tx) {
+            let open = |pass: u64, passes: u64| {
+                let inner = File::open(&path)?;
+                let per_pass = DONE / passes;
+                Ok(BufReader::with_capacity(
+                    1 << 16,
+                    Counting {
+                        inner,
+                        done: done.clone(),
+                        start: pass * per_pass,
+                        per_byte: per_pass as f64 / size as f64,
+                        bytes: 0,
+                    },
+                ))
+            };
+            if let Err(message) = read_all(open, &tx) {
                 let _ = tx.blocking_send(Item::Fatal(message));
             }
         })?;
     Ok(rx)
 }
 
-/// Reads a whole file into `tx`; an `Err` is the reason reading stopped.
-fn read_all<R: BufRead>(mut reader: R, tx: &mpsc::Sender<Item>) -> Result<(), String> {
+/// The lists of a document in the order they are read: each record's own references (a
+/// participation's event, a claim's source, a term key) point to an earlier list.
+const LISTS: [&str; 7] = [
+    "terms",
+    "actors",
+    "places",
+    "sources",
+    "events",
+    "participations",
+    "counts",
+];
+
+/// Reads a whole file into `tx`; an `Err` is the reason reading stopped. `open(pass, passes)` opens
+/// the file from its start: a document is read in several passes (see [`read_document`]).
+fn read_all<R: BufRead>(
+    open: impl Fn(u64, u64) -> std::io::Result<R>,
+    tx: &mpsc::Sender<Item>,
+) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let mut reader = open(0, 1).map_err(cannot)?;
     let mut first = String::new();
-    reader
-        .read_line(&mut first)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    reader.read_line(&mut first).map_err(cannot)?;
     if let Ok(header) = serde_json::from_str::<Header>(&first) {
         check_format(&header.format)?;
         let hash = xxh3_128(first.trim().as_bytes());
         send(tx, Item::Collection(header.collection, hash))?;
         return read_lines(reader, tx);
     }
-    // Not a header line: the whole file is one document, read as a stream (the first line included).
-    let chained = std::io::Cursor::new(first.into_bytes()).chain(reader);
-    let mut de = serde_json::Deserializer::from_reader(chained);
-    let mut state = DocumentState {
-        tx,
-        collection: false,
-    };
-    de::Deserializer::deserialize_map(&mut de, &mut state).map_err(|e| stopped_or(e, "document"))?;
-    de.end().map_err(|e| stopped_or(e, "document"))
+    drop(reader);
+    read_document(open, tx)
+}
+
+/// A whole document, in passes that each read the file in flat memory: the first finds `format` and
+/// `collection` wherever they are (JSON objects have no order; tools that sort keys put `actors`
+/// first), then one pass per list in the order of [`LISTS`], whatever their order in the file.
+/// Skipping what a pass does not need is parsing without building anything: cheap next to writing.
+fn read_document<R: BufRead>(
+    open: impl Fn(u64, u64) -> std::io::Result<R>,
+    tx: &mpsc::Sender<Item>,
+) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let passes = 1 + LISTS.len() as u64;
+    let mut de = serde_json::Deserializer::from_reader(open(0, passes).map_err(cannot)?);
+    let (collection, hash) = de::Deserializer::deserialize_map(&mut de, Head)
+        .and_then(|head| de.end().map(|()| head))
+        .map_err(|e| stopped_or(e, "document"))?;
+    send(tx, Item::Collection(collection, hash))?;
+    for (pass, list) in (1..).zip(LISTS) {
+        let mut de = serde_json::Deserializer::from_reader(open(pass, passes).map_err(cannot)?);
+        de::Deserializer::deserialize_map(&mut de, Records { tx, list })
+            .map_err(|e| stopped_or(e, "document"))?;
+    }
+    Ok(())
 }
 
 /// A serde error, or the receiver's "stop" passed through serde.
@@ -182,13 +239,52 @@ fn read_lines<R: BufRead>(reader: R, tx: &mpsc::Sender<Item>) -> Result<(), Stri
     Ok(())
 }
 
-/// The streaming visitor of a whole document.
-struct DocumentState<'a> {
-    tx: &'a mpsc::Sender<Item>,
-    collection: bool,
+/// A document's first pass: its `format` and `collection`, every list skipped unread.
+struct Head;
+
+impl<'de> Visitor<'de> for Head {
+    type Value = (CollectionRecord, u128);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a casegraph/v1 document (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut format, mut collection) = (false, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let value: String = map.next_value()?;
+                    check_format(&value).map_err(de::Error::custom)?;
+                    format = true;
+                }
+                "collection" => {
+                    let c: serde_json::Value = map.next_value()?;
+                    let hash = xxh3_128(c.to_string().as_bytes());
+                    let c = CollectionRecord::deserialize(c).map_err(de::Error::custom)?;
+                    collection = Some((c, hash));
+                }
+                "terms" | "actors" | "places" | "sources" | "events" | "participations"
+                | "counts" => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+                other => return Err(de::Error::custom(format!("unknown field `{other}`"))),
+            }
+        }
+        if !format {
+            return Err(de::Error::custom("missing field `format`"));
+        }
+        collection.ok_or_else(|| de::Error::custom("missing field `collection`"))
+    }
 }
 
-impl<'de> Visitor<'de> for &mut DocumentState<'_> {
+/// A document's pass over one list: its records, handed on as they are read.
+struct Records<'a> {
+    tx: &'a mpsc::Sender<Item>,
+    list: &'static str,
+}
+
+impl<'de> Visitor<'de> for Records<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -196,47 +292,16 @@ impl<'de> Visitor<'de> for &mut DocumentState<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut format = false;
         while let Some(key) = map.next_key::<String>()? {
-            let list = match key.as_str() {
-                "format" => {
-                    let value: String = map.next_value()?;
-                    check_format(&value).map_err(de::Error::custom)?;
-                    format = true;
-                    continue;
-                }
-                "collection" => {
-                    let c: serde_json::Value = map.next_value()?;
-                    let hash = xxh3_128(c.to_string().as_bytes());
-                    let c = CollectionRecord::deserialize(c).map_err(de::Error::custom)?;
-                    send(self.tx, Item::Collection(c, hash)).map_err(de::Error::custom)?;
-                    self.collection = true;
-                    continue;
-                }
-                "terms" => "terms",
-                "actors" => "actors",
-                "places" => "places",
-                "sources" => "sources",
-                "events" => "events",
-                "participations" => "participations",
-                "counts" => "counts",
-                other => return Err(de::Error::custom(format!("unknown field `{other}`"))),
-            };
-            if !format || !self.collection {
-                return Err(de::Error::custom(format!(
-                    "`format` and `collection` must come before `{list}` (the file is read as a stream)"
-                )));
+            if key == self.list {
+                map.next_value_seed(List {
+                    tx: self.tx,
+                    list: self.list,
+                })?;
+            } else {
+                // Another pass's list, or read (and checked) by the first pass.
+                map.next_value::<de::IgnoredAny>()?;
             }
-            map.next_value_seed(List {
-                tx: self.tx,
-                list,
-            })?;
-        }
-        if !format {
-            return Err(de::Error::custom("missing field `format`"));
-        }
-        if !self.collection {
-            return Err(de::Error::custom("missing field `collection`"));
         }
         Ok(())
     }
@@ -303,7 +368,8 @@ mod tests {
 
     fn read(text: &str) -> Vec<Item> {
         let (tx, mut rx) = mpsc::channel(1024);
-        if let Err(e) = read_all(std::io::Cursor::new(text.as_bytes().to_vec()), &tx) {
+        let open = |_, _| Ok(std::io::Cursor::new(text.as_bytes().to_vec()));
+        if let Err(e) = read_all(open, &tx) {
             tx.blocking_send(Item::Fatal(e)).unwrap();
         }
         drop(tx);
@@ -335,7 +401,9 @@ mod tests {
         );
         let items = read(text);
         assert!(matches!(&items[0], Item::Collection(c, _) if c.id == "c"));
-        assert!(matches!(entry(&items[1]), (Position::Line(2), Ok(Record::Term(t))) if t.key == "raid"));
+        assert!(
+            matches!(entry(&items[1]), (Position::Line(2), Ok(Record::Term(t))) if t.key == "raid")
+        );
         // The actor on line 4 has a misspelt key; the record on line 5 does not say what it is.
         assert!(matches!(entry(&items[2]), (Position::Line(4), Err(m)) if m.contains("nmae")));
         assert!(matches!(entry(&items[3]), (Position::Line(5), Err(m)) if m.contains("record")));
@@ -349,18 +417,74 @@ mod tests {
             "actors":[{"id":"c:a","kind":"PERSON","name":"A"}]}"#;
         let items = read(text);
         assert!(matches!(&items[0], Item::Collection(..)));
-        assert!(matches!(entry(&items[1]), (Position::Item { list: "terms", index: 0 }, Ok(_))));
-        assert!(matches!(entry(&items[2]), (Position::Item { list: "terms", index: 1 }, Err(m)) if m.contains("NOPE")));
-        assert!(matches!(entry(&items[3]), (Position::Item { list: "actors", index: 0 }, Ok(Record::Actor(a))) if a.name == "A"));
+        assert!(matches!(
+            entry(&items[1]),
+            (
+                Position::Item {
+                    list: "terms",
+                    index: 0
+                },
+                Ok(_)
+            )
+        ));
+        assert!(
+            matches!(entry(&items[2]), (Position::Item { list: "terms", index: 1 }, Err(m)) if m.contains("NOPE"))
+        );
+        assert!(
+            matches!(entry(&items[3]), (Position::Item { list: "actors", index: 0 }, Ok(Record::Actor(a))) if a.name == "A")
+        );
         assert_eq!(items.len(), 4);
     }
 
     #[test]
-    fn a_document_must_name_its_format_and_collection_before_its_records() {
-        let items = read(r#"{"actors":[],"format":"casegraph/v1","collection":{"id":"c","name":"C"}}"#);
-        assert!(matches!(&items[0], Item::Fatal(m) if m.contains("must come before `actors`")), "{items:?}");
+    fn a_document_may_name_its_format_and_collection_anywhere_but_must_name_them() {
+        let items = read(
+            r#"{"events":[],"actors":[{"id":"c:a","kind":"PERSON","name":"A"}],
+                "collection":{"id":"c","name":"C"},"terms":[{"vocabulary":"EVENT_TYPE","key":"raid","label":"Raid"}],
+                "format":"casegraph/v1"}"#,
+        );
+        assert!(
+            matches!(&items[0], Item::Collection(c, _) if c.id == "c"),
+            "{items:?}"
+        );
+        // Terms first, then actors: the lists are read in dependency order, not the file's.
+        assert!(matches!(
+            entry(&items[1]),
+            (
+                Position::Item {
+                    list: "terms",
+                    index: 0
+                },
+                Ok(_)
+            )
+        ));
+        assert!(matches!(
+            entry(&items[2]),
+            (
+                Position::Item {
+                    list: "actors",
+                    index: 0
+                },
+                Ok(_)
+            )
+        ));
+        assert_eq!(items.len(), 3);
         let items = read(r#"{"format":"casegraph/v2","collection":{"id":"c","name":"C"}}"#);
-        assert!(matches!(&items[0], Item::Fatal(m) if m.contains("casegraph/v2")), "{items:?}");
+        assert!(
+            matches!(&items[0], Item::Fatal(m) if m.contains("casegraph/v2")),
+            "{items:?}"
+        );
+        let items = read(r#"{"format":"casegraph/v1","actors":[]}"#);
+        assert!(
+            matches!(&items[0], Item::Fatal(m) if m.contains("missing field `collection`")),
+            "{items:?}"
+        );
+        let items =
+            read(r#"{"format":"casegraph/v1","collection":{"id":"c","name":"C"},"actrs":[]}"#);
+        assert!(
+            matches!(&items[0], Item::Fatal(m) if m.contains("unknown field `actrs`")),
+            "{items:?}"
+        );
         let items = read("not json");
         assert!(matches!(&items[0], Item::Fatal(_)), "{items:?}");
     }

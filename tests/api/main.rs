@@ -8,6 +8,7 @@ mod fuzz;
 mod graph;
 mod http;
 mod http_conformance;
+mod import;
 mod limits;
 mod mutations;
 mod ready;

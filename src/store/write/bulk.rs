@@ -54,14 +54,23 @@ pub async fn committed_batches(db: &Db, prefix: &str) -> AppResult<HashSet<Strin
     Ok(rows.into_iter().collect())
 }
 
-/// Records, inside the batch's transaction, that the batch keyed `key` (number `batch`) committed.
-pub async fn record_batch(tx: &mut Tx, key: &str, batch: u64, records: usize) -> AppResult<()> {
+/// Records, inside the batch's transaction, that the batch keyed `key` (number `batch`) of
+/// `collection` committed.
+pub async fn record_batch(
+    tx: &mut Tx,
+    collection: &str,
+    key: &str,
+    batch: u64,
+    records: usize,
+) -> AppResult<()> {
     tx.run(
         Statement::new(
             "MERGE (b:ImportBatch {key: $key}) \
-             SET b.batch = $batch, b.records = $records, b.committedAt = datetime()",
+             SET b.collection = $collection, b.batch = $batch, b.records = $records, \
+                 b.committedAt = datetime()",
         )
         .param("key", key)
+        .param("collection", collection)
         .param("batch", batch)
         .param("records", records),
     )
@@ -123,6 +132,7 @@ impl PendingLinks {
 /// Stores link sets to apply later (see [`PendingLinks`]), each under `prefix` + its node and relation.
 pub async fn defer_links(
     tx: &mut Tx,
+    collection: &str,
     prefix: &str,
     batch: &str,
     sets: &[(String, LinkSet)],
@@ -145,10 +155,11 @@ pub async fn defer_links(
     tx.run(
         Statement::new(
             "UNWIND $rows AS row MERGE (p:ImportPending {key: row.key}) \
-             SET p.batch = $batch, p.at = row.at, p.relation = row.relation, p.from = row.from, \
+             SET p.collection = $collection, p.batch = $batch, p.at = row.at, p.relation = row.relation, p.from = row.from, \
                  p.field = row.field, p.targets = row.targets, p.excerpts = row.excerpts",
         )
         .param("rows", rows)
+        .param("collection", collection)
         .param("batch", batch),
     )
     .await
@@ -176,4 +187,24 @@ pub async fn drop_pending(tx: &mut Tx, keys: &[String]) -> AppResult<()> {
             .param("keys", keys),
     )
     .await
+}
+
+/// Forgets a collection's checkpoints and put-off relations (with the collection itself: importing
+/// the same file again must write it again). Keys start with the collection's id.
+pub async fn forget_collection(tx: &mut Tx, collection: &str) -> AppResult<()> {
+    for statement in [
+        Statement::new(
+            "MATCH (b:ImportBatch) WHERE b.key STARTS WITH $prefix AND b.collection = $collection \
+             DELETE b",
+        ),
+        Statement::new(
+            "MATCH (p:ImportPending) WHERE p.key STARTS WITH $prefix AND p.collection = $collection \
+             DELETE p",
+        ),
+    ] {
+        let prefix = format!("{collection}/");
+        tx.run(statement.param("prefix", prefix).param("collection", collection))
+            .await?;
+    }
+    Ok(())
 }
