@@ -9,6 +9,7 @@ mod graph;
 mod http;
 mod http_conformance;
 mod import;
+mod import_interrupted;
 mod import_plans;
 mod limits;
 mod mutations;
