@@ -20,7 +20,7 @@
 //! skipped one is itself skipped (its reference cannot resolve).
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashSet,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
@@ -31,8 +31,9 @@ use std::{
 use xxhash_rust::xxh3::Xxh3;
 
 use super::{
-    document::{ClaimRecord, FORMAT_TAG},
+    document::FORMAT_TAG,
     progress::Progress,
+    resolve::{references, resolve, Checked, Resolved},
     stream::{self, Entry, Item, Record},
     validation as map,
 };
@@ -41,11 +42,10 @@ use crate::{
         batch::{self, Chunk, Draft},
         Origin,
     },
-    domain::{render_errors, NodeKind, Relation, ValidationError, Vocabulary},
+    domain::{render_errors, ValidationError},
     error::{AppError, AppResult},
     store::{
-        records::term_id,
-        write::{bulk, ChangeSet, LinkSet, Summary},
+        write::{bulk, ChangeSet, Summary},
         Scope, Store,
     },
 };
@@ -231,43 +231,6 @@ struct Run<'a> {
     keys: HashSet<String>,
 }
 
-/// A record that passed its own checks, waiting for its references.
-struct Checked {
-    /// Its place in the batch.
-    order: usize,
-    at: String,
-    changes: ChangeSet,
-    /// The ids the record defines (its own, its claims'), with their kinds.
-    defines: Vec<(String, NodeKind)>,
-    /// Its references: field, id, the kind it must be, and the relation it sets if it is one (which
-    /// may name a record later in the file: see [`Run::resolve`]).
-    refers: Vec<Ref>,
-    /// Relations put off until the end (their sets are moved here from `changes`).
-    deferred: Vec<(String, LinkSet)>,
-    events: u64,
-}
-
-struct Ref {
-    field: String,
-    id: String,
-    kind: NodeKind,
-    relation: Option<Relation>,
-}
-
-fn reference(
-    field: impl Into<String>,
-    id: &str,
-    kind: NodeKind,
-    relation: Option<Relation>,
-) -> Ref {
-    Ref {
-        field: field.into(),
-        id: id.to_owned(),
-        kind,
-        relation,
-    }
-}
-
 impl Run<'_> {
     fn progress(&mut self, bytes: u64) {
         self.progress
@@ -320,6 +283,7 @@ impl Run<'_> {
             return Ok(());
         }
         // 1. Each record on its own.
+        let c = &self.collection.clone();
         let mut checked = Vec::with_capacity(entries.len());
         // Ids of records that failed their own checks, to say so when a later record needs one.
         let mut failed: Vec<(usize, String, Vec<String>)> = Vec::new();
@@ -334,9 +298,9 @@ impl Run<'_> {
             };
             let draft = self.draft(&record);
             match draft.check(&at, Origin::Import) {
-                Ok(changes) => checked.push(self.references(order, at, &record, changes)),
+                Ok(changes) => checked.push(references(c, order, at, &record, changes)),
                 Err(errors) => {
-                    let r = self.references(order, at.clone(), &record, ChangeSet::default());
+                    let r = references(c, order, at.clone(), &record, ChangeSet::default());
                     failed.push((
                         order,
                         at.clone(),
@@ -347,7 +311,11 @@ impl Run<'_> {
             }
         }
         // 2. References, against the records before each one and the database.
-        let accepted = self.resolve(checked, failed).await?;
+        let Resolved { accepted, problems } =
+            resolve(self.store, &self.collection, checked, failed).await?;
+        for (at, errors) in problems {
+            self.problem(&at, errors)?;
+        }
         // 3. One transaction with the checkpoint.
         self.write(number, &key, accepted).await
     }
@@ -373,261 +341,6 @@ impl Run<'_> {
             Record::Participation(p) => Draft::Participation(map::participation_draft(p, c)),
             Record::Count(n) => Draft::Count(map::count_draft(n, c)),
         }
-    }
-
-    /// What a record defines and what it refers to.
-    fn references(&self, order: usize, at: String, record: &Record, changes: ChangeSet) -> Checked {
-        let c = self.collection.as_str();
-        let mut defines = Vec::new();
-        let mut refers: Vec<Ref> = Vec::new();
-        let list = |field: &str, ids: &[String], relation: Relation, refers: &mut Vec<Ref>| {
-            for (i, id) in ids.iter().enumerate() {
-                let kind = relation.rule().to;
-                refers.push(reference(format!("{field}[{i}]"), id, kind, Some(relation)));
-            }
-        };
-        let one = |field: &str, id: &Option<String>, relation: Relation, refers: &mut Vec<Ref>| {
-            if let Some(id) = id {
-                refers.push(reference(field, id, relation.rule().to, Some(relation)));
-            }
-        };
-        let claims = |claims: &[ClaimRecord], defines: &mut Vec<_>, refers: &mut Vec<Ref>| {
-            for (i, claim) in claims.iter().enumerate() {
-                defines.push((claim.id.clone(), NodeKind::Claim));
-                let field = format!("claims[{i}].source");
-                refers.push(reference(field, &claim.source, NodeKind::Source, None));
-            }
-        };
-        let mut events = 0;
-        match record {
-            Record::Term(t) => {
-                defines.push((term_id(c, t.vocabulary, &t.key), NodeKind::Term));
-            }
-            Record::Actor(a) => {
-                defines.push((a.id.clone(), NodeKind::Actor));
-                list(
-                    "memberOf",
-                    &a.member_of,
-                    Relation::ActorMemberOf,
-                    &mut refers,
-                );
-                list(
-                    "answersTo",
-                    &a.answers_to,
-                    Relation::ActorAnswersTo,
-                    &mut refers,
-                );
-            }
-            Record::Place(p) => {
-                defines.push((p.id.clone(), NodeKind::Place));
-                one("within", &p.within, Relation::PlaceWithin, &mut refers);
-            }
-            Record::Source(s) => {
-                defines.push((s.id.clone(), NodeKind::Source));
-                one(
-                    "publisher",
-                    &s.publisher,
-                    Relation::SourcePublishedBy,
-                    &mut refers,
-                );
-                for (i, x) in s.cites.iter().enumerate() {
-                    let field = format!("cites[{i}].source");
-                    let r = reference(
-                        field,
-                        &x.source,
-                        NodeKind::Source,
-                        Some(Relation::SourceCites),
-                    );
-                    refers.push(r);
-                }
-            }
-            Record::Event(e) => {
-                events = 1;
-                defines.push((e.id.clone(), NodeKind::Event));
-                let ty = term_id(c, Vocabulary::EventType, &e.event_type);
-                refers.push(reference("type", &ty, NodeKind::Term, None));
-                one("place", &e.place, Relation::EventAt, &mut refers);
-                list("partOf", &e.part_of, Relation::EventPartOf, &mut refers);
-                list(
-                    "followedBy",
-                    &e.followed_by,
-                    Relation::EventFollowedBy,
-                    &mut refers,
-                );
-                list("ledTo", &e.led_to, Relation::EventLedTo, &mut refers);
-                claims(&e.claims, &mut defines, &mut refers);
-            }
-            Record::Participation(p) => {
-                defines.push((p.id.clone(), NodeKind::Participation));
-                refers.push(reference("event", &p.event, NodeKind::Event, None));
-                refers.push(reference("actor", &p.actor, NodeKind::Actor, None));
-                let role = term_id(c, Vocabulary::ParticipantRole, &p.role);
-                refers.push(reference("role", &role, NodeKind::Term, None));
-                claims(&p.claims, &mut defines, &mut refers);
-            }
-            Record::Count(n) => {
-                defines.push((n.id.clone(), NodeKind::Count));
-                refers.push(reference("event", &n.event, NodeKind::Event, None));
-                one("partOf", &n.part_of, Relation::CountPartOf, &mut refers);
-                claims(&n.claims, &mut defines, &mut refers);
-            }
-        }
-        Checked {
-            order,
-            at,
-            changes,
-            defines,
-            refers,
-            deferred: Vec::new(),
-            events,
-        }
-    }
-
-    /// Resolves every record's references in file order; returns the records that may be written.
-    async fn resolve(
-        &mut self,
-        checked: Vec<Checked>,
-        failed: Vec<(usize, String, Vec<String>)>,
-    ) -> AppResult<Vec<Checked>> {
-        let mut ids: HashSet<&str> = HashSet::new();
-        for r in &checked {
-            ids.extend(r.defines.iter().map(|(id, _)| id.as_str()));
-            ids.extend(r.refers.iter().map(|x| x.id.as_str()));
-        }
-        let db = self.store.session(Scope::all());
-        let ids: Vec<&str> = ids.into_iter().collect();
-        let stored: HashMap<String, bulk::StoredNode> = bulk::stored_nodes(&db, &ids)
-            .await?
-            .into_iter()
-            .map(|n| (n.id.clone(), n))
-            .collect();
-        // Where each id is defined in this batch (the first time), to tell "later" from "skipped".
-        let mut in_batch: HashMap<String, (usize, String)> = HashMap::new();
-        for r in &checked {
-            for (id, _) in &r.defines {
-                in_batch
-                    .entry(id.clone())
-                    .or_insert((r.order, r.at.clone()));
-            }
-        }
-        for (order, at, defines) in failed {
-            for id in defines {
-                in_batch.entry(id).or_insert((order, at.clone()));
-            }
-        }
-        let mut defined: HashMap<String, (NodeKind, String)> = HashMap::new();
-        let mut accepted = Vec::with_capacity(checked.len());
-        for r in checked {
-            let i = r.order;
-            let mut errors = Vec::new();
-            let mut error = |field: &str, message: String| {
-                let field = if field.is_empty() {
-                    r.at.clone()
-                } else {
-                    format!("{}.{field}", r.at)
-                };
-                errors.push(ValidationError::new(field, message));
-            };
-            for (id, kind) in &r.defines {
-                if let Some((_, first)) = defined.get(id) {
-                    error("", format!("duplicate id `{id}`: already used by {first}"));
-                } else if let Some(s) = stored.get(id) {
-                    if !s.labels.iter().any(|l| l == kind.label())
-                        || s.collection.as_deref() != Some(&self.collection)
-                    {
-                        error(
-                            "",
-                            format!(
-                                "the id `{id}` already names a {} in collection `{}`",
-                                s.labels.join("/"),
-                                s.collection.as_deref().unwrap_or_default()
-                            ),
-                        );
-                    }
-                }
-            }
-            let mut put_off: Vec<Relation> = Vec::new();
-            for Ref {
-                field,
-                id,
-                kind,
-                relation,
-            } in &r.refers
-            {
-                let found = defined
-                    .get(id)
-                    .map(|(k, _)| (vec![k.label().to_owned()], Some(self.collection.as_str())))
-                    .or_else(|| {
-                        stored
-                            .get(id)
-                            .map(|s| (s.labels.clone(), s.collection.as_deref()))
-                    });
-                let noun = kind.label().to_lowercase();
-                match (found, in_batch.get(id)) {
-                    (Some((labels, collection)), _) => {
-                        if !labels.iter().any(|l| l == kind.label()) {
-                            let is = labels.join("/").to_lowercase();
-                            error(field, format!("`{id}` is a {is}, not a {noun}"));
-                        } else if collection != Some(self.collection.as_str()) {
-                            error(
-                                field,
-                                format!(
-                                    "`{id}` belongs to collection `{}`; references stay within one",
-                                    collection.unwrap_or_default()
-                                ),
-                            );
-                        }
-                    }
-                    (None, Some((j, _))) if *j == i => {
-                        error(field, format!("`{id}` refers to the record itself"))
-                    }
-                    (None, Some((j, there))) if *j < i => error(
-                        field,
-                        format!("`{id}` ({there}) was not imported: it has a problem of its own"),
-                    ),
-                    // A relation may name a record further on: it is set once the file is written.
-                    (None, _) if relation.is_some() => put_off.extend(*relation),
-                    (None, Some((_, there))) => error(
-                        field,
-                        format!(
-                            "`{id}` comes later in the file ({there}); a {noun} must come before the \
-                             records that need it, or be in the database already"
-                        ),
-                    ),
-                    (None, None) if *kind == NodeKind::Term => {
-                        let key = id.rsplit(':').next().unwrap_or(id);
-                        let vocabulary = if field == "type" {
-                            Vocabulary::EventType
-                        } else {
-                            Vocabulary::ParticipantRole
-                        };
-                        error(
-                            field,
-                            format!("no {vocabulary} term `{key}` before this record or in the database"),
-                        )
-                    }
-                    (None, None) => error(
-                        field,
-                        format!("no {noun} with id `{id}` before this record or in the database"),
-                    ),
-                }
-            }
-            if errors.is_empty() {
-                for (id, kind) in &r.defines {
-                    defined.insert(id.clone(), (*kind, r.at.clone()));
-                }
-                let mut r = r;
-                let (later, now) = std::mem::take(&mut r.changes.links)
-                    .into_iter()
-                    .partition(|l: &LinkSet| put_off.contains(&l.relation));
-                r.changes.links = now;
-                r.deferred = later.into_iter().map(|l| (r.at.clone(), l)).collect();
-                accepted.push(r);
-            } else {
-                self.problem(&r.at, errors)?;
-            }
-        }
-        Ok(accepted)
     }
 
     /// Writes the accepted records and the checkpoint in one transaction. A problem only the store can

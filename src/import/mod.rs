@@ -12,6 +12,7 @@
 pub mod bulk;
 pub mod document;
 pub mod references;
+mod resolve;
 pub mod stream;
 pub mod validation;
 

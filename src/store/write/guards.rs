@@ -214,6 +214,16 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
             false,
         );
     }
+    // Many references name the same node (every node its collection, every claim one of a few
+    // sources): each is looked up once, reported at its first use.
+    let mut seen = std::collections::HashSet::new();
+    refs.retain(|r| {
+        seen.insert((
+            r["id"].to_string(),
+            r["kinds"].to_string(),
+            r["collection"].to_string(),
+        ))
+    });
     if refs.is_empty() {
         return Ok(());
     }

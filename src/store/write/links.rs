@@ -8,7 +8,7 @@ use super::LinkSet;
 use crate::{
     domain::{NodeId, NonEmptyText, Relation},
     error::{AppError, AppResult},
-    store::{cypher, Tx},
+    store::{cypher, Statement, Tx},
 };
 
 /// The relationship type of each relation. Types come only from here.
@@ -56,14 +56,52 @@ pub(super) async fn apply_link_sets(
             ));
         }
     }
+    // Sets that list no target (most events have no `partOf`) only drop what was there: one
+    // statement for all of them, whatever their relations, instead of a round per relation.
+    if mode == LinkMode::Replace {
+        clear_empty_sets(tx, links).await?;
+    }
     // One round of statements per relation, in a fixed order, whatever the number of sets.
     for relation in Relation::ALL.iter().copied() {
-        let sets: Vec<&LinkSet> = links.iter().filter(|l| l.relation == relation).collect();
+        let sets: Vec<&LinkSet> = links
+            .iter()
+            .filter(|l| {
+                l.relation == relation && !(mode == LinkMode::Replace && l.targets.is_empty())
+            })
+            .collect();
         if !sets.is_empty() {
             apply_relation(tx, relation, &sets, mode, indexed).await?;
         }
     }
     Ok(())
+}
+
+/// Removes every link of the sets that list no target. A node's outgoing relationship types are
+/// enough to tell the relation (`PART_OF` from an event is `EventPartOf`, from a count `CountPartOf`),
+/// so the rows carry the types to clear, as parameters.
+async fn clear_empty_sets(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
+    let mut by_node: std::collections::BTreeMap<&str, Vec<&'static str>> = Default::default();
+    for l in links.iter().filter(|l| l.targets.is_empty()) {
+        by_node
+            .entry(l.from.as_str())
+            .or_default()
+            .push(rel_type(l.relation));
+    }
+    if by_node.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = by_node
+        .into_iter()
+        .map(|(from, types)| json!({"from": from, "types": types}))
+        .collect();
+    tx.run(
+        Statement::new(
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) \
+             CALL (a, row) { MATCH (a)-[old]->() WHERE type(old) IN row.types DELETE old }",
+        )
+        .param("rows", rows),
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
