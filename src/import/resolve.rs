@@ -185,18 +185,6 @@ pub(super) async fn resolve(
     checked: Vec<Checked>,
     failed: Vec<(usize, String, Vec<String>)>,
 ) -> AppResult<Resolved> {
-    let mut ids: HashSet<&str> = HashSet::new();
-    for r in &checked {
-        ids.extend(r.defines.iter().map(|(id, _)| id.as_str()));
-        ids.extend(r.refers.iter().map(|x| x.id.as_str()));
-    }
-    let db = store.session(Scope::all());
-    let ids: Vec<&str> = ids.into_iter().collect();
-    let stored: HashMap<String, bulk::StoredNode> = bulk::stored_nodes(&db, &ids)
-        .await?
-        .into_iter()
-        .map(|n| (n.id.clone(), n))
-        .collect();
     // Where each id is defined in this batch (the first time), to tell "later" from "skipped".
     let mut in_batch: HashMap<String, (usize, String)> = HashMap::new();
     for r in &checked {
@@ -211,6 +199,21 @@ pub(super) async fn resolve(
             in_batch.entry(id).or_insert((order, at.clone()));
         }
     }
+    // Only what the batch does not define itself is looked up, each id once. (A record's own id
+    // clashing with a stored node of another kind or collection is the store's check, inside the
+    // write: `store::write::guards::check_identities`.)
+    let ids: HashSet<&str> = checked
+        .iter()
+        .flat_map(|r| r.refers.iter().map(|x| x.id.as_str()))
+        .filter(|id| !in_batch.contains_key(*id))
+        .collect();
+    let db = store.session(Scope::all());
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let stored: HashMap<String, bulk::StoredNode> = bulk::stored_nodes(&db, &ids)
+        .await?
+        .into_iter()
+        .map(|n| (n.id.clone(), n))
+        .collect();
     let mut defined: HashMap<String, (NodeKind, String)> = HashMap::new();
     let mut accepted = Vec::with_capacity(checked.len());
     let mut problems = Vec::new();
@@ -225,22 +228,9 @@ pub(super) async fn resolve(
             };
             errors.push(ValidationError::new(field, message));
         };
-        for (id, kind) in &r.defines {
+        for (id, _) in &r.defines {
             if let Some((_, first)) = defined.get(id) {
                 error("", format!("duplicate id `{id}`: already used by {first}"));
-            } else if let Some(s) = stored.get(id) {
-                if !s.labels.iter().any(|l| l == kind.label())
-                    || s.collection.as_deref() != Some(collection)
-                {
-                    error(
-                        "",
-                        format!(
-                            "the id `{id}` already names a {} in collection `{}`",
-                            s.labels.join("/"),
-                            s.collection.as_deref().unwrap_or_default()
-                        ),
-                    );
-                }
             }
         }
         let mut put_off: Vec<Relation> = Vec::new();

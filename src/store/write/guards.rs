@@ -132,7 +132,32 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
         NodeKind::FACTS,
         &[NodeKind::Count],
     ];
+    // A reference to a node this change set writes is satisfied by the change set itself: its id
+    // was checked against the database by `check_identities` (same kind, same collection).
+    let mut own: std::collections::HashMap<String, (NodeKind, &str)> = Default::default();
+    for c in &cs.collections {
+        own.insert(
+            c.id.as_str().to_owned(),
+            (NodeKind::Collection, c.id.as_str()),
+        );
+    }
+    for t in &cs.terms {
+        let id = term_id(t.collection.as_str(), t.vocabulary, t.key.as_str());
+        own.insert(id, (NodeKind::Term, t.collection.as_str()));
+    }
+    for (kind, ident) in idents(cs) {
+        own.insert(
+            ident.id.as_str().to_owned(),
+            (kind, ident.collection.as_str()),
+        );
+    }
     let mut push = |id: &str, kinds: usize, collection: &str, field: String, term: bool| {
+        if own
+            .get(id)
+            .is_some_and(|(k, c)| *c == collection && KINDS[kinds].contains(k))
+        {
+            return;
+        }
         let labels: Vec<&str> = KINDS[kinds].iter().map(|k| k.label()).collect();
         refs.push(json!({"id": id, "labels": labels, "kinds": kinds, "collection": collection, "field": field, "term": term}));
     };
