@@ -189,7 +189,7 @@ pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppRes
     while let Some(item) = rx.recv().await {
         match item {
             Item::Entry(entry) => {
-                pending.push(entry);
+                pending.push(*entry);
                 if pending.len() == batch_size {
                     run.batch(number, std::mem::take(&mut pending)).await?;
                     run.progress(read.load(Ordering::Relaxed));

@@ -69,7 +69,8 @@ pub enum Record {
 pub enum Item {
     /// The collection, with a hash of its text; always the first item of a readable file.
     Collection(CollectionRecord, u128),
-    Entry(Entry),
+    /// Boxed: most items are entries, and a channel slot is as large as its largest variant anyway.
+    Entry(Box<Entry>),
     /// The file cannot be read on (not JSON, not this format, an I/O error); nothing follows.
     Fatal(String),
 }
@@ -234,7 +235,7 @@ fn read_lines<R: BufRead>(reader: R, tx: &mpsc::Sender<Item>) -> Result<(), Stri
         let record = serde_json::from_str::<Record>(&line)
             .map_err(|e| format!("not a casegraph/v1 record: {e}"));
         let hash = xxh3_128(line.as_bytes());
-        send(tx, Item::Entry(Entry { at, hash, record }))?;
+        send(tx, Item::Entry(Box::new(Entry { at, hash, record })))?;
     }
     Ok(())
 }
@@ -348,7 +349,7 @@ impl<'de> Visitor<'de> for List<'_> {
             }
             .map_err(|e| format!("not a casegraph/v1 record: {e}"));
             let entry = Entry { at, hash, record };
-            send(self.tx, Item::Entry(entry)).map_err(de::Error::custom)?;
+            send(self.tx, Item::Entry(Box::new(entry))).map_err(de::Error::custom)?;
             index += 1;
         }
         Ok(())
