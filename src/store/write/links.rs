@@ -148,9 +148,11 @@ async fn apply_relation(
         }
     };
     // References first: each target must exist, be of the right kind, and share the collection.
+    // (Statements that stop at the first bad row say which index to use: with `LIMIT 1`, the planner
+    // may otherwise prefer scanning the whole id index lazily, row after row.)
     let check = cypher!(
-        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
-         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX a:Node(id) WHERE a:", from_label, " \
+         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) USING INDEX b:Node(id) \
          WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
                            WHEN NOT b:", to_label, " THEN 'kind' \
                            WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
@@ -200,10 +202,10 @@ async fn apply_relation(
     // between them (a within b, b within a) are caught as well as a loop through stored links.
     if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
-            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX a:Node(id) WHERE a:",
             from_label,
             " \
-             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
+             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) USING INDEX b:Node(id) WHERE b:",
             to_label,
             " AND (a)-[:",
             ty,
