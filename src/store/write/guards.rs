@@ -97,10 +97,9 @@ pub(super) async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
     }
     let clashes: Vec<Clash> = tx
         .rows(Statement::new(
-            "UNWIND $rows AS row MATCH (x:Node {id: row.id}) USING INDEX x:Node(id) \
+            "UNWIND $rows AS row MATCH (x:Node {id: row.id}) \
              WHERE NOT row.label IN labels(x) OR x.collection <> row.collection \
-             RETURN {id: row.id, field: row.field, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row \
-             LIMIT 1",
+             RETURN {id: row.id, field: row.field, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
         ).param("rows", rows))
         .await?;
     match clashes.into_iter().next() {
@@ -264,13 +263,13 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
     }
     let missing: Vec<Missing> = tx
         .rows(Statement::new(
-            // The index is named: with `LIMIT 1` the planner may otherwise scan it lazily.
-            "UNWIND $refs AS ref OPTIONAL MATCH (x:Node {id: ref.id}) USING INDEX x:Node(id) \
+            // Every bad row, not `LIMIT 1`: see `links::apply_relation`.
+            "UNWIND $refs AS ref OPTIONAL MATCH (x:Node {id: ref.id}) \
              WITH ref, x WHERE x IS NULL OR x.collection <> ref.collection \
                 OR NOT any(l IN ref.labels WHERE l IN labels(x)) \
              RETURN {id: ref.id, field: ref.field, labels: ref.labels, kinds: ref.kinds, term: ref.term, \
                      found: CASE WHEN x IS NULL THEN null ELSE [l IN labels(x) WHERE l <> 'Node'] END, \
-                     collection: x.collection} AS row LIMIT 1",
+                     collection: x.collection} AS row",
         ).param("refs", refs))
         .await?;
     let Some(m) = missing.into_iter().next() else {

@@ -148,16 +148,16 @@ async fn apply_relation(
         }
     };
     // References first: each target must exist, be of the right kind, and share the collection.
-    // (Statements that stop at the first bad row say which index to use: with `LIMIT 1`, the planner
-    // may otherwise prefer scanning the whole id index lazily, row after row.)
+    // Checks return every bad row and the caller reports the first: with `LIMIT 1` the planner may
+    // prefer scanning the id index lazily, row after row, to seeking it (tests/api/import_plans.rs).
     let check = cypher!(
-        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX a:Node(id) WHERE a:", from_label, " \
-         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) USING INDEX b:Node(id) \
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
+         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
          WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
                            WHEN NOT b:", to_label, " THEN 'kind' \
                            WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
          WHERE reason IS NOT NULL \
-         RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row LIMIT 1"
+         RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row"
     );
     // Sets with no targets (most events list no `partOf`) have nothing to check: only the write sees
     // them, to drop what a re-import no longer lists.
@@ -202,10 +202,10 @@ async fn apply_relation(
     // between them (a within b, b within a) are caught as well as a loop through stored links.
     if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
-            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX a:Node(id) WHERE a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
             from_label,
             " \
-             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) USING INDEX b:Node(id) WHERE b:",
+             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
             to_label,
             " AND (a)-[:",
             ty,
@@ -213,7 +213,7 @@ async fn apply_relation(
              AND EXISTS { MATCH (b)-[:",
             ty,
             "*1..32]->(a) } \
-             RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row LIMIT 1"
+             RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row"
         );
         let bad: Vec<Bad> = tx.rows(cycle.param("rows", targeted)).await?;
         if let Some(b) = bad.into_iter().next() {
