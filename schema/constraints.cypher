@@ -59,3 +59,9 @@ CREATE INDEX cg_source_sort_published IF NOT EXISTS FOR (n:Source) ON (n.sortPub
 CREATE INDEX cg_claim_sort_created IF NOT EXISTS FOR (n:Claim) ON (n.sortCreated);
 CREATE INDEX cg_count_sort_figure IF NOT EXISTS FOR (n:Count) ON (n.sortFigure);
 CREATE INDEX cg_term_sort IF NOT EXISTS FOR (n:Term) ON (n.sortTerm);
+// Import checkpoints: one node per committed batch of `casegraph import`, written in the batch's own
+// transaction and keyed `<file content hash>/<batch size>/<batch number>`, so that a rerun after an
+// interruption skips exactly the batches that committed (src/import/bulk.rs). Not a `Node`: not data.
+CREATE CONSTRAINT cg_import_batch IF NOT EXISTS FOR (b:ImportBatch) REQUIRE b.key IS UNIQUE;
+// Relations of an import that name records later in the file, kept until those are written.
+CREATE CONSTRAINT cg_import_pending IF NOT EXISTS FOR (p:ImportPending) REQUIRE p.key IS UNIQUE;

@@ -23,10 +23,25 @@ enum Command {
     Serve,
     /// Apply the schema migrations (constraints and indexes) and exit.
     Migrate,
-    /// Import a casegraph/v1 data file (upsert: re-importing changes nothing).
+    /// Import a casegraph/v1 data file, a document or NDJSON (upsert: re-importing changes nothing).
+    ///
+    /// The file is read as a stream and written in transactions of --batch-size records, each with a
+    /// checkpoint: an interrupted import, run again, goes on after the last committed batch. See
+    /// docs/data-format.md.
     Import {
-        /// Path to the JSON data file.
+        /// Path to the data file: a casegraph/v1 JSON document or NDJSON (one record per line).
         file: String,
+        /// Records per transaction.
+        #[arg(long, default_value_t = casegraph::import::bulk::DEFAULT_BATCH_SIZE,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+        batch_size: usize,
+        /// What to do with a bad record: stop there (its batch unwritten), or skip it and list it at
+        /// the end.
+        #[arg(long, value_enum, default_value_t = casegraph::import::bulk::OnError::Stop)]
+        on_error: casegraph::import::bulk::OnError,
+        /// Write every batch again, ignoring the checkpoints of earlier runs.
+        #[arg(long)]
+        restart: bool,
     },
     /// Print the GraphQL schema (SDL) to stdout.
     ExportSchema,
@@ -72,7 +87,20 @@ async fn main() -> ExitCode {
             .await
             .map(|_| ())
             .map_err(Failure::from),
-        Command::Import { file } => import(config, file).await,
+        Command::Import {
+            file,
+            batch_size,
+            on_error,
+            restart,
+        } => {
+            let options = casegraph::import::bulk::Options {
+                batch_size,
+                on_error,
+                restart,
+                quiet: false,
+            };
+            import(config, file, options).await
+        }
         Command::ExportSchema => unreachable!("handled above"),
     };
     match result {
@@ -100,9 +128,13 @@ async fn serve(config: Config) -> Result<(), Failure> {
     Ok(app.run_until_stopped().await?)
 }
 
-async fn import(config: Config, file: String) -> Result<(), Failure> {
+async fn import(
+    config: Config,
+    file: String,
+    options: casegraph::import::bulk::Options,
+) -> Result<(), Failure> {
     let store = startup::connect_and_migrate(&config).await?;
-    let report = casegraph::import::import_file(&store, &file).await?;
-    println!("{report}");
+    let report = casegraph::import::bulk::import(&store, &file, &options).await?;
+    println!("imported {file}: {report}");
     Ok(())
 }

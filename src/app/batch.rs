@@ -9,7 +9,7 @@ use crate::{
     domain::{NodeId, ValidationError},
     error::AppResult,
     store::{
-        write::{self, ChangeSet, Summary},
+        write::{self, bulk, ChangeSet, LinkSet, Summary},
         Scope, Store,
     },
 };
@@ -102,4 +102,130 @@ pub async fn write(store: &Arc<Store>, cs: ChangeSet) -> AppResult<Summary> {
     let db = store.session(Scope::all());
     db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await }))
         .await
+}
+
+/// One record of a streamed import (`crate::import::bulk`): the same drafts as in a [`Batch`], checked
+/// one at a time so that a bad record is reported (or skipped) on its own.
+#[derive(Debug, Clone)]
+pub enum Draft {
+    Term(TermDraft),
+    Actor(ActorDraft),
+    Place(PlaceDraft),
+    Source(SourceDraft),
+    Event(EventDraft),
+    Participation(ParticipationDraft),
+    Count(CountDraft),
+    /// A `relations` entry: evidence for a relation drawn by an earlier record.
+    Relation(RelationEvidenceDraft),
+}
+
+impl Draft {
+    /// Checks the record with the rules of `origin`, under the path `at` (`line 12`, `events[3]`),
+    /// into a change set of its own: all of it, or — with every problem — none of it.
+    pub fn check(&self, at: &str, origin: Origin) -> Result<ChangeSet, Vec<ValidationError>> {
+        let mut v = Check::new();
+        let mut cs = ChangeSet::default();
+        v.within(at, |v| {
+            let written = match self {
+                Draft::Term(t) => t.check(v, origin, &mut cs),
+                Draft::Actor(a) => a.check(v, origin, &mut cs),
+                Draft::Place(p) => p.check(v, origin, &mut cs),
+                Draft::Source(s) => s.check(v, origin, &mut cs),
+                Draft::Event(e) => e.check(v, origin, &mut cs),
+                Draft::Participation(p) => p.check(v, origin, &mut cs),
+                Draft::Count(c) => c.check(v, origin, &mut cs),
+                // A file says everything about a relation it gives evidence for: `replace`.
+                Draft::Relation(r) => return r.check(v, origin, true, &mut cs),
+            };
+            written.map(|_| ())
+        });
+        if v.is_clean() {
+            Ok(cs)
+        } else {
+            Err(v.into_errors())
+        }
+    }
+}
+
+/// Checks a collection on its own (a streamed import's first record), into its change set.
+pub fn check_collection(
+    draft: &CollectionDraft,
+    origin: Origin,
+) -> Result<ChangeSet, Vec<ValidationError>> {
+    let mut v = Check::new();
+    let mut cs = ChangeSet::default();
+    v.within("collection", |v| draft.check(v, origin, &mut cs));
+    if v.is_clean() {
+        Ok(cs)
+    } else {
+        Err(v.into_errors())
+    }
+}
+
+/// One batch of a streamed import, ready to write.
+#[derive(Debug, Clone, Default)]
+pub struct Chunk {
+    pub collection: String,
+    pub changes: ChangeSet,
+    /// Relations naming records not yet written, each with its record's position: put off.
+    pub deferred: Vec<(String, LinkSet)>,
+    /// `relations` entries (position, JSON), written once the whole file is: put off too.
+    pub evidence: Vec<(String, String)>,
+    /// The batch's checkpoint key, its number and how many records it holds.
+    pub checkpoint: String,
+    pub number: u64,
+    pub records: usize,
+}
+
+/// Writes one batch of a streamed import, its put-off relations and its checkpoint in one transaction:
+/// the batch and the record that it committed stand or fall together (see `store::write::bulk`).
+pub async fn write_chunk(
+    store: &Arc<Store>,
+    chunk: Arc<Chunk>,
+    pending: String,
+) -> AppResult<Summary> {
+    let db = store.session(Scope::all());
+    db.write(move |tx| {
+        Box::pin(async move {
+            let summary = write::apply(tx, &chunk.changes).await?;
+            let (c, key) = (&chunk.collection, &chunk.checkpoint);
+            bulk::defer_links(tx, c, &pending, key, &chunk.deferred).await?;
+            bulk::defer_evidence(tx, c, key, &chunk.evidence).await?;
+            bulk::record_batch(tx, c, key, chunk.number, chunk.records).await?;
+            Ok(summary)
+        })
+    })
+    .await
+}
+
+/// Applies put-off relations (now that the whole file is written) and deletes their pending records,
+/// in one transaction; `drop` lists pending records to delete unapplied.
+pub async fn write_pending(
+    store: &Arc<Store>,
+    links: Vec<LinkSet>,
+    done: Vec<String>,
+) -> AppResult<Summary> {
+    let cs = ChangeSet {
+        links,
+        ..ChangeSet::default()
+    };
+    write_pending_changes(store, cs, done).await
+}
+
+/// Writes put-off changes (a streamed import's relation evidence, checked again from its record) and
+/// deletes their pending records, in one transaction.
+pub async fn write_pending_changes(
+    store: &Arc<Store>,
+    cs: ChangeSet,
+    done: Vec<String>,
+) -> AppResult<Summary> {
+    let db = store.session(Scope::all());
+    db.write(move |tx| {
+        Box::pin(async move {
+            let summary = write::apply(tx, &cs).await?;
+            bulk::drop_pending(tx, &done).await?;
+            Ok(summary)
+        })
+    })
+    .await
 }

@@ -1,13 +1,23 @@
-//! Importing `casegraph/v1` data files (docs/data-format.md). The seed dataset goes the same way as a
-//! user's own data: parse ([`document`]), check everything without the database with every problem
-//! reported at once ([`references`] for the document's own rules, then the application layer's checks
-//! through [`validation`]), then write the whole document in one transaction. Ids are the file's own,
-//! so a re-import upserts and changes nothing.
+//! Importing `casegraph/v1` data (docs/data-format.md). Ids are the file's own, so a re-import upserts
+//! and changes nothing. Two ways in, one set of rules (the application layer's, through the same
+//! record-to-draft mappings in [`validation`]):
+//!
+//! - [`bulk`]: `casegraph import` and the seed — a file of any size, NDJSON or a document, read as a
+//!   stream ([`stream`]) and written in batches with checkpoints; references resolve to earlier records
+//!   or the database.
+//! - [`import_json`]: a document held in memory (tests, small tools), checked whole without the
+//!   database with every problem reported at once ([`references`] for the document's own rules, then
+//!   [`validation`]) and written in one transaction.
 
+pub mod bulk;
 pub mod document;
 pub mod references;
 pub mod relations;
+mod resolve;
+pub mod stream;
 pub mod validation;
+
+mod progress;
 
 #[cfg(test)]
 mod tests;
@@ -40,12 +50,16 @@ pub async fn import_json(store: &Arc<Store>, json: &str) -> AppResult<Summary> {
     batch::write(store, doc.changes).await
 }
 
-/// Imports a file; the summary says what was written.
+/// Imports a file as `casegraph import` does ([`bulk`]: streamed, in batches), quietly, writing every
+/// batch whatever the checkpoints say (the caller wants the file in the database now); the summary says
+/// what was written.
 pub async fn import_file(store: &Arc<Store>, file: &str) -> AppResult<String> {
-    let json = std::fs::read_to_string(file)
-        .map_err(|e| AppError::bad_input("file", format!("cannot read {file}: {e}")))?;
-    let summary = import_json(store, &json).await?;
-    Ok(format!("imported {file}: {summary}"))
+    let options = bulk::Options {
+        restart: true,
+        ..bulk::Options::default()
+    };
+    let report = bulk::import(store, file, &options).await?;
+    Ok(format!("imported {file}: {report}"))
 }
 
 /// Loads the seed file when the database holds no casegraph data yet, so that a fresh installation

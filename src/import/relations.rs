@@ -130,27 +130,32 @@ pub fn check(doc: &ImportDocument) -> Vec<ValidationError> {
 pub fn drafts(doc: &ImportDocument) -> Vec<RelationEvidenceDraft> {
     doc.relations
         .iter()
-        .map(|r| RelationEvidenceDraft {
-            relation: r.relation,
-            from: r.from.clone(),
-            to: r.to.clone(),
-            collection: Some(doc.collection.id.clone()),
-            claims: r
-                .claims
-                .iter()
-                .map(|c| ClaimDraft {
-                    id: Some(c.id.clone()),
-                    source: c.source.clone(),
-                    excerpt: c.excerpt.clone(),
-                    status: c.status,
-                    note: c.note.clone(),
-                })
-                .collect(),
-            inference: r.inference.as_ref().map(|i| InferenceDraft {
-                reasoning: i.reasoning.clone(),
-            }),
-        })
+        .map(|r| draft(r, &doc.collection.id))
         .collect()
+}
+
+/// One entry as a draft of the application layer (also the streamed import's, `super::bulk`).
+pub fn draft(r: &RelationRecord, collection: &str) -> RelationEvidenceDraft {
+    RelationEvidenceDraft {
+        relation: r.relation,
+        from: r.from.clone(),
+        to: r.to.clone(),
+        collection: Some(collection.to_owned()),
+        claims: r
+            .claims
+            .iter()
+            .map(|c| ClaimDraft {
+                id: Some(c.id.clone()),
+                source: c.source.clone(),
+                excerpt: c.excerpt.clone(),
+                status: c.status,
+                note: c.note.clone(),
+            })
+            .collect(),
+        inference: r.inference.as_ref().map(|i| InferenceDraft {
+            reasoning: i.reasoning.clone(),
+        }),
+    }
 }
 
 #[cfg(test)]

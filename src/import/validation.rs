@@ -6,7 +6,10 @@
 use std::collections::HashSet;
 
 use super::{
-    document::{ClaimRecord, DateRecord, ImportDocument, FORMAT_TAG},
+    document::{
+        ActorRecord, ClaimRecord, CollectionRecord, CountRecord, DateRecord, EventRecord,
+        ImportDocument, ParticipationRecord, PlaceRecord, SourceRecord, TermRecord, FORMAT_TAG,
+    },
     references,
 };
 use crate::{
@@ -61,127 +64,137 @@ impl ImportDocument {
 
     /// The document's records as drafts: field for field, nothing checked or defaulted here.
     pub fn to_batch(&self) -> Batch {
-        let collection = self.collection.id.clone();
-        let c = || collection.clone();
+        let c = self.collection.id.as_str();
         Batch {
-            collection: CollectionDraft {
-                id: self.collection.id.clone(),
-                name: self.collection.name.clone(),
-                description: self.collection.description.clone(),
-            },
-            terms: self
-                .terms
-                .iter()
-                .map(|t| TermDraft {
-                    collection: c(),
-                    vocabulary: t.vocabulary,
-                    key: t.key.clone(),
-                    label: t.label.clone(),
-                    description: t.description.clone(),
-                })
-                .collect(),
-            actors: self
-                .actors
-                .iter()
-                .map(|a| ActorDraft {
-                    id: Some(a.id.clone()),
-                    collection: c(),
-                    kind: a.kind,
-                    name: a.name.clone(),
-                    aliases: a.aliases.clone(),
-                    description: a.description.clone(),
-                    member_of: a.member_of.clone(),
-                    answers_to: a.answers_to.clone(),
-                })
-                .collect(),
-            places: self
-                .places
-                .iter()
-                .map(|p| PlaceDraft {
-                    id: Some(p.id.clone()),
-                    collection: c(),
-                    kind: p.kind,
-                    name: p.name.clone(),
-                    aliases: p.aliases.clone(),
-                    description: p.description.clone(),
-                    within: p.within.clone(),
-                    location: p.location.map(|l| (l.latitude, l.longitude)),
-                    precision: p.precision,
-                })
-                .collect(),
-            sources: self
-                .sources
-                .iter()
-                .map(|s| SourceDraft {
-                    id: Some(s.id.clone()),
-                    collection: c(),
-                    kind: s.kind,
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                    language: s.language.clone(),
-                    published: s.published.as_ref().map(date),
-                    publisher: s.publisher.clone(),
-                    cites: s
-                        .cites
-                        .iter()
-                        .map(|x| CitationDraft {
-                            source: x.source.clone(),
-                            excerpt: x.excerpt.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            events: self
-                .events
-                .iter()
-                .map(|e| EventDraft {
-                    id: Some(e.id.clone()),
-                    collection: c(),
-                    event_type: e.event_type.clone(),
-                    title: e.title.clone(),
-                    description: e.description.clone(),
-                    date: date(&e.date),
-                    place: e.place.clone(),
-                    part_of: e.part_of.clone(),
-                    followed_by: e.followed_by.clone(),
-                    led_to: e.led_to.clone(),
-                    claims: claims(&e.claims),
-                })
-                .collect(),
+            collection: collection_draft(&self.collection),
+            terms: self.terms.iter().map(|t| term_draft(t, c)).collect(),
+            actors: self.actors.iter().map(|a| actor_draft(a, c)).collect(),
+            places: self.places.iter().map(|p| place_draft(p, c)).collect(),
+            sources: self.sources.iter().map(|s| source_draft(s, c)).collect(),
+            events: self.events.iter().map(|e| event_draft(e, c)).collect(),
             participations: self
                 .participations
                 .iter()
-                .map(|p| ParticipationDraft {
-                    id: Some(p.id.clone()),
-                    collection: c(),
-                    event: p.event.clone(),
-                    actor: p.actor.clone(),
-                    role: p.role.clone(),
-                    description: p.description.clone(),
-                    claims: claims(&p.claims),
-                })
-                .collect(),
-            counts: self
-                .counts
-                .iter()
-                .map(|n| CountDraft {
-                    id: Some(n.id.clone()),
-                    collection: c(),
-                    event: n.event.clone(),
-                    subject: n.subject.clone(),
-                    value: n.value,
-                    qualifier: n.qualifier,
-                    lower: n.lower,
-                    upper: n.upper,
-                    unit: n.unit.clone(),
-                    subgroup: n.subgroup.clone(),
-                    wording: n.wording.clone(),
-                    part_of: n.part_of.clone(),
-                    claims: claims(&n.claims),
-                })
+                .map(|p| participation_draft(p, c))
                 .collect(),
             relations: super::relations::drafts(self),
+            counts: self.counts.iter().map(|n| count_draft(n, c)).collect(),
         }
+    }
+}
+
+// One mapping per record kind, shared by the whole-document path above and the streamed import
+// (`super::bulk`): field for field, nothing checked or defaulted here.
+
+pub(super) fn collection_draft(c: &CollectionRecord) -> CollectionDraft {
+    CollectionDraft {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        description: c.description.clone(),
+    }
+}
+
+pub(super) fn term_draft(t: &TermRecord, collection: &str) -> TermDraft {
+    TermDraft {
+        collection: collection.to_owned(),
+        vocabulary: t.vocabulary,
+        key: t.key.clone(),
+        label: t.label.clone(),
+        description: t.description.clone(),
+    }
+}
+
+pub(super) fn actor_draft(a: &ActorRecord, collection: &str) -> ActorDraft {
+    ActorDraft {
+        id: Some(a.id.clone()),
+        collection: collection.to_owned(),
+        kind: a.kind,
+        name: a.name.clone(),
+        aliases: a.aliases.clone(),
+        description: a.description.clone(),
+        member_of: a.member_of.clone(),
+        answers_to: a.answers_to.clone(),
+    }
+}
+
+pub(super) fn place_draft(p: &PlaceRecord, collection: &str) -> PlaceDraft {
+    PlaceDraft {
+        id: Some(p.id.clone()),
+        collection: collection.to_owned(),
+        kind: p.kind,
+        name: p.name.clone(),
+        aliases: p.aliases.clone(),
+        description: p.description.clone(),
+        within: p.within.clone(),
+        location: p.location.map(|l| (l.latitude, l.longitude)),
+        precision: p.precision,
+    }
+}
+
+pub(super) fn source_draft(s: &SourceRecord, collection: &str) -> SourceDraft {
+    SourceDraft {
+        id: Some(s.id.clone()),
+        collection: collection.to_owned(),
+        kind: s.kind,
+        title: s.title.clone(),
+        url: s.url.clone(),
+        language: s.language.clone(),
+        published: s.published.as_ref().map(date),
+        publisher: s.publisher.clone(),
+        cites: s
+            .cites
+            .iter()
+            .map(|x| CitationDraft {
+                source: x.source.clone(),
+                excerpt: x.excerpt.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn event_draft(e: &EventRecord, collection: &str) -> EventDraft {
+    EventDraft {
+        id: Some(e.id.clone()),
+        collection: collection.to_owned(),
+        event_type: e.event_type.clone(),
+        title: e.title.clone(),
+        description: e.description.clone(),
+        date: date(&e.date),
+        place: e.place.clone(),
+        part_of: e.part_of.clone(),
+        followed_by: e.followed_by.clone(),
+        led_to: e.led_to.clone(),
+        claims: claims(&e.claims),
+    }
+}
+
+pub(super) fn participation_draft(p: &ParticipationRecord, collection: &str) -> ParticipationDraft {
+    ParticipationDraft {
+        id: Some(p.id.clone()),
+        collection: collection.to_owned(),
+        event: p.event.clone(),
+        actor: p.actor.clone(),
+        role: p.role.clone(),
+        description: p.description.clone(),
+        claims: claims(&p.claims),
+    }
+}
+
+pub(super) fn count_draft(n: &CountRecord, collection: &str) -> CountDraft {
+    CountDraft {
+        id: Some(n.id.clone()),
+        collection: collection.to_owned(),
+        event: n.event.clone(),
+        subject: n.subject.clone(),
+        value: n.value,
+        qualifier: n.qualifier,
+        lower: n.lower,
+        upper: n.upper,
+        unit: n.unit.clone(),
+        subgroup: n.subgroup.clone(),
+        wording: n.wording.clone(),
+        part_of: n.part_of.clone(),
+        claims: claims(&n.claims),
     }
 }
 

@@ -24,7 +24,13 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
             })
             .await?;
         if deleted.first().copied().unwrap_or(0) == 0 {
-            return Ok(());
+            // Its import checkpoints go with it: importing the same file again must write it again.
+            let c = collection.to_owned();
+            return db
+                .write(move |tx| {
+                    Box::pin(async move { super::write::bulk::forget_collection(tx, &c).await })
+                })
+                .await;
         }
     }
 }

@@ -10,6 +10,7 @@
 //! the relationships ([`links`]). Any failure aborts the transaction. Deletes, merges and the
 //! lost-update guard of patches are in [`deletes`], [`merges`] and [`guards`].
 
+pub mod bulk;
 mod deletes;
 mod guards;
 mod links;
@@ -191,6 +192,23 @@ pub struct ChangeSet {
     pub relation_evidence: Vec<RelationEvidenceWrite>,
 }
 
+impl ChangeSet {
+    /// Adds `other`'s writes to this one (a bulk import gathers each checked record's into its batch).
+    pub fn append(&mut self, other: ChangeSet) {
+        self.collections.extend(other.collections);
+        self.terms.extend(other.terms);
+        self.actors.extend(other.actors);
+        self.places.extend(other.places);
+        self.sources.extend(other.sources);
+        self.events.extend(other.events);
+        self.participations.extend(other.participations);
+        self.counts.extend(other.counts);
+        self.claims.extend(other.claims);
+        self.links.extend(other.links);
+        self.relation_evidence.extend(other.relation_evidence);
+    }
+}
+
 /// What an apply wrote, by kind.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -249,7 +267,7 @@ pub async fn rate_claim(
     let updated: Vec<String> = tx
         .rows(
             super::Statement::new(
-                "MATCH (n:Claim {id: $id}) WHERE ($collections IS NULL OR n.collection IN $collections) \
+                "MATCH (n:Node {id: $id}) WHERE n:Claim AND ($collections IS NULL OR n.collection IN $collections) \
              SET n.status = $status, n.note = coalesce($note, n.note), n.ratedAt = datetime() RETURN n.id AS row",
             )
             .param("id", id)

@@ -50,6 +50,7 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
                     .param("id", id),
                 )
                 .await?;
+            super::bulk::forget_collection(tx, id.as_str()).await?;
             return Ok(n.first().copied().unwrap_or(0));
         }
         NodeKind::Source => {

@@ -99,8 +99,7 @@ pub(super) async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
         .rows(Statement::new(
             "UNWIND $rows AS row MATCH (x:Node {id: row.id}) \
              WHERE NOT row.label IN labels(x) OR x.collection <> row.collection \
-             RETURN {id: row.id, field: row.field, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row \
-             LIMIT 1",
+             RETURN {id: row.id, field: row.field, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
         ).param("rows", rows))
         .await?;
     match clashes.into_iter().next() {
@@ -132,7 +131,32 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
         NodeKind::FACTS,
         &[NodeKind::Count],
     ];
+    // A reference to a node this change set writes is satisfied by the change set itself: its id
+    // was checked against the database by `check_identities` (same kind, same collection).
+    let mut own: std::collections::HashMap<String, (NodeKind, &str)> = Default::default();
+    for c in &cs.collections {
+        own.insert(
+            c.id.as_str().to_owned(),
+            (NodeKind::Collection, c.id.as_str()),
+        );
+    }
+    for t in &cs.terms {
+        let id = term_id(t.collection.as_str(), t.vocabulary, t.key.as_str());
+        own.insert(id, (NodeKind::Term, t.collection.as_str()));
+    }
+    for (kind, ident) in idents(cs) {
+        own.insert(
+            ident.id.as_str().to_owned(),
+            (kind, ident.collection.as_str()),
+        );
+    }
     let mut push = |id: &str, kinds: usize, collection: &str, field: String, term: bool| {
+        if own
+            .get(id)
+            .is_some_and(|(k, c)| *c == collection && KINDS[kinds].contains(k))
+        {
+            return;
+        }
         let labels: Vec<&str> = KINDS[kinds].iter().map(|k| k.label()).collect();
         refs.push(json!({"id": id, "labels": labels, "kinds": kinds, "collection": collection, "field": field, "term": term}));
     };
@@ -214,6 +238,16 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
             false,
         );
     }
+    // Many references name the same node (every node its collection, every claim one of a few
+    // sources): each is looked up once, reported at its first use.
+    let mut seen = std::collections::HashSet::new();
+    refs.retain(|r| {
+        seen.insert((
+            r["id"].to_string(),
+            r["kinds"].to_string(),
+            r["collection"].to_string(),
+        ))
+    });
     if refs.is_empty() {
         return Ok(());
     }
@@ -229,12 +263,13 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
     }
     let missing: Vec<Missing> = tx
         .rows(Statement::new(
+            // Every bad row, not `LIMIT 1`: see `links::apply_relation`.
             "UNWIND $refs AS ref OPTIONAL MATCH (x:Node {id: ref.id}) \
              WITH ref, x WHERE x IS NULL OR x.collection <> ref.collection \
                 OR NOT any(l IN ref.labels WHERE l IN labels(x)) \
              RETURN {id: ref.id, field: ref.field, labels: ref.labels, kinds: ref.kinds, term: ref.term, \
                      found: CASE WHEN x IS NULL THEN null ELSE [l IN labels(x) WHERE l <> 'Node'] END, \
-                     collection: x.collection} AS row LIMIT 1",
+                     collection: x.collection} AS row",
         ).param("refs", refs))
         .await?;
     let Some(m) = missing.into_iter().next() else {

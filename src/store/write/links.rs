@@ -8,7 +8,7 @@ use super::LinkSet;
 use crate::{
     domain::{NodeId, NonEmptyText, Relation},
     error::{AppError, AppResult},
-    store::{cypher, Tx},
+    store::{cypher, Statement, Tx},
 };
 
 /// The relationship type of each relation. Types come only from here.
@@ -56,14 +56,54 @@ pub(super) async fn apply_link_sets(
             ));
         }
     }
+    // Sets that list no target (most events have no `partOf`) only drop what was there: one
+    // statement for all of them, whatever their relations, instead of a round per relation.
+    if mode == LinkMode::Replace {
+        clear_empty_sets(tx, links).await?;
+    }
     // One round of statements per relation, in a fixed order, whatever the number of sets.
     for relation in Relation::ALL.iter().copied() {
-        let sets: Vec<&LinkSet> = links.iter().filter(|l| l.relation == relation).collect();
+        let sets: Vec<&LinkSet> = links
+            .iter()
+            .filter(|l| {
+                l.relation == relation && !(mode == LinkMode::Replace && l.targets.is_empty())
+            })
+            .collect();
         if !sets.is_empty() {
             apply_relation(tx, relation, &sets, mode, indexed).await?;
         }
     }
     Ok(())
+}
+
+/// Removes every link of the sets that list no target. A node's outgoing relationship types are
+/// enough to tell the relation (`PART_OF` from an event is `EventPartOf`, from a count `CountPartOf`),
+/// so the rows carry the types to clear, as parameters.
+async fn clear_empty_sets(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
+    let mut by_node: std::collections::BTreeMap<&str, Vec<&'static str>> = Default::default();
+    for l in links.iter().filter(|l| l.targets.is_empty()) {
+        by_node
+            .entry(l.from.as_str())
+            .or_default()
+            .push(rel_type(l.relation));
+    }
+    if by_node.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = by_node
+        .into_iter()
+        .map(|(from, types)| json!({"from": from, "types": types}))
+        .collect();
+    tx.run(
+        Statement::new(
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) \
+             CALL (a, row) { MATCH (a)-[old]->() WHERE type(old) IN row.types \
+                             CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
+                             DELETE old }",
+        )
+        .param("rows", rows),
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -110,16 +150,29 @@ async fn apply_relation(
         }
     };
     // References first: each target must exist, be of the right kind, and share the collection.
+    // Checks return every bad row and the caller reports the first: with `LIMIT 1` the planner may
+    // prefer scanning the id index lazily, row after row, to seeking it (tests/api/import_plans.rs).
     let check = cypher!(
-        "UNWIND $rows AS row MATCH (a:", from_label, " {id: row.from}) \
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
          UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
          WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
                            WHEN NOT b:", to_label, " THEN 'kind' \
                            WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
          WHERE reason IS NOT NULL \
-         RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row LIMIT 1"
+         RETURN {id: t.id, set: row.set, index: t.index, reason: reason} AS row"
     );
-    let bad: Vec<Bad> = tx.rows(check.param("rows", rows.clone())).await?;
+    // Sets with no targets (most events list no `partOf`) have nothing to check: only the write sees
+    // them, to drop what a re-import no longer lists.
+    let targeted: Vec<Value> = rows
+        .iter()
+        .filter(|r| r["ids"].as_array().is_some_and(|ids| !ids.is_empty()))
+        .cloned()
+        .collect();
+    let bad: Vec<Bad> = if targeted.is_empty() {
+        Vec::new()
+    } else {
+        tx.rows(check.param("rows", targeted.clone())).await?
+    };
     if let Some(b) = bad.into_iter().next() {
         return Err(fail(b));
     }
@@ -127,9 +180,9 @@ async fn apply_relation(
     // new target replaces the old one. A target linked again without an excerpt keeps the one it has.
     let replace = mode == LinkMode::Replace || rule.to_one;
     let write = cypher!(
-        "UNWIND $rows AS row MATCH (a:",
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
         from_label,
-        " {id: row.from}) \
+        " \
          CALL (a, row) { OPTIONAL MATCH (a)-[old:",
         ty,
         "]->(b:",
@@ -138,9 +191,9 @@ async fn apply_relation(
                          WHERE $replace AND NOT b.id IN row.ids \
                          CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
                          DELETE old } \
-         CALL (a, row) { UNWIND row.targets AS t MATCH (b:",
+         CALL (a, row) { UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
         to_label,
-        " {id: t.id}) \
+        " \
                          MERGE (a)-[r:",
         ty,
         "]->(b) \
@@ -150,26 +203,26 @@ async fn apply_relation(
         ty,
         ":' + a.id + '->' + b.id) }"
     );
-    tx.run(write.param("rows", rows.clone()).param("replace", replace))
+    tx.run(write.param("rows", rows).param("replace", replace))
         .await?;
     // Cycles are looked for after the write, so that two sets of one change set that close a loop
     // between them (a within b, b within a) are caught as well as a loop through stored links.
-    if rule.acyclic {
+    if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
-            "UNWIND $rows AS row MATCH (a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
             from_label,
-            " {id: row.from}) \
-             UNWIND row.targets AS t MATCH (a)-[:",
-            ty,
-            "]->(b:",
+            " \
+             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
             to_label,
-            " {id: t.id}) \
-             WHERE EXISTS { MATCH (b)-[:",
+            " AND (a)-[:",
+            ty,
+            "]->(b) \
+             AND EXISTS { MATCH (b)-[:",
             ty,
             "*1..32]->(a) } \
-             RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row LIMIT 1"
+             RETURN {id: t.id, set: row.set, index: t.index, reason: 'cycle'} AS row"
         );
-        let bad: Vec<Bad> = tx.rows(cycle.param("rows", rows)).await?;
+        let bad: Vec<Bad> = tx.rows(cycle.param("rows", targeted)).await?;
         if let Some(b) = bad.into_iter().next() {
             return Err(fail(b));
         }
@@ -209,8 +262,8 @@ pub async fn link_one(
     let ends: Vec<Ends> = tx
         .rows(
             cypher!(
-                "OPTIONAL MATCH (a:", from_label, " {id: $from}) \
-                   WHERE ($collections IS NULL OR a.collection IN $collections) \
+                "OPTIONAL MATCH (a:Node {id: $from}) \
+                   WHERE a:", from_label, " AND ($collections IS NULL OR a.collection IN $collections) \
                  OPTIONAL MATCH (b:Node {id: $to}) \
                    WHERE ($collections IS NULL OR b.collection IN $collections) \
                  OPTIONAL MATCH (a)-[r:", ty, "]->(b:", to_label, ") \

@@ -146,9 +146,9 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
              CALL (n, row) { \
                OPTIONAL MATCH (a)-[old:PARTICIPATES_AS]->(n) WHERE a.id <> row.actor DELETE old } \
              CALL (n, row) { \
-               MATCH (e:Event {id: row.event}) MERGE (n)-[:IN_EVENT]->(e) } \
+               MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
              CALL (n, row) { \
-               MATCH (a:Actor {id: row.actor}) MERGE (a)-[:PARTICIPATES_AS]->(n) }",
+               MATCH (a:Node {id: row.actor}) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }",
         ).param("rows", rows))
         .await?;
     }
@@ -170,7 +170,7 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
              CALL (n, row) { \
                OPTIONAL MATCH (n)-[old:COUNT_OF]->(e) WHERE e.id <> row.event DELETE old } \
              CALL (n, row) { \
-               MATCH (e:Event {id: row.event}) MERGE (n)-[:COUNT_OF]->(e) }",
+               MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:COUNT_OF]->(e) }",
         ).param("rows", rows))
         .await?;
     }
@@ -193,7 +193,7 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
                MERGE (n)-[:ABOUT]->(x) } \
              CALL (n, row) { \
-               MATCH (s:Source {id: row.source}) MERGE (n)-[:CITES]->(s) }",
+               MATCH (s:Node {id: row.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }",
         ).param("rows", rows))
         .await?;
     }

@@ -150,7 +150,7 @@ fn check_statement(relation: Relation) -> Statement {
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         OPTIONAL MATCH (a:Node:", from_label, " {id: row.from})-[r:", ty, "]->(b:Node:", to_label, " {id: row.to}) \
+         OPTIONAL MATCH (a:Node {id: row.from})-[r:", ty, "]->(b:Node {id: row.to}) WHERE a:", from_label, " AND b:", to_label, " \
          WITH row, a, r \
          CALL (row, a, r) { \
            WITH row, a, r WHERE r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
@@ -171,7 +171,7 @@ fn check_statement(relation: Relation) -> Statement {
                    reason: CASE WHEN s IS NULL THEN 'source-missing' WHEN NOT s:Source THEN 'source-kind' \
                                 WHEN s.collection <> a.collection THEN 'source-collection' ELSE 'id' END} AS bad \
          } \
-         RETURN bad AS row LIMIT 1"
+         RETURN bad AS row"
     )
 }
 
@@ -181,7 +181,7 @@ fn write_statement(relation: Relation) -> Statement {
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         MATCH (a:Node:", from_label, " {id: row.from})-[r:", ty, "]->(b:Node:", to_label, " {id: row.to}) \
+         MATCH (a:Node {id: row.from})-[r:", ty, "]->(b:Node {id: row.to}) WHERE a:", from_label, " AND b:", to_label, " \
          SET r.id = coalesce(r.id, '", ty, ":' + a.id + '->' + b.id), \
              r.inference = CASE WHEN row.replace THEN row.inference ELSE coalesce(row.inference, r.inference) END \
          WITH a, r, row \
@@ -192,7 +192,7 @@ fn write_statement(relation: Relation) -> Statement {
          WITH n, c \
          CALL (n) { OPTIONAL MATCH (n)-[old:ABOUT]->() DELETE old } \
          CALL (n, c) { OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> c.source DELETE old } \
-         CALL (n, c) { MATCH (s:Node:Source {id: c.source}) MERGE (n)-[:CITES]->(s) }"
+         CALL (n, c) { MATCH (s:Node {id: c.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
     )
 }
 
