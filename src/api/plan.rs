@@ -185,6 +185,27 @@ pub(crate) async fn prefetch_below(
     prefetch(ctx, nodes, vec![ctx.field()]).await
 }
 
+/// The same for nodes a graph question found and returns further down its answer, at `path` below
+/// the current field (`paths.hops.edge.evidence.claims`): their fields are asked for once per
+/// parent otherwise, since these nodes reach the resolvers without a list field of their own.
+pub(crate) async fn prefetch_at(
+    ctx: &Context<'_>,
+    nodes: Vec<NodeRecord>,
+    path: &[&str],
+) -> Result<(), AppError> {
+    let mut level = vec![ctx.field()];
+    for name in path {
+        level = level
+            .iter()
+            .flat_map(|f| f.selection_set().filter(|c| c.name() == *name))
+            .collect();
+    }
+    if nodes.is_empty() || level.is_empty() {
+        return Ok(());
+    }
+    prefetch(ctx, nodes, level).await
+}
+
 /// The same for a connection field: the selection below its `edges { node }` and `nodes`.
 pub(crate) async fn prefetch_connection(
     ctx: &Context<'_>,

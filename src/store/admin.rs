@@ -8,17 +8,44 @@ use crate::error::AppResult;
 /// Deletes every node of a collection and its relationships, in batches so that a large collection
 /// does not need one huge transaction.
 pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResult<()> {
+    // Relationships first, in bounded batches: a batch of nodes taken with all their relationships
+    // (an actor of a large collection has thousands, each with its properties) can outgrow the
+    // server's per-transaction memory limit however few nodes it holds.
+    batched_delete(
+        store,
+        collection,
+        "MATCH (:Node {collection: $collection})-[r]-() WITH DISTINCT r LIMIT $batch \
+         DELETE r RETURN count(*) AS row",
+    )
+    .await?;
+    batched_delete(
+        store,
+        collection,
+        "MATCH (n:Node {collection: $collection}) WITH n LIMIT $batch \
+         DETACH DELETE n RETURN count(*) AS row",
+    )
+    .await
+}
+
+/// Rows one transaction of [`delete_collection`] deletes.
+const DELETE_BATCH: i64 = 5000;
+
+/// Runs `cypher` (which deletes at most `$batch` rows and returns how many) until it deletes none,
+/// each run its own transaction.
+async fn batched_delete(
+    store: &Arc<Store>,
+    collection: &str,
+    cypher: &'static str,
+) -> AppResult<()> {
     let db = store.session(Scope::only(vec![collection.to_string()]));
     loop {
         let deleted: Vec<i64> = db
             .write(|tx| {
                 Box::pin(
                     tx.rows(
-                        Statement::new(
-                            "MATCH (n:Node {collection: $collection}) WITH n LIMIT 5000 \
-                         DETACH DELETE n RETURN count(*) AS row",
-                        )
-                        .param("collection", collection),
+                        Statement::new(cypher)
+                            .param("collection", collection)
+                            .param("batch", DELETE_BATCH),
                     ),
                 )
             })

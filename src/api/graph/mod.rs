@@ -16,7 +16,7 @@ use self::{
 };
 use crate::{
     api::{
-        db,
+        db, plan,
         types::{
             self,
             date::{self, DateRangeInput},
@@ -180,6 +180,11 @@ impl GraphQuestions {
         let mut budget = Budget::new(max_nodes, limits.time_limit);
         let found =
             neighbourhood::neighbourhood(&scoped(ctx, &collections), &query, &mut budget).await?;
+        let nodes = found.nodes.iter().map(|(n, _)| n.clone()).collect();
+        plan::prefetch_at(ctx, nodes, &["nodes", "node"]).await?;
+        let claims = found.edges.iter().flat_map(|e| e.claims.iter().cloned());
+        let claims = claims.map(NodeRecord::Claim).collect();
+        plan::prefetch_at(ctx, claims, &["edges", "evidence", "claims"]).await?;
         let distance: std::collections::HashMap<String, u32> = found
             .nodes
             .iter()
@@ -268,6 +273,18 @@ impl GraphQuestions {
         };
         let mut budget = Budget::new(limits.max_nodes, limits.time_limit);
         let found = paths::paths(&db, &query, &mut budget).await?;
+        let nodes = found.iter().flat_map(|p| p.nodes.iter().cloned()).collect();
+        plan::prefetch_at(ctx, nodes, &["paths", "nodes"]).await?;
+        let claims = found
+            .iter()
+            .flat_map(|p| p.hops.iter().flat_map(|h| h.edge.claims.iter().cloned()));
+        let claims = claims.map(NodeRecord::Claim).collect();
+        plan::prefetch_at(
+            ctx,
+            claims,
+            &["paths", "hops", "edge", "evidence", "claims"],
+        )
+        .await?;
         Ok(Paths {
             paths: found.into_iter().map(GraphPath).collect(),
             bounds: Bounds::new(

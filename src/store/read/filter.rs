@@ -93,6 +93,10 @@ pub fn standing_statuses() -> Vec<&'static str> {
         .collect()
 }
 
+/// From a source anchor `a<i>`, the sources it stands for: itself, or, for an outlet (an actor), the
+/// sources it published (`source:` takes either).
+const OUTLET_SOURCES: &str = ")<-[:PUBLISHED_BY*0..1]-(:Source)";
+
 impl Filter {
     /// For a filter that names a node the results are reached from (a place, an actor, a source, an
     /// event), appends `MATCH`es that start at that node (found by the id index) and walk to every `n`
@@ -144,9 +148,12 @@ impl Filter {
                     .push(i)
                     .push("_v}) WHERE a")
                     .push(i)
-                    .push(":Source MATCH (a")
+                    .push(":Source OR a")
                     .push(i)
-                    .push(")<-[:CITES]-(:Claim)-[:ABOUT]->()-[:IN_EVENT|COUNT_OF*0..1]->(n:")
+                    .push(":Actor MATCH (a")
+                    .push(i)
+                    .push(OUTLET_SOURCES)
+                    .push("<-[:CITES]-(:Claim)-[:ABOUT]->()-[:IN_EVENT|COUNT_OF*0..1]->(n:")
                     .push(label)
                     .push(")");
                 return Some(vec![(format!("f{i}_v"), id.clone().into())]);
@@ -157,7 +164,21 @@ impl Filter {
             Filter::ParticipationInEvent(id) if label == "Participation" => {
                 (id, "Event", "<-[:IN_EVENT]-(n:Participation)")
             }
-            Filter::ClaimCites(id) if label == "Claim" => (id, "Source", "<-[:CITES]-(n:Claim)"),
+            Filter::ClaimCites(id) if label == "Claim" => {
+                out.push("MATCH (a")
+                    .push(i)
+                    .push(":Node {id: $f")
+                    .push(i)
+                    .push("_v}) WHERE a")
+                    .push(i)
+                    .push(":Source OR a")
+                    .push(i)
+                    .push(":Actor MATCH (a")
+                    .push(i)
+                    .push(OUTLET_SOURCES)
+                    .push("<-[:CITES]-(n:Claim)");
+                return Some(vec![(format!("f{i}_v"), id.clone().into())]);
+            }
             Filter::CountOfEvent(id) if label == "Count" => {
                 (id, "Event", "<-[:COUNT_OF]-(n:Count)")
             }

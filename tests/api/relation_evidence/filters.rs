@@ -146,7 +146,8 @@ async fn the_readme_examples_of_relation_evidence_outlets_and_disputes_run_on_th
     );
     let fontanka = app.data(queries[1], json!({})).await;
     assert!(!fontanka["events"]["edges"].as_array().unwrap().is_empty());
-    // (Other tests write to other collections meanwhile: the seed's two must be among the answers.)
+    // (Other tests write disputed figures to other collections meanwhile: the example names the
+    // seed's collection, so its two figures are on the first page.)
     let disputed = app.data(queries[2], json!({})).await;
     let wordings: Vec<&str> = disputed["counts"]["edges"]
         .as_array()
