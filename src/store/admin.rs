@@ -24,7 +24,15 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
         "MATCH (n:Node {collection: $collection}) WITH n LIMIT $batch \
          DETACH DELETE n RETURN count(*) AS row",
     )
-    .await
+    .await?;
+    // Its import checkpoints go with it: importing the same file again must write it again.
+    let c = collection.to_owned();
+    store
+        .session(Scope::only(vec![c.clone()]))
+        .write(move |tx| {
+            Box::pin(async move { super::write::bulk::forget_collection(tx, &c).await })
+        })
+        .await
 }
 
 /// Rows one transaction of [`delete_collection`] deletes.
@@ -51,13 +59,7 @@ async fn batched_delete(
             })
             .await?;
         if deleted.first().copied().unwrap_or(0) == 0 {
-            // Its import checkpoints go with it: importing the same file again must write it again.
-            let c = collection.to_owned();
-            return db
-                .write(move |tx| {
-                    Box::pin(async move { super::write::bulk::forget_collection(tx, &c).await })
-                })
-                .await;
+            return Ok(());
         }
     }
 }
