@@ -145,12 +145,16 @@ async fn apply_one_relation(
 
 /// The relations exist, within the caller's collections (and the named collection, if any); each
 /// claim's source is a source of that collection; each claim's id is free or a claim of it.
+///
+/// Both statements seek `from` by id and expand from it: with both ends given as `(:Node {id})` the
+/// planner, on a large database, scanned the id index for one of them (tests/api/import_plans.rs).
 fn check_statement(relation: Relation) -> Statement {
     let rule = relation.rule();
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         OPTIONAL MATCH (a:Node {id: row.from})-[r:", ty, "]->(b:Node {id: row.to}) WHERE a:", from_label, " AND b:", to_label, " \
+         OPTIONAL MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
+         OPTIONAL MATCH (a)-[r:", ty, "]->(b) WHERE b.id = row.to AND b:", to_label, " \
          WITH row, a, r \
          CALL (row, a, r) { \
            WITH row, a, r WHERE r IS NULL OR NOT ($collections IS NULL OR a.collection IN $collections) \
@@ -181,7 +185,8 @@ fn write_statement(relation: Relation) -> Statement {
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         MATCH (a:Node {id: row.from})-[r:", ty, "]->(b:Node {id: row.to}) WHERE a:", from_label, " AND b:", to_label, " \
+         MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
+         MATCH (a)-[r:", ty, "]->(b) WHERE b.id = row.to AND b:", to_label, " \
          SET r.id = coalesce(r.id, '", ty, ":' + a.id + '->' + b.id), \
              r.inference = CASE WHEN row.replace THEN row.inference ELSE coalesce(row.inference, r.inference) END \
          WITH a, r, row \
