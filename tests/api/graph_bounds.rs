@@ -340,7 +340,10 @@ async fn a_seed_question_under_the_default_bounds_is_not_truncated() {
     assert_eq!(b["truncated"], false);
     assert_eq!(b["hopLimit"], 2);
     assert_eq!(b["nodeLimit"], 500);
-    assert_eq!(b["timeLimitMs"], 5000);
+    assert_eq!(
+        b["timeLimitMs"],
+        app.config.graphql.graph.time_limit.as_millis() as u64
+    );
 }
 
 #[tokio::test]
