@@ -13,6 +13,7 @@ pub mod admin;
 pub mod evidence;
 pub mod graph;
 pub mod migrations;
+pub mod plans;
 pub mod read;
 pub mod records;
 pub mod write;

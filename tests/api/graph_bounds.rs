@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use casegraph::store::{
-    graph::{conflicts, neighbourhood, paths, plan_operators, statistics, timeline},
+    graph::{conflicts, neighbourhood, paths, statistics, timeline},
+    plans::plan_operators,
     Scope, Statement,
 };
 use serde_json::{json, Value};

@@ -6,9 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use casegraph::{
     import::bulk::{self, OnError, Options},
-    store::{Scope, Statement},
+    store::{plans::Collection, Scope},
 };
-use serde_json::Value;
 use tracing_subscriber::layer::SubscriberExt;
 
 use crate::{
@@ -41,14 +40,6 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     }
 }
 
-async fn collector(app: &TestApp, call: &'static str) -> Vec<Value> {
-    app.store
-        .session(Scope::all())
-        .write(|tx| Box::pin(tx.rows(Statement::new(call))))
-        .await
-        .unwrap_or_else(|e| panic!("{call}: {}", e.detail()))
-}
-
 // A current-thread runtime (the default): every statement of the import is sent from this thread,
 // where the capturing subscriber is installed.
 #[tokio::test]
@@ -59,26 +50,10 @@ async fn every_statement_of_an_import_looks_ids_up_by_index_seek() {
     let subscriber = tracing_subscriber::registry().with(Statements(texts.clone()));
     let _capture = tracing::subscriber::set_default(subscriber);
 
-    // Stopping a collector that does not run is an error: ignore it.
-    let _ = app
-        .store
-        .session(Scope::all())
-        .write(|tx| {
-            Box::pin(tx.run(Statement::new(
-                "CALL db.stats.stop('QUERIES') YIELD success RETURN success",
-            )))
-        })
-        .await;
-    collector(
-        &app,
-        "CALL db.stats.clear('QUERIES') YIELD success RETURN success AS row",
-    )
-    .await;
-    collector(
-        &app,
-        "CALL db.stats.collect('QUERIES') YIELD success RETURN success AS row",
-    )
-    .await;
+    let db = app.store.session(Scope::all());
+    let collection = Collection::start(&db)
+        .await
+        .expect("query collection starts");
 
     // Every path: batches with relations to stored and to later records (put off), a re-import that
     // skips committed batches, a skipped bad record, a document, and forgetting the checkpoints.
@@ -106,22 +81,6 @@ async fn every_statement_of_an_import_looks_ids_up_by_index_seek() {
         .await
         .unwrap();
 
-    collector(
-        &app,
-        "CALL db.stats.stop('QUERIES') YIELD success RETURN success AS row",
-    )
-    .await;
-    let plans: Vec<Value> = collector(
-        &app,
-        "CALL db.stats.retrieve('QUERIES') YIELD data \
-         RETURN {query: data.query, plan: data.queryExecutionPlan} AS row",
-    )
-    .await;
-    collector(
-        &app,
-        "CALL db.stats.clear('QUERIES') YIELD success RETURN success AS row",
-    )
-    .await;
     drop(_capture);
 
     let mut texts: Vec<String> = texts.lock().unwrap().clone();
@@ -142,12 +101,15 @@ async fn every_statement_of_an_import_looks_ids_up_by_index_seek() {
             "no statement with {needed} was captured: {texts:#?}"
         );
     }
+    // Waits for every captured statement to be recorded: an unrecorded one is an error.
+    let plans = collection
+        .plans(&texts)
+        .await
+        .expect("every statement's plan");
+    collection.finish().await.expect("query collection stops");
     let mut scans = Vec::new();
-    for text in &texts {
-        let Some(entry) = plans.iter().find(|p| p["query"].as_str() == Some(text)) else {
-            panic!("the query collector did not record {text}");
-        };
-        let plan = entry["plan"].to_string();
+    for (text, plan) in &plans {
+        let plan = plan.to_string();
         for scan in SCANS {
             if plan.contains(scan) {
                 scans.push(format!("{scan} in {text}\n  plan: {plan}"));

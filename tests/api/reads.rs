@@ -87,6 +87,7 @@ async fn within_one_mutation_request_a_later_field_reads_what_an_earlier_one_wro
 // plan of an EXPLAIN.
 
 use casegraph::store::{
+    plans::{operators, Collection},
     read::{statements_of, Filter, ListKind, ListQuery, SortKey},
     Db, Scope, Statement,
 };
@@ -104,64 +105,24 @@ fn list(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
     }
 }
 
-/// Every operator name in a plan tree.
-fn operators(plan: &Value, out: &mut Vec<String>) {
-    if let Some(op) = plan.get("operator").and_then(Value::as_str) {
-        out.push(op.to_string());
-    }
-    for child in ["lhs", "rhs"] {
-        if let Some(c) = plan.get(child) {
-            operators(c, out);
-        }
-    }
-}
-
 /// Runs the statements and returns, for each, the operators of the plan Neo4j used for it.
 async fn plans_of(db: &Db, statements: Vec<Statement>) -> Vec<(String, Vec<String>)> {
-    let _: Vec<Value> = db
-        .rows(Statement::new(
-            "CALL db.stats.collect('QUERIES') YIELD success RETURN success AS row",
-        ))
+    let collection = Collection::start(db)
         .await
         .expect("query collection starts");
     let texts: Vec<String> = statements.iter().map(|s| s.text().to_string()).collect();
     for statement in statements {
         let _: Vec<Value> = db.rows(statement).await.expect("the statement runs");
     }
-    // Collection is asynchronous: the statements show up a little after they ran.
-    for _ in 0..200 {
-        #[derive(serde::Deserialize)]
-        struct Row {
-            query: String,
-            plan: Value,
-        }
-        let rows: Vec<Row> = db
-            .rows(
-                Statement::new(
-                    "CALL db.stats.retrieve('QUERIES') YIELD data WITH data \
-                     WHERE data.query IN $texts \
-                     RETURN {query: data.query, plan: data.queryExecutionPlan} AS row",
-                )
-                .param("texts", &texts),
-            )
-            .await
-            .expect("statistics");
-        let found: Vec<(String, Vec<String>)> = texts
-            .iter()
-            .filter_map(|t| {
-                rows.iter().find(|r| &r.query == t).map(|r| {
-                    let mut ops = Vec::new();
-                    operators(&r.plan, &mut ops);
-                    (t.clone(), ops)
-                })
-            })
-            .collect();
-        if found.len() == texts.len() {
-            return found;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("not every plan was collected");
+    let plans = collection
+        .plans(&texts)
+        .await
+        .expect("every plan is collected");
+    collection.finish().await.expect("query collection stops");
+    plans
+        .into_iter()
+        .map(|(t, plan)| (t, operators(&plan)))
+        .collect()
 }
 
 #[tokio::test]

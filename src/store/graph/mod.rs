@@ -238,60 +238,6 @@ async fn terminate(db: &Db, marker: &str) {
     }
 }
 
-/// The operators of the plan Neo4j makes for `statement`, for tests that check a statement starts
-/// from an index. The statement is only `EXPLAIN`ed, never run; the plan is read back from the query
-/// statistics Neo4j collects (`db.stats`), since the driver does not expose plans.
-pub async fn plan_operators(db: &Db, statement: Statement) -> AppResult<Vec<String>> {
-    let limit = db.store.query_timeout;
-    // Start from an empty collection, so that reading it back stays small however long the
-    // database has been collecting (the statistics hold every query run meanwhile, with its plan).
-    for text in [
-        "CALL db.stats.stop('QUERIES')",
-        "CALL db.stats.clear('QUERIES')",
-        "CALL db.stats.collect('QUERIES', {durationSeconds: 600})",
-    ] {
-        timed(limit, db.store.graph.run(neo4rs::query(text))).await?;
-    }
-    let explained = statement.explain();
-    // The explained text itself, as a parameter, finds its plan: the collection was cleared above,
-    // and no other statement starts with `EXPLAIN`.
-    let text = explained.text().to_string();
-    let _: Vec<Value> = db.rows(explained).await?;
-    // The statistics are gathered asynchronously: give them a moment.
-    for _ in 0..50 {
-        let plans: Vec<Value> = db
-            .rows(
-                Statement::new(
-                    "CALL db.stats.retrieve('QUERIES') YIELD data \
-                     WITH data WHERE data.query = $text \
-                     RETURN data.queryExecutionPlan AS row",
-                )
-                .param("text", &text),
-            )
-            .await?;
-        if let Some(plan) = plans.into_iter().next() {
-            let mut out = Vec::new();
-            operators(&plan, &mut out);
-            return Ok(out);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(AppError::internal(
-        "no plan recorded for the explained statement",
-    ))
-}
-
-fn operators(plan: &Value, out: &mut Vec<String>) {
-    if let Some(op) = plan.get("operator").and_then(Value::as_str) {
-        out.push(op.to_string());
-    }
-    for side in ["lhs", "rhs"] {
-        if let Some(child) = plan.get(side) {
-            operators(child, out);
-        }
-    }
-}
-
 /// [`crate::store::records::NODE_PROJECTION`] for a node bound to any variable (a literal), so that
 /// statements can project several nodes (a path's, a claim's source and its outlet) at once. Its
 /// inner variable is `cg_s`, so that it does not capture a variable of the statement around it.

@@ -2,7 +2,7 @@
 //! filters apply to relations, and every statement that reads or writes relation evidence starts
 //! from an index.
 
-use casegraph::store::{evidence, graph::plan_operators, write, Scope, Statement};
+use casegraph::store::{evidence, plans::plan_operators, write, Scope, Statement};
 use serde_json::{json, Value};
 
 use crate::helpers::{seed_id, seeded};
