@@ -63,7 +63,7 @@ pub struct Conflict {
 fn conflicts_statement(scope_kind: &ConflictScope, named_collections: bool) -> Statement {
     let find = match (scope_kind, named_collections) {
         (ConflictScope::Event(_), _) => concat!(
-            "MATCH (e:Node {id: $event}) USING INDEX e:Node(id) WHERE e:Event AND ",
+            "MATCH (e:Node {id: $event}) USING INDEX SEEK e:Node(id) WHERE e:Event AND ",
             scope!("e"),
             " MATCH (e)<-[:COUNT_OF]-(n:Count) WHERE ",
             scope!("n")
@@ -71,7 +71,7 @@ fn conflicts_statement(scope_kind: &ConflictScope, named_collections: bool) -> S
         // The hint keeps the plan on the index when there are few figures and a scan looks cheap.
         (ConflictScope::Collections, true) => {
             "UNWIND $collections AS col \
-             MATCH (e:Event {collection: col}) USING INDEX e:Event(collection) \
+             MATCH (e:Event {collection: col}) USING INDEX SEEK e:Event(collection) \
              MATCH (e)<-[:COUNT_OF]-(n:Count)"
         }
         // No collection named and no restriction: every figure of the graph, by label.

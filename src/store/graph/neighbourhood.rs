@@ -53,7 +53,7 @@ pub struct Subgraph {
 /// ends and, for participations, the hub `p`. `PLAIN` stands for the relations without claims.
 fn level_statement() -> Statement {
     const HEAD: &str = "UNWIND $frontier AS fid \
-         MATCH (a:Node {id: fid}) USING INDEX a:Node(id) \
+         MATCH (a:Node {id: fid}) USING INDEX SEEK a:Node(id) \
          CALL (a) { \
            MATCH (a:Actor)-[:PARTICIPATES_AS]->(p:Participation)-[:IN_EVENT]->(n:Event) WHERE $participation \
            RETURN 'PARTICIPATED_IN' AS kind, a AS src, n AS dst, n, p, null AS rel \

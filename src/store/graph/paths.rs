@@ -50,9 +50,9 @@ fn statement(kinds: &[RelationKind], k: u32, raw_hops: u32) -> Statement {
     // relationship types come from `RelationKind`'s constants.
     let mut text = Cypher::new();
     text.push(concat!(
-        "MATCH (a:Node {id: $from}) USING INDEX a:Node(id) WHERE ",
+        "MATCH (a:Node {id: $from}) USING INDEX SEEK a:Node(id) WHERE ",
         scope!("a"),
-        " MATCH (b:Node {id: $to}) USING INDEX b:Node(id) WHERE ",
+        " MATCH (b:Node {id: $to}) USING INDEX SEEK b:Node(id) WHERE ",
         scope!("b"),
         " MATCH p = SHORTEST "
     ))

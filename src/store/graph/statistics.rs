@@ -20,7 +20,7 @@ use crate::{
 fn events(named_collections: bool) -> &'static str {
     if named_collections {
         // The hint keeps the plan on the index even when a scan looks as cheap (small graphs).
-        "UNWIND $collections AS col MATCH (n:Event {collection: col}) USING INDEX n:Event(collection)"
+        "UNWIND $collections AS col MATCH (n:Event {collection: col}) USING INDEX SEEK n:Event(collection)"
     } else {
         concat!("MATCH (n:Event) WHERE ", scope!("n"))
     }

@@ -38,7 +38,7 @@ pub struct TimelineRow {
 fn timeline_statement(anchor: TimelineAnchor) -> Statement {
     let find = match anchor {
         TimelineAnchor::Actor => concat!(
-            "MATCH (a:Node {id: $id}) USING INDEX a:Node(id) WHERE a:Actor AND ",
+            "MATCH (a:Node {id: $id}) USING INDEX SEEK a:Node(id) WHERE a:Actor AND ",
             scope!("a"),
             " MATCH (a)-[:PARTICIPATES_AS]->(pa:Participation)-[:IN_EVENT]->(n:Event) WHERE ",
             scope!("n"),
@@ -46,14 +46,14 @@ fn timeline_statement(anchor: TimelineAnchor) -> Statement {
         ),
         // Bounded like the store's other place hierarchies: a cycle must not make it run away.
         TimelineAnchor::Place => concat!(
-            "MATCH (a:Node {id: $id}) USING INDEX a:Node(id) WHERE a:Place AND ",
+            "MATCH (a:Node {id: $id}) USING INDEX SEEK a:Node(id) WHERE a:Place AND ",
             scope!("a"),
             " MATCH (a)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event) WHERE ",
             scope!("n"),
             " WITH DISTINCT n, [] AS roles"
         ),
         TimelineAnchor::Collection => concat!(
-            "MATCH (n:Event {collection: $id}) USING INDEX n:Event(collection) WHERE ",
+            "MATCH (n:Event {collection: $id}) USING INDEX SEEK n:Event(collection) WHERE ",
             scope!("n"),
             " WITH n, [] AS roles"
         ),
@@ -110,7 +110,7 @@ pub struct CoActor {
 }
 
 const CO_OCCURRENCE: &str = concat!(
-    "MATCH (a:Node {id: $id}) USING INDEX a:Node(id) WHERE a:Actor AND ",
+    "MATCH (a:Node {id: $id}) USING INDEX SEEK a:Node(id) WHERE a:Actor AND ",
     scope!("a"),
     " CALL (a) { \
        MATCH (a)-[:PARTICIPATES_AS]->(:Participation)-[:IN_EVENT]->(e:Event) WHERE ",

@@ -27,10 +27,10 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
     let found: Vec<String> = tx
         .rows(
             cypher!(
-                "MATCH (n:",
+                // By the id index: `{id}` under the kind's own label would scan the label.
+                "MATCH (n:Node {id: $id}) WHERE n:",
                 label,
-                " {id: $id}) \
-                 WHERE ($collections IS NULL OR n.collection IN $collections) RETURN n.id AS row"
+                " AND ($collections IS NULL OR n.collection IN $collections) RETURN n.id AS row"
             )
             .param("id", id),
         )
@@ -57,7 +57,8 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
             let citing: Vec<i64> = tx
                 .rows(
                     Statement::new(
-                        "MATCH (:Source {id: $id})<-[:CITES]-(c:Claim) RETURN count(c) AS row",
+                        "MATCH (s:Node {id: $id})<-[:CITES]-(c:Claim) WHERE s:Source \
+                         RETURN count(c) AS row",
                     )
                     .param("id", id),
                 )
@@ -74,13 +75,20 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
         }
         NodeKind::Term => {
             let used: Vec<i64> = tx
-                .rows(Statement::new(
-                    "MATCH (t:Term {id: $id}) \
-                     OPTIONAL MATCH (x:Node {collection: t.collection}) \
-                       WHERE (t.vocabulary = 'EVENT_TYPE' AND x:Event AND x.type = t.key) \
-                          OR (t.vocabulary = 'PARTICIPANT_ROLE' AND x:Participation AND x.role = t.key) \
-                     RETURN count(x) AS row",
-                ).param("id", id))
+                .rows(
+                    Statement::new(
+                        // Uses are found by the type and role indexes, not by reading the collection.
+                        "MATCH (t:Node {id: $id}) WHERE t:Term \
+                     CALL (t) { OPTIONAL MATCH (e:Event {type: t.key}) \
+                       WHERE t.vocabulary = 'EVENT_TYPE' AND e.collection = t.collection \
+                       RETURN count(e) AS events } \
+                     CALL (t) { OPTIONAL MATCH (p:Participation {role: t.key}) \
+                       WHERE t.vocabulary = 'PARTICIPANT_ROLE' AND p.collection = t.collection \
+                       RETURN count(p) AS roles } \
+                     RETURN events + roles AS row",
+                    )
+                    .param("id", id),
+                )
                 .await?;
             let n = used.first().copied().unwrap_or(0);
             if n > 0 {
@@ -95,9 +103,9 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
     // The claims are found from each doomed node (an anchored expansion), never by scanning all claims;
     // the claims about its relations through their ids (an index seek on `Claim(aboutRelation)`).
     let statement = cypher!(
-        "MATCH (n:",
+        "MATCH (n:Node {id: $id}) WHERE n:",
         label,
-        " {id: $id}) ",
+        " ",
         dependents(kind),
         " WITH n, collect(DISTINCT dep) AS deps \
          UNWIND [n] + deps AS x \

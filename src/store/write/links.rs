@@ -292,13 +292,13 @@ pub async fn link_one(
         }
         tx.run(
             cypher!(
-                "MATCH (a:",
+                "MATCH (a:Node {id: $from}) WHERE a:",
                 from_label,
-                " {id: $from})-[r:",
-                ty,
-                "]->(b:",
+                " MATCH (b:Node {id: $to}) WHERE b:",
                 to_label,
-                " {id: $to}) \
+                " MATCH (a)-[r:",
+                ty,
+                "]->(b) \
                  CALL (r) { MATCH (c:Claim {aboutRelation: r.id}) DETACH DELETE c } DELETE r"
             )
             .param("from", from)

@@ -57,14 +57,12 @@ pub async fn merge_nodes(
     let pair: Vec<Pair> = tx
         .rows(
             cypher!(
-                "OPTIONAL MATCH (k:",
+                "OPTIONAL MATCH (k:Node {id: $keep}) WHERE k:",
                 label,
-                " {id: $keep}) \
-                   WHERE ($collections IS NULL OR k.collection IN $collections) \
-                 OPTIONAL MATCH (d:",
+                " AND ($collections IS NULL OR k.collection IN $collections) \
+                 OPTIONAL MATCH (d:Node {id: $dup}) WHERE d:",
                 label,
-                " {id: $dup}) \
-                   WHERE ($collections IS NULL OR d.collection IN $collections) \
+                " AND ($collections IS NULL OR d.collection IN $collections) \
                  RETURN {keep: k.collection, dup: d.collection} AS row"
             )
             .param("keep", keep)
@@ -97,8 +95,9 @@ pub async fn merge_nodes(
     // A relation of the duplicate that the kept node already had (or that was dropped) takes its
     // claims to the kept node's relation, or, where there is none, with it.
     let reanchor = cypher!(
-        "MATCH (d:", label, " {id: $dup})-[r]-(x) WHERE r.id IS NOT NULL \
-         MATCH (k:", label, " {id: $keep}) \
+        "MATCH (d:Node {id: $dup}) WHERE d:", label, " \
+         MATCH (k:Node {id: $keep}) WHERE k:", label, " \
+         MATCH (d)-[r]-(x) WHERE r.id IS NOT NULL \
          OPTIONAL MATCH (k)-[r2]-(x) WHERE type(r2) = type(r) AND (startNode(r2) = k) = (startNode(r) = d) \
          WITH r, head(collect(r2)) AS r2 \
          CALL (r, r2) { WITH r, r2 WHERE r2 IS NOT NULL AND r2.id IS NULL SET r2.id = r.id } \
@@ -109,7 +108,8 @@ pub async fn merge_nodes(
     tx.run(reanchor.param("dup", duplicate).param("keep", keep))
         .await?;
     let finish = cypher!(
-        "MATCH (k:", label, " {id: $keep}), (d:", label, " {id: $dup}) \
+        "MATCH (k:Node {id: $keep}) WHERE k:", label, " \
+         MATCH (d:Node {id: $dup}) WHERE d:", label, " \
          SET k.aliases = [a IN coalesce(k.aliases, []) + [d.name] + coalesce(d.aliases, []) WHERE a <> k.name | a], \
              k.mergedIds = coalesce(k.mergedIds, []) + [d.id] + coalesce(d.mergedIds, []), \
              k.description = coalesce(k.description, d.description) ",
@@ -134,13 +134,14 @@ fn move_statement(
 ) -> Statement {
     if outgoing {
         cypher!(
-            "MATCH (d:",
+            // Both ends by the id index (a `{id}` under the kind's own label would scan the label).
+            "MATCH (d:Node {id: $dup}) WHERE d:",
             label,
-            " {id: $dup})-[r:",
+            " MATCH (k:Node {id: $keep}) WHERE k:",
+            label,
+            " MATCH (d)-[r:",
             ty,
-            "]->(x) MATCH (k:",
-            label,
-            " {id: $keep}) \
+            "]->(x) \
              WITH k, x, r WHERE x <> k AND NOT EXISTS { MATCH (k)-[:",
             ty,
             "]->(x) } ",
@@ -165,13 +166,13 @@ fn move_statement(
         )
     } else {
         cypher!(
-            "MATCH (d:",
+            "MATCH (d:Node {id: $dup}) WHERE d:",
             label,
-            " {id: $dup})<-[r:",
+            " MATCH (k:Node {id: $keep}) WHERE k:",
+            label,
+            " MATCH (d)<-[r:",
             ty,
-            "]-(x) MATCH (k:",
-            label,
-            " {id: $keep}) \
+            "]-(x) \
              WITH k, x, r WHERE x <> k AND NOT EXISTS { MATCH (k)<-[:",
             ty,
             "]-(x) } ",

@@ -1,0 +1,100 @@
+//! Checks that the statements a piece of real work sends start from an index: the statement texts are
+//! captured from the store's own `cypher` log events, their plans read back from Neo4j's query
+//! collector (`casegraph::store::plans`), and any plan that scans a label, all nodes or a whole index is
+//! reported.
+
+use std::sync::{Arc, Mutex};
+
+use casegraph::store::{plans::Collection, Db};
+use tracing::subscriber::DefaultGuard;
+use tracing_subscriber::layer::SubscriberExt;
+
+/// The plan operators that read more than the ids asked for.
+const SCANS: [&str; 3] = ["NodeByLabelScan", "AllNodesScan", "NodeIndexScan"];
+
+/// Collects the statement texts the store logs (`cypher = …`).
+struct Statements(Arc<Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Cypher(Option<String>);
+        impl tracing::field::Visit for Cypher {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "cypher" {
+                    self.0 = Some(value.to_owned());
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut found = Cypher(None);
+        event.record(&mut found);
+        if let Some(text) = found.0 {
+            self.0.lock().unwrap().push(text);
+        }
+    }
+}
+
+/// Captures the statements sent from this thread (so the test must run on a current-thread runtime,
+/// tokio's default for tests) while Neo4j collects their plans.
+pub struct PlanCheck<'a> {
+    collection: Collection<'a>,
+    texts: Arc<Mutex<Vec<String>>>,
+    capture: DefaultGuard,
+}
+
+impl<'a> PlanCheck<'a> {
+    pub async fn start(db: &'a Db) -> PlanCheck<'a> {
+        let collection = Collection::start(db)
+            .await
+            .expect("query collection starts");
+        let texts = Arc::new(Mutex::new(Vec::new()));
+        let subscriber = tracing_subscriber::registry().with(Statements(texts.clone()));
+        let capture = tracing::subscriber::set_default(subscriber);
+        PlanCheck {
+            collection,
+            texts,
+            capture,
+        }
+    }
+
+    /// Ends the capture and returns every scan found, each with its statement and plan. Fails the
+    /// test if fewer than `at_least` distinct statements were captured or none contains one of
+    /// `needed` (so that a capture that missed the work cannot pass).
+    pub async fn scans(self, at_least: usize, needed: &[&str]) -> Vec<String> {
+        drop(self.capture);
+        let mut texts: Vec<String> = self.texts.lock().unwrap().clone();
+        texts.retain(|t| t != "BEGIN" && t != "COMMIT" && !t.starts_with("CALL db.stats"));
+        texts.sort();
+        texts.dedup();
+        assert!(
+            texts.len() >= at_least,
+            "too few statements captured: {texts:#?}"
+        );
+        for needed in needed {
+            assert!(
+                texts.iter().any(|t| t.contains(needed)),
+                "no statement with {needed} was captured: {texts:#?}"
+            );
+        }
+        // Waits for every captured statement to be recorded: an unrecorded one is an error.
+        let plans = self
+            .collection
+            .plans(&texts)
+            .await
+            .expect("every statement's plan");
+        self.collection
+            .finish()
+            .await
+            .expect("query collection stops");
+        let mut scans = Vec::new();
+        for (text, plan) in &plans {
+            let plan = plan.to_string();
+            for scan in SCANS {
+                if plan.contains(scan) {
+                    scans.push(format!("{scan} in {text}\n  plan: {plan}"));
+                }
+            }
+        }
+        scans
+    }
+}
