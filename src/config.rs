@@ -100,6 +100,9 @@ pub struct GraphqlLimits {
     pub max_root_fields: usize,
     /// Requests in one batch.
     pub max_batch_size: usize,
+    /// Nodes one `deleteCollection` request may delete: it is one transaction, bounded by Neo4j's
+    /// transaction memory; a larger collection is deleted in batches by `casegraph delete-collection`.
+    pub max_delete_nodes: usize,
     /// Bounds of the graph questions (neighbourhood, paths, timeline …).
     pub graph: GraphBounds,
 }
@@ -143,6 +146,7 @@ impl Default for GraphqlLimits {
             max_directives: 5,
             max_root_fields: 20,
             max_batch_size: 10,
+            max_delete_nodes: 20_000,
             graph: GraphBounds::default(),
         }
     }
@@ -248,6 +252,7 @@ impl Config {
                 max_directives: parse(src, "CASEGRAPH_MAX_DIRECTIVES", "5")?,
                 max_root_fields: parse(src, "CASEGRAPH_MAX_ROOT_FIELDS", "20")?,
                 max_batch_size: parse(src, "CASEGRAPH_MAX_BATCH_SIZE", "10")?,
+                max_delete_nodes: parse(src, "CASEGRAPH_MAX_DELETE_NODES", "20000")?,
                 graph: graph_bounds(src)?,
             },
             log: LogConfig {

@@ -45,6 +45,8 @@ pub mod codes {
     /// An argument asks for more than a configured bound allows (a graph question's hop limit, node
     /// limit or number of paths); `extensions.field` names it.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    /// A delete would remove more nodes than one request may (`CASEGRAPH_MAX_DELETE_NODES`).
+    pub const DELETE_TOO_LARGE: &str = "DELETE_TOO_LARGE";
 }
 
 /// Deliberately not `Display`: async-graphql converts every `Display` type into an error without
@@ -71,6 +73,8 @@ pub enum AppError {
     },
     /// An argument asks for more than a configured bound allows.
     LimitExceeded { field: String, message: String },
+    /// A delete would remove more nodes than one request may; `field` names the id.
+    DeleteTooLarge { field: String, message: String },
     /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
     DatabaseUnavailable(String),
     /// Anything else: a bug or an unexpected database answer. Logged, never shown.
@@ -127,7 +131,8 @@ impl AppError {
         match self {
             AppError::BadUserInput { message, .. }
             | AppError::Conflict { message, .. }
-            | AppError::LimitExceeded { message, .. } => message.clone(),
+            | AppError::LimitExceeded { message, .. }
+            | AppError::DeleteTooLarge { message, .. } => message.clone(),
             AppError::NotFound { kinds, id, .. } => {
                 format!("no {} with id {id:?}", NodeKind::describe(kinds))
             }
@@ -153,6 +158,7 @@ impl AppError {
             AppError::NotFound { .. } => codes::NOT_FOUND,
             AppError::Conflict { .. } => codes::CONFLICT,
             AppError::LimitExceeded { .. } => codes::LIMIT_EXCEEDED,
+            AppError::DeleteTooLarge { .. } => codes::DELETE_TOO_LARGE,
             AppError::DatabaseUnavailable(_) => codes::DATABASE_UNAVAILABLE,
             AppError::Internal(_) => codes::INTERNAL,
         }
@@ -163,7 +169,9 @@ impl AppError {
             AppError::BadUserInput { field, .. }
             | AppError::NotFound { field, .. }
             | AppError::Conflict { field, .. } => field.as_deref(),
-            AppError::LimitExceeded { field, .. } => Some(field),
+            AppError::LimitExceeded { field, .. } | AppError::DeleteTooLarge { field, .. } => {
+                Some(field)
+            }
             _ => None,
         }
     }

@@ -43,6 +43,13 @@ enum Command {
         #[arg(long)]
         restart: bool,
     },
+    /// Delete a collection and everything in it, in batches of bounded size (for collections larger
+    /// than one `deleteCollection` request deletes: see CASEGRAPH_MAX_DELETE_NODES). Each batch
+    /// commits on its own; if interrupted, run it again to delete the rest.
+    DeleteCollection {
+        /// The collection's id.
+        id: String,
+    },
     /// Print the GraphQL schema (SDL) to stdout.
     ExportSchema,
 }
@@ -101,6 +108,7 @@ async fn main() -> ExitCode {
             };
             import(config, file, options).await
         }
+        Command::DeleteCollection { id } => delete_collection(config, id).await,
         Command::ExportSchema => unreachable!("handled above"),
     };
     match result {
@@ -136,5 +144,19 @@ async fn import(
     let store = startup::connect_and_migrate(&config).await?;
     let report = casegraph::import::bulk::import(&store, &file, &options).await?;
     println!("imported {file}: {report}");
+    Ok(())
+}
+
+async fn delete_collection(config: Config, id: String) -> Result<(), Failure> {
+    let store = startup::connect_and_migrate(&config).await?;
+    let deleted = casegraph::store::admin::delete_collection(&store, &id).await?;
+    if deleted.nodes == 0 {
+        println!("no node belongs to collection {id:?}: nothing deleted");
+    } else {
+        println!(
+            "deleted collection {id:?}: {} nodes, {} relationships",
+            deleted.nodes, deleted.relationships
+        );
+    }
     Ok(())
 }

@@ -33,13 +33,20 @@ pub async fn link(
 }
 
 /// Deletes a node of `kind` and everything that would dangle without it; returns how many nodes went.
-pub async fn delete(db: &Db, kind: NodeKind, id: &str) -> AppResult<(String, i64)> {
+/// A collection of more than `max_collection_nodes` nodes is refused (`DELETE_TOO_LARGE`): one
+/// transaction must hold the whole deletion, and Neo4j bounds a transaction's memory.
+pub async fn delete(
+    db: &Db,
+    kind: NodeKind,
+    id: &str,
+    max_collection_nodes: usize,
+) -> AppResult<(String, i64)> {
     let mut v = Check::new();
     let key = v.id("id", id);
     let key = v.finish(key).map_err(|e| first_error(e, ""))?;
     let k = key.clone();
     let n = in_transaction(db, |tx| {
-        Box::pin(async move { write::delete_node(tx, kind, &k).await })
+        Box::pin(async move { write::delete_node(tx, kind, &k, max_collection_nodes).await })
     })
     .await?;
     Ok((key.as_str().to_string(), n))

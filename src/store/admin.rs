@@ -5,20 +5,29 @@ use std::sync::Arc;
 use super::{Scope, Statement, Store};
 use crate::error::AppResult;
 
+/// What [`delete_collection`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deleted {
+    pub nodes: i64,
+    pub relationships: i64,
+}
+
 /// Deletes every node of a collection and its relationships, in batches so that a large collection
-/// does not need one huge transaction.
-pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResult<()> {
+/// does not need one huge transaction (`casegraph delete-collection`, and the tests' clean-up). Each
+/// batch commits on its own: an interrupted run leaves part of the collection, and running it again
+/// deletes the rest.
+pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResult<Deleted> {
     // Relationships first, in bounded batches: a batch of nodes taken with all their relationships
     // (an actor of a large collection has thousands, each with its properties) can outgrow the
     // server's per-transaction memory limit however few nodes it holds.
-    batched_delete(
+    let relationships = batched_delete(
         store,
         collection,
         "MATCH (:Node {collection: $collection})-[r]-() WITH DISTINCT r LIMIT $batch \
          DELETE r RETURN count(*) AS row",
     )
     .await?;
-    batched_delete(
+    let nodes = batched_delete(
         store,
         collection,
         "MATCH (n:Node {collection: $collection}) WITH n LIMIT $batch \
@@ -32,20 +41,25 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
         .write(move |tx| {
             Box::pin(async move { super::write::bulk::forget_collection(tx, &c).await })
         })
-        .await
+        .await?;
+    Ok(Deleted {
+        nodes,
+        relationships,
+    })
 }
 
 /// Rows one transaction of [`delete_collection`] deletes.
 const DELETE_BATCH: i64 = 5000;
 
 /// Runs `cypher` (which deletes at most `$batch` rows and returns how many) until it deletes none,
-/// each run its own transaction.
+/// each run its own transaction; returns how many it deleted in all.
 async fn batched_delete(
     store: &Arc<Store>,
     collection: &str,
     cypher: &'static str,
-) -> AppResult<()> {
+) -> AppResult<i64> {
     let db = store.session(Scope::only(vec![collection.to_string()]));
+    let mut total = 0;
     loop {
         let deleted: Vec<i64> = db
             .write(|tx| {
@@ -58,8 +72,9 @@ async fn batched_delete(
                 )
             })
             .await?;
-        if deleted.first().copied().unwrap_or(0) == 0 {
-            return Ok(());
+        match deleted.first().copied().unwrap_or(0) {
+            0 => return Ok(total),
+            n => total += n,
         }
     }
 }

@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, SimpleObject, ID};
 
 use crate::{
     app::{self, claim::ClaimDraft, DateDraft},
+    config::GraphqlLimits,
     domain::{ClaimStatus, NodeKind},
     error::{AppError, AppResult},
     store::records::NodeRecord,
@@ -106,7 +107,8 @@ pub(super) fn expect<T>(node: NodeRecord, pick: fn(NodeRecord) -> Option<T>) -> 
 
 /// Deletes a node of `kind` (for every `delete…` mutation).
 pub(super) async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> AppResult<DeletePayload> {
-    let (id, deleted_nodes) = app::graph::delete(super::super::db(ctx), kind, &id).await?;
+    let max = ctx.data_unchecked::<GraphqlLimits>().max_delete_nodes;
+    let (id, deleted_nodes) = app::graph::delete(super::super::db(ctx), kind, &id, max).await?;
     Ok(DeletePayload {
         id: ID(id),
         // Saturating: GraphQL's `Int` is 32-bit, and no collection comes near that.

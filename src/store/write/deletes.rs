@@ -22,7 +22,12 @@ const fn dependents(kind: NodeKind) -> &'static str {
 /// Deletes one node and everything that would dangle without it. Returns how many nodes went.
 /// Sources still cited by claims, and terms still in use, are refused with `CONFLICT`: deleting them
 /// would silently strip facts of their provenance or type.
-pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<i64> {
+pub async fn delete_node(
+    tx: &mut Tx,
+    kind: NodeKind,
+    id: &NodeId,
+    max_collection_nodes: usize,
+) -> AppResult<i64> {
     let label = kind.label();
     let found: Vec<String> = tx
         .rows(
@@ -40,6 +45,26 @@ pub async fn delete_node(tx: &mut Tx, kind: NodeKind, id: &NodeId) -> AppResult<
     }
     match kind {
         NodeKind::Collection => {
+            // Counted first (an index count, no node read), so that an oversized deletion is refused
+            // with its own code rather than failing on Neo4j's transaction memory after a long wait.
+            let size: Vec<i64> = tx
+                .rows(
+                    Statement::new("MATCH (n:Node {collection: $id}) RETURN count(n) AS row")
+                        .param("id", id),
+                )
+                .await?;
+            let size = size.first().copied().unwrap_or(0);
+            if size > max_collection_nodes as i64 {
+                return Err(AppError::DeleteTooLarge {
+                    field: "id".into(),
+                    message: format!(
+                        "the collection holds {size} nodes, more than one request deletes \
+                         ({max_collection_nodes}, CASEGRAPH_MAX_DELETE_NODES); delete it in batches \
+                         with `casegraph delete-collection {}`",
+                        id.as_str()
+                    ),
+                });
+            }
             let n: Vec<i64> = tx
                 .rows(
                     Statement::new(

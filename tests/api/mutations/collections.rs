@@ -138,3 +138,56 @@ async fn deleting_a_term_still_in_use_is_a_conflict_and_keeps_the_term() {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_collection_larger_than_one_request_deletes_is_refused_whole_and_the_command_deletes_it()
+{
+    let mut config = test_config();
+    config.graphql.max_delete_nodes = 8;
+    let app = TestApp::spawn_with(config).await;
+    upsert(
+        &app,
+        "Collection",
+        json!({"id": app.collection, "name": "Too large for one request"}),
+    )
+    .await;
+    let mut ids = vec![app.collection.clone()];
+    for i in 0..9 {
+        ids.push(actor(&app, &format!("a{i}"), &format!("Actor {i}")).await);
+    }
+
+    // Ten nodes against a limit of eight: refused before anything is deleted.
+    assert_eq!(
+        delete_error(&app, "Collection", &app.collection).await,
+        err("DELETE_TOO_LARGE", "id")
+    );
+    for id in &ids {
+        assert!(
+            exists(&app, id).await,
+            "{id} was deleted by a refused request"
+        );
+    }
+
+    // The command deletes in batches, says what it deleted, and a second run finds nothing.
+    let run = || async {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_casegraph"))
+            .args(["delete-collection", &app.collection])
+            .output()
+            .await
+            .expect("run casegraph delete-collection");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let first = run().await;
+    assert!(first.contains("10 nodes"), "{first}");
+    for id in &ids {
+        assert!(!exists(&app, id).await, "{id} survived delete-collection");
+    }
+    let again = run().await;
+    assert!(again.contains("nothing deleted"), "{again}");
+}
