@@ -146,7 +146,7 @@ impl Default for GraphqlLimits {
             max_directives: 5,
             max_root_fields: 20,
             max_batch_size: 10,
-            max_delete_nodes: 20_000,
+            max_delete_nodes: 10_000,
             graph: GraphBounds::default(),
         }
     }
@@ -252,7 +252,7 @@ impl Config {
                 max_directives: parse(src, "CASEGRAPH_MAX_DIRECTIVES", "5")?,
                 max_root_fields: parse(src, "CASEGRAPH_MAX_ROOT_FIELDS", "20")?,
                 max_batch_size: parse(src, "CASEGRAPH_MAX_BATCH_SIZE", "10")?,
-                max_delete_nodes: parse(src, "CASEGRAPH_MAX_DELETE_NODES", "20000")?,
+                max_delete_nodes: parse(src, "CASEGRAPH_MAX_DELETE_NODES", "10000")?,
                 graph: graph_bounds(src)?,
             },
             log: LogConfig {
