@@ -187,7 +187,7 @@ pub async fn write_chunk(
     let db = store.session(Scope::all());
     db.write(move |tx| {
         Box::pin(async move {
-            let summary = write::apply(tx, &chunk.changes).await?;
+            let summary = write::apply_bulk(tx, &chunk.changes).await?;
             let (c, key) = (&chunk.collection, &chunk.checkpoint);
             bulk::defer_links(tx, c, &pending, key, &chunk.deferred).await?;
             bulk::defer_evidence(tx, c, key, &chunk.evidence).await?;

@@ -183,6 +183,7 @@ pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppRes
         progress: Progress::new(stream::DONE, options.quiet),
         events: 0,
         keys: HashSet::new(),
+        evidence: HashSet::new(),
     };
     let mut pending: Vec<Entry> = Vec::with_capacity(batch_size);
     let mut number = 0u64;
@@ -229,6 +230,10 @@ struct Run<'a> {
     events: u64,
     /// The checkpoint keys of this file's batches, to tell its put-off relations from stale ones.
     keys: HashSet<String>,
+    /// The relations given evidence so far (a hash of kind and ends: 16 bytes an entry), so that a
+    /// second entry for one is an error at its position, as in a whole document
+    /// (`super::relations::check`), instead of silently replacing the first.
+    evidence: HashSet<u128>,
 }
 
 impl Run<'_> {
@@ -278,6 +283,12 @@ impl Run<'_> {
         self.report.records += entries.len() as u64;
         let key = self.key(number, &entries);
         if self.committed.contains(&key) {
+            // Its entries still count: a later entry for the same relation is a duplicate.
+            for e in &entries {
+                if let Ok(Record::Relation(r)) = &e.record {
+                    self.evidence.insert(relation_key(r));
+                }
+            }
             self.keys.insert(key);
             self.report.batches_resumed += 1;
             return Ok(());
@@ -296,6 +307,13 @@ impl Run<'_> {
                     continue;
                 }
             };
+            if let Record::Relation(r) = &record {
+                if !self.evidence.insert(relation_key(r)) {
+                    let message = "gives evidence for a relation an earlier entry already covers";
+                    self.problem(&at, vec![ValidationError::new(at.clone(), message)])?;
+                    continue;
+                }
+            }
             let draft = self.draft(&record);
             match draft.check(&at, Origin::Import) {
                 Ok(changes) => checked.push(references(c, order, at, &record, changes)),
@@ -490,6 +508,17 @@ impl Run<'_> {
             }
         }
     }
+}
+
+/// A relation's identity (kind and ends), hashed.
+fn relation_key(r: &super::relations::RelationRecord) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(format!("{:?}", r.relation).as_bytes());
+    for end in [&r.from, &r.to] {
+        h.update(&(end.len() as u64).to_le_bytes());
+        h.update(end.as_bytes());
+    }
+    h.digest128()
 }
 
 /// The record (by position) whose field an error names, if any.

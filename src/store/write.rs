@@ -12,6 +12,7 @@
 
 pub mod bulk;
 mod deletes;
+mod fresh;
 mod guards;
 mod links;
 mod merges;
@@ -19,6 +20,7 @@ mod nodes;
 mod relation_evidence;
 
 pub use deletes::delete_node;
+pub use fresh::apply_bulk;
 pub use guards::expect_unchanged;
 pub(in crate::store) use links::rel_type as rel_type_of;
 pub use links::{link_one, LinkMode};
@@ -242,7 +244,12 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
     guards::check_references(tx, cs).await?;
     links::apply_link_sets(tx, &cs.links, LinkMode::Replace).await?;
     apply_relation_evidence(tx, &cs.relation_evidence).await?;
-    Ok(Summary {
+    Ok(summary(cs))
+}
+
+/// What applying `cs` writes, by kind.
+fn summary(cs: &ChangeSet) -> Summary {
+    Summary {
         collections: cs.collections.len(),
         terms: cs.terms.len(),
         actors: cs.actors.len(),
@@ -253,7 +260,7 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
         counts: cs.counts.len(),
         claims: cs.claims.len(),
         links: cs.links.len(),
-    })
+    }
 }
 
 /// Re-rates a claim (and optionally its note). Claims are never deleted for being wrong: they are

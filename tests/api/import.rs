@@ -379,3 +379,60 @@ async fn with_on_error_skip_bad_records_are_left_out_counted_and_listed_with_the
     let _ = std::fs::remove_file(file);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_second_entry_for_a_relations_evidence_is_an_error_at_its_line_not_a_silent_replacement()
+{
+    let app = TestApp::spawn().await;
+    let c = &app.collection;
+    let mut lines = ndjson(&with_relations(document(c, 3)));
+    // The `PLACE_WITHIN` entry again, now with other reasoning: a whole document refuses it
+    // (`relations::check`); a stream did keep the last one.
+    lines.push_str(
+        &json!({ "record": "relation", "relation": "PLACE_WITHIN", "from": format!("{c}:place:1"),
+                 "to": format!("{c}:place:0"), "inference": { "reasoning": "a second opinion" } })
+        .to_string(),
+    );
+    lines.push('\n');
+    let count = lines.lines().count();
+    let at = format!("line {count}");
+    let file = temp_file("twice.ndjson", &lines);
+    let path = file.to_str().unwrap();
+    // Every record but the last in the first batch: the first entry is committed before the second
+    // is read, and a rerun resumes past it.
+    let size = count - 2;
+    let e = bulk::import(&app.store, path, &options(size))
+        .await
+        .expect_err("a second entry stops the import");
+    assert_eq!(e.field(), Some(at.as_str()), "{}", e.detail());
+    assert!(
+        e.detail().contains("an earlier entry already covers"),
+        "{}",
+        e.detail()
+    );
+
+    // Rerun skipping: the first batch is resumed, and its entry still counts; the second is listed,
+    // and the first entry's evidence is the one written.
+    let skip = Options {
+        on_error: OnError::Skip,
+        ..options(size)
+    };
+    let report = bulk::import(&app.store, path, &skip).await.expect("skip");
+    assert_eq!(report.batches_resumed, 1, "{report}");
+    let listed: Vec<String> = report.skipped.iter().map(|p| p.to_string()).collect();
+    assert_eq!(listed.len(), 1, "{listed:#?}");
+    assert!(listed[0].starts_with(&format!("{at}: ")), "{listed:#?}");
+    let evidence = evidence_of(&app.store, c).await;
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.contains("the city is named with the country")),
+        "{evidence:#?}"
+    );
+    assert!(
+        !evidence.iter().any(|e| e.contains("a second opinion")),
+        "{evidence:#?}"
+    );
+    let _ = std::fs::remove_file(file);
+    app.cleanup().await;
+}

@@ -173,7 +173,7 @@ pub fn evidence_prefix(collection: &str) -> String {
 
 /// Stores `relations` entries (position, the entry's JSON) of a streamed import's batch, to write
 /// once the whole file is: the relation an entry names may itself be put off. Keyed by the entry's
-/// relation, so that a later entry for the same relation replaces it.
+/// batch and place in it (a second entry for one relation is refused when it is read).
 pub async fn defer_evidence(
     tx: &mut Tx,
     collection: &str,

@@ -3,7 +3,9 @@
 //! names an existing node of the right kind in the same collection, and every taxonomy key a term of
 //! that collection; a patch was computed from what is still stored.
 
-use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
 
 use super::{ChangeSet, Ident};
 use crate::{
@@ -59,106 +61,183 @@ fn idents(cs: &ChangeSet) -> impl Iterator<Item = (NodeKind, &Ident)> {
         .chain(cs.claims.iter().map(|x| (NodeKind::Claim, &x.ident)))
 }
 
-/// An id may not be reused for another kind of node or moved to another collection by an upsert, and
-/// may appear only once in a change set.
-pub(super) async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
-    let mut rows: Vec<Value> = cs
+/// A stored node, as far as the guards need it: its kinds' labels (without `Node`) and collection.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(super) struct Found {
+    id: String,
+    labels: Vec<String>,
+    collection: Option<String>,
+}
+
+impl Found {
+    pub(super) fn is(&self, label: &str) -> bool {
+        self.labels.iter().any(|l| l == label)
+    }
+
+    pub(super) fn collection(&self) -> Option<&str> {
+        self.collection.as_deref()
+    }
+}
+
+/// The stored nodes among `ids`, by id: one statement, one index seek per id (absent ids are simply
+/// not returned). Every check below is a question about this map, so that a bulk write asks Neo4j
+/// once for all of them ([`super::apply_bulk`]).
+pub(super) type Stored = HashMap<String, Found>;
+
+pub(super) async fn lookup(tx: &mut Tx, mut ids: Vec<&str>) -> AppResult<Stored> {
+    let mut seen = HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    if ids.is_empty() {
+        return Ok(Stored::new());
+    }
+    let found: Vec<Found> = tx
+        .rows(
+            Statement::new(
+                "UNWIND $ids AS id MATCH (x:Node {id: id}) \
+                 RETURN {id: x.id, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
+            )
+            .param("ids", ids),
+        )
+        .await?;
+    Ok(found.into_iter().map(|f| (f.id.clone(), f)).collect())
+}
+
+/// The ids a change set writes (its own nodes), each with its kind, collection and the input field
+/// that gave it, in the change set's order.
+pub(super) struct Identity {
+    pub(super) id: String,
+    pub(super) kind: NodeKind,
+    pub(super) collection: String,
+    field: String,
+}
+
+pub(super) fn identities(cs: &ChangeSet) -> Vec<Identity> {
+    let mut rows: Vec<Identity> = cs
         .collections
         .iter()
-        .map(|c| json!({"id": c.id, "label": NodeKind::Collection.label(), "collection": c.id, "field": format!("{}.id", c.field)}))
+        .map(|c| Identity {
+            id: c.id.to_string(),
+            kind: NodeKind::Collection,
+            collection: c.id.to_string(),
+            field: format!("{}.id", c.field),
+        })
         .collect();
     // A term's id is derived from its key, so a clash is the key's fault.
     for t in &cs.terms {
-        let id = term_id(t.collection.as_str(), t.vocabulary, t.key.as_str());
-        rows.push(json!({"id": id, "label": NodeKind::Term.label(), "collection": t.collection, "field": format!("{}.key", t.field)}));
+        rows.push(Identity {
+            id: term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()),
+            kind: NodeKind::Term,
+            collection: t.collection.to_string(),
+            field: format!("{}.key", t.field),
+        });
     }
     for (kind, ident) in idents(cs) {
-        rows.push(json!({"id": ident.id, "label": kind.label(), "collection": ident.collection, "field": format!("{}.id", ident.field)}));
+        rows.push(Identity {
+            id: ident.id.to_string(),
+            kind,
+            collection: ident.collection.to_string(),
+            field: format!("{}.id", ident.field),
+        });
     }
-    let mut seen = std::collections::HashSet::new();
-    for r in &rows {
-        let id = r["id"].as_str().unwrap_or_default();
-        if !seen.insert(id.to_string()) {
+    rows
+}
+
+/// An id may not be reused for another kind of node or moved to another collection by an upsert, and
+/// may appear only once in a change set.
+pub(super) async fn check_identities(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
+    let rows = identities(cs);
+    check_unique(&rows)?;
+    let ids = rows.iter().map(|r| r.id.as_str()).collect();
+    let stored = lookup(tx, ids).await?;
+    check_clashes(&rows, &stored)
+}
+
+/// No id twice in one change set.
+pub(super) fn check_unique(rows: &[Identity]) -> AppResult<()> {
+    let mut seen = HashSet::new();
+    for r in rows {
+        if !seen.insert(r.id.as_str()) {
             return Err(AppError::conflict(
-                r["field"].as_str(),
-                format!("the id {id:?} is given twice"),
+                Some(&r.field),
+                format!("the id {:?} is given twice", r.id),
             ));
         }
     }
-    if rows.is_empty() {
-        return Ok(());
-    }
-    #[derive(serde::Deserialize)]
-    struct Clash {
-        id: String,
-        field: String,
-        labels: Vec<String>,
-        collection: Option<String>,
-    }
-    let clashes: Vec<Clash> = tx
-        .rows(Statement::new(
-            "UNWIND $rows AS row MATCH (x:Node {id: row.id}) \
-             WHERE NOT row.label IN labels(x) OR x.collection <> row.collection \
-             RETURN {id: row.id, field: row.field, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
-        ).param("rows", rows))
-        .await?;
-    match clashes.into_iter().next() {
+    Ok(())
+}
+
+/// No id already naming a node of another kind or collection (the first such, in the change set's
+/// order).
+pub(super) fn check_clashes(rows: &[Identity], stored: &Stored) -> AppResult<()> {
+    let clash = rows.iter().find_map(|r| {
+        let x = stored.get(&r.id)?;
+        (!x.is(r.kind.label()) || x.collection() != Some(r.collection.as_str())).then_some((r, x))
+    });
+    match clash {
         None => Ok(()),
-        Some(c) => Err(AppError::conflict(
-            Some(&c.field),
+        Some((r, x)) => Err(AppError::conflict(
+            Some(&r.field),
             format!(
                 "the id {:?} already names a {} in collection {:?}",
-                c.id,
-                c.labels.join("/"),
-                c.collection.unwrap_or_default()
+                r.id,
+                x.labels.join("/"),
+                x.collection.clone().unwrap_or_default()
             ),
         )),
     }
 }
 
-/// Every reference must name an existing node of the right kind in the same collection; every taxonomy
-/// key must be a term of that collection. One round trip for the whole change set.
-pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
-    let mut refs: Vec<Value> = Vec::new();
-    // Each reference remembers which kinds it may name, by its index in `KINDS`, so that a missing
-    // one is reported with a `NodeKind`, not a string.
-    const KINDS: [&[NodeKind]; 7] = [
-        &[NodeKind::Collection],
-        &[NodeKind::Term],
-        &[NodeKind::Event],
-        &[NodeKind::Actor],
-        &[NodeKind::Source],
-        NodeKind::FACTS,
-        &[NodeKind::Count],
-    ];
+/// Each reference may name one of these kinds, by index.
+const KINDS: [&[NodeKind]; 7] = [
+    &[NodeKind::Collection],
+    &[NodeKind::Term],
+    &[NodeKind::Event],
+    &[NodeKind::Actor],
+    &[NodeKind::Source],
+    NodeKind::FACTS,
+    &[NodeKind::Count],
+];
+
+/// One reference of a change set to a node it does not write itself.
+pub(super) struct Reference {
+    pub(super) id: String,
+    /// Index in `KINDS`: a missing one is reported with a `NodeKind`, not a string.
+    kinds: usize,
+    collection: String,
+    field: String,
+    term: bool,
+}
+
+/// The references of a change set that its own nodes do not satisfy, each once (reported at its
+/// first use), in the change set's order.
+pub(super) fn references(cs: &ChangeSet) -> Vec<Reference> {
+    let mut refs: Vec<Reference> = Vec::new();
     // A reference to a node this change set writes is satisfied by the change set itself: its id
     // was checked against the database by `check_identities` (same kind, same collection).
-    let mut own: std::collections::HashMap<String, (NodeKind, &str)> = Default::default();
-    for c in &cs.collections {
-        own.insert(
-            c.id.as_str().to_owned(),
-            (NodeKind::Collection, c.id.as_str()),
-        );
-    }
-    for t in &cs.terms {
-        let id = term_id(t.collection.as_str(), t.vocabulary, t.key.as_str());
-        own.insert(id, (NodeKind::Term, t.collection.as_str()));
-    }
-    for (kind, ident) in idents(cs) {
-        own.insert(
-            ident.id.as_str().to_owned(),
-            (kind, ident.collection.as_str()),
-        );
-    }
+    let own: HashMap<String, (NodeKind, String)> = identities(cs)
+        .into_iter()
+        .map(|r| (r.id, (r.kind, r.collection)))
+        .collect();
+    // Many references name the same node (every node its collection, every claim one of a few
+    // sources): each is looked up once.
+    let mut seen = HashSet::new();
     let mut push = |id: &str, kinds: usize, collection: &str, field: String, term: bool| {
         if own
             .get(id)
-            .is_some_and(|(k, c)| *c == collection && KINDS[kinds].contains(k))
+            .is_some_and(|(k, c)| c == collection && KINDS[kinds].contains(k))
         {
             return;
         }
-        let labels: Vec<&str> = KINDS[kinds].iter().map(|k| k.label()).collect();
-        refs.push(json!({"id": id, "labels": labels, "kinds": kinds, "collection": collection, "field": field, "term": term}));
+        if !seen.insert((id.to_owned(), kinds, collection.to_owned())) {
+            return;
+        }
+        refs.push(Reference {
+            id: id.to_owned(),
+            kinds,
+            collection: collection.to_owned(),
+            field,
+            term,
+        });
     };
     let (collection_k, term_k, event_k, actor_k, source_k, fact_k) = (0, 1, 2, 3, 4, 5);
     for t in &cs.terms {
@@ -238,71 +317,59 @@ pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<(
             false,
         );
     }
-    // Many references name the same node (every node its collection, every claim one of a few
-    // sources): each is looked up once, reported at its first use.
-    let mut seen = std::collections::HashSet::new();
-    refs.retain(|r| {
-        seen.insert((
-            r["id"].to_string(),
-            r["kinds"].to_string(),
-            r["collection"].to_string(),
-        ))
+    refs
+}
+
+/// Every reference must name an existing node of the right kind in the same collection; every taxonomy
+/// key must be a term of that collection. One round trip for the whole change set.
+pub(super) async fn check_references(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
+    let refs = references(cs);
+    let ids = refs.iter().map(|r| r.id.as_str()).collect();
+    let stored = lookup(tx, ids).await?;
+    check_found(&refs, &stored)
+}
+
+/// The first reference that `stored` does not satisfy, as its error.
+pub(super) fn check_found(refs: &[Reference], stored: &Stored) -> AppResult<()> {
+    let bad = refs.iter().find_map(|r| {
+        let x = stored.get(&r.id);
+        let ok = x.is_some_and(|x| {
+            x.collection() == Some(r.collection.as_str())
+                && KINDS[r.kinds].iter().any(|k| x.is(k.label()))
+        });
+        (!ok).then_some((r, x))
     });
-    if refs.is_empty() {
-        return Ok(());
-    }
-    #[derive(serde::Deserialize)]
-    struct Missing {
-        id: String,
-        field: String,
-        labels: Vec<String>,
-        kinds: usize,
-        term: bool,
-        found: Option<Vec<String>>,
-        collection: Option<String>,
-    }
-    let missing: Vec<Missing> = tx
-        .rows(Statement::new(
-            // Every bad row, not `LIMIT 1`: see `links::apply_relation`.
-            "UNWIND $refs AS ref OPTIONAL MATCH (x:Node {id: ref.id}) \
-             WITH ref, x WHERE x IS NULL OR x.collection <> ref.collection \
-                OR NOT any(l IN ref.labels WHERE l IN labels(x)) \
-             RETURN {id: ref.id, field: ref.field, labels: ref.labels, kinds: ref.kinds, term: ref.term, \
-                     found: CASE WHEN x IS NULL THEN null ELSE [l IN labels(x) WHERE l <> 'Node'] END, \
-                     collection: x.collection} AS row",
-        ).param("refs", refs))
-        .await?;
-    let Some(m) = missing.into_iter().next() else {
+    let Some((m, found)) = bad else {
         return Ok(());
     };
     if m.term {
         let key = m.id.rsplit(':').next().unwrap_or(&m.id).to_string();
         return Err(AppError::bad_input(
-            m.field,
+            m.field.clone(),
             format!(
                 "{key:?} is not a term of this collection's taxonomy; add it with upsertTerm first"
             ),
         ));
     }
     let wanted = NodeKind::describe(KINDS[m.kinds]);
-    Err(match (m.found, m.collection) {
-        (None, _) => AppError::not_found_any(KINDS[m.kinds], m.id, m.field),
-        (Some(found), Some(col)) if !found.iter().any(|l| m.labels.contains(l)) => {
-            AppError::bad_input(
-                m.field,
-                format!(
-                    "{:?} is a {} (in {col:?}), not a {wanted}",
-                    m.id,
-                    found.join("/")
-                ),
-            )
-        }
-        (Some(_), col) => AppError::bad_input(
-            m.field,
+    let field = m.field.clone();
+    Err(match found {
+        None => AppError::not_found_any(KINDS[m.kinds], m.id.clone(), field),
+        Some(x) if !KINDS[m.kinds].iter().any(|k| x.is(k.label())) => AppError::bad_input(
+            field,
+            format!(
+                "{:?} is a {} (in {:?}), not a {wanted}",
+                m.id,
+                x.labels.join("/"),
+                x.collection().unwrap_or_default()
+            ),
+        ),
+        Some(x) => AppError::bad_input(
+            field,
             format!(
                 "{:?} belongs to collection {:?}; links stay within one collection",
                 m.id,
-                col.unwrap_or_default()
+                x.collection().unwrap_or_default()
             ),
         ),
     })

@@ -42,20 +42,7 @@ pub(super) async fn apply_link_sets(
     mode: LinkMode,
 ) -> AppResult<()> {
     let indexed = mode == LinkMode::Replace;
-    for l in links {
-        if l.relation.is_to_one() && l.targets.len() > 1 {
-            return Err(AppError::bad_input(
-                l.field.clone(),
-                "takes at most one target",
-            ));
-        }
-        if let Some(i) = l.targets.iter().position(|(t, _)| t == &l.from) {
-            return Err(AppError::bad_input(
-                target_field(l, i, indexed),
-                "a node cannot be linked to itself",
-            ));
-        }
-    }
+    check_shapes(links, indexed)?;
     // Sets that list no target (most events have no `partOf`) only drop what was there: one
     // statement for all of them, whatever their relations, instead of a round per relation.
     if mode == LinkMode::Replace {
@@ -71,6 +58,25 @@ pub(super) async fn apply_link_sets(
             .collect();
         if !sets.is_empty() {
             apply_relation(tx, relation, &sets, mode, indexed).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A to-one relation takes one target, and no node is linked to itself.
+pub(super) fn check_shapes(links: &[LinkSet], indexed: bool) -> AppResult<()> {
+    for l in links {
+        if l.relation.is_to_one() && l.targets.len() > 1 {
+            return Err(AppError::bad_input(
+                l.field.clone(),
+                "takes at most one target",
+            ));
+        }
+        if let Some(i) = l.targets.iter().position(|(t, _)| t == &l.from) {
+            return Err(AppError::bad_input(
+                target_field(l, i, indexed),
+                "a node cannot be linked to itself",
+            ));
         }
     }
     Ok(())
@@ -106,6 +112,24 @@ async fn clear_empty_sets(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
     .await
 }
 
+/// The statements' rows of link sets: each set by its place in `sets`, each target by its place in
+/// its list (to name the input at fault).
+pub(super) fn set_rows(sets: &[&LinkSet]) -> Vec<Value> {
+    sets.iter()
+        .enumerate()
+        .map(|(n, s)| {
+            json!({
+                "from": s.from,
+                "set": n,
+                "targets": s.targets.iter().enumerate()
+                    .map(|(i, (t, e))| json!({"id": t, "excerpt": e, "index": i}))
+                    .collect::<Vec<_>>(),
+                "ids": s.targets.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
 #[derive(serde::Deserialize)]
 struct Bad {
     id: String,
@@ -123,20 +147,7 @@ async fn apply_relation(
 ) -> AppResult<()> {
     let rule = relation.rule();
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
-    let rows: Vec<Value> = sets
-        .iter()
-        .enumerate()
-        .map(|(n, s)| {
-            json!({
-                "from": s.from,
-                "set": n,
-                "targets": s.targets.iter().enumerate()
-                    .map(|(i, (t, e))| json!({"id": t, "excerpt": e, "index": i}))
-                    .collect::<Vec<_>>(),
-                "ids": s.targets.iter().map(|(t, _)| t).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let rows = set_rows(sets);
     let fail = |b: Bad| {
         let field = target_field(sets[b.set], b.index, indexed);
         match b.reason.as_str() {
@@ -207,6 +218,19 @@ async fn apply_relation(
         .await?;
     // Cycles are looked for after the write, so that two sets of one change set that close a loop
     // between them (a within b, b within a) are caught as well as a loop through stored links.
+    check_cycles(tx, relation, sets, targeted, indexed).await
+}
+
+/// Fails if a link of `rows` (the sets' rows with targets) closes a loop of an acyclic relation.
+pub(super) async fn check_cycles(
+    tx: &mut Tx,
+    relation: Relation,
+    sets: &[&LinkSet],
+    targeted: Vec<Value>,
+    indexed: bool,
+) -> AppResult<()> {
+    let rule = relation.rule();
+    let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
             "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
@@ -224,14 +248,17 @@ async fn apply_relation(
         );
         let bad: Vec<Bad> = tx.rows(cycle.param("rows", targeted)).await?;
         if let Some(b) = bad.into_iter().next() {
-            return Err(fail(b));
+            return Err(AppError::bad_input(
+                target_field(sets[b.set], b.index, indexed),
+                format!("linking to {:?} would make a cycle", b.id),
+            ));
         }
     }
     Ok(())
 }
 
 /// The input field that named target `i` of a link set.
-fn target_field(set: &LinkSet, i: usize, indexed: bool) -> String {
+pub(super) fn target_field(set: &LinkSet, i: usize, indexed: bool) -> String {
     if indexed && !set.relation.is_to_one() {
         format!("{}[{i}]", set.field)
     } else {

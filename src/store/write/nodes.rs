@@ -8,7 +8,11 @@ use super::ChangeSet;
 use crate::{
     domain::FuzzyDate,
     error::AppResult,
-    store::{records::term_id, Statement, Tx},
+    store::{
+        cypher,
+        records::{term_id, SORT_KEYS},
+        Statement, Tx,
+    },
 };
 
 fn date_json(d: Option<&FuzzyDate>) -> Value {
@@ -27,205 +31,239 @@ fn date_json(d: Option<&FuzzyDate>) -> Value {
     }
 }
 
-/// Upserts every node of the change set (relationships are the callers' next step).
-pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
-    if !cs.collections.is_empty() {
-        let rows: Vec<Value> = cs
-            .collections
-            .iter()
-            .map(|c| json!({"id": c.id, "name": c.name, "description": c.description}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Collection, n.createdAt = datetime() \
-             SET n.collection = row.id, n.name = row.name, n.description = row.description",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.terms.is_empty() {
-        let rows: Vec<Value> = cs
-            .terms
-            .iter()
-            .map(|t| json!({"id": term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()), "collection": t.collection,
-                "vocabulary": t.vocabulary.as_str(), "key": t.key, "label": t.label, "description": t.description}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Term, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.vocabulary = row.vocabulary, n.key = row.key, \
-                 n.label = row.label, n.description = row.description",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.actors.is_empty() {
-        let rows: Vec<Value> = cs
-            .actors
-            .iter()
-            .map(|a| {
-                json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
-                "name": a.name, "aliases": a.aliases, "description": a.description})
-            })
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Actor, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, \
-                 n.description = row.description",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.places.is_empty() {
-        let rows: Vec<Value> = cs
-            .places
-            .iter()
-            .map(|p| json!({"id": p.ident.id, "collection": p.ident.collection, "kind": p.kind.as_str(),
-                "name": p.name, "aliases": p.aliases, "description": p.description,
-                "lat": p.location.as_ref().map(|l| l.latitude()), "lon": p.location.as_ref().map(|l| l.longitude()),
-                "precision": p.precision.as_str()}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Place, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, \
-                 n.description = row.description, n.precision = row.precision, \
-                 n.location = CASE WHEN row.lat IS NULL THEN null \
-                              ELSE point({latitude: row.lat, longitude: row.lon}) END",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.sources.is_empty() {
-        let rows: Vec<Value> = cs
-            .sources
-            .iter()
-            .map(|s| json!({"id": s.ident.id, "collection": s.ident.collection, "kind": s.kind.as_str(),
-                "title": s.title, "url": s.url, "language": s.language, "published": date_json(s.published.as_ref())}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Source, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.kind = row.kind, n.title = row.title, n.url = row.url, \
-                 n.language = row.language, \
-                 n.publishedEdtf = row.published.edtf, \
-                 n.publishedEarliest = date(row.published.earliest), n.publishedLatest = date(row.published.latest), \
-                 n.publishedPrecision = row.published.precision, \
-                 n.publishedApproximate = row.published.approximate, n.publishedUncertain = row.published.uncertain, \
-                 n.publishedInferred = row.published.inferred, n.publishedBasis = row.published.basis",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.events.is_empty() {
-        let rows: Vec<Value> = cs
-            .events
-            .iter()
-            .map(|e| {
-                json!({"id": e.ident.id, "collection": e.ident.collection, "type": e.event_type,
-                "title": e.title, "description": e.description, "date": date_json(Some(&e.date))})
-            })
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Event, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.type = row.type, n.title = row.title, \
-                 n.description = row.description, \
-                 n.dateEdtf = row.date.edtf, n.dateEarliest = date(row.date.earliest), \
-                 n.dateLatest = date(row.date.latest), n.datePrecision = row.date.precision, \
-                 n.dateApproximate = row.date.approximate, n.dateUncertain = row.date.uncertain, \
-                 n.dateInferred = row.date.inferred, n.dateBasis = row.date.basis",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.participations.is_empty() {
-        let rows: Vec<Value> = cs
-            .participations
-            .iter()
-            .map(|p| {
-                json!({"id": p.ident.id, "collection": p.ident.collection, "event": p.event,
-                "actor": p.actor, "role": p.role, "description": p.description})
-            })
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Participation, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.role = row.role, n.description = row.description \
-             WITH n, row \
-             CALL (n, row) { \
-               OPTIONAL MATCH (n)-[old:IN_EVENT]->(e) WHERE e.id <> row.event DELETE old } \
-             CALL (n, row) { \
-               OPTIONAL MATCH (a)-[old:PARTICIPATES_AS]->(n) WHERE a.id <> row.actor DELETE old } \
-             CALL (n, row) { \
-               MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
-             CALL (n, row) { \
-               MATCH (a:Node {id: row.actor}) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.counts.is_empty() {
-        let rows: Vec<Value> = cs
-            .counts
-            .iter()
-            .map(|c| json!({"id": c.ident.id, "collection": c.ident.collection, "event": c.event,
-                "subject": c.subject, "value": c.figure.value(), "qualifier": c.figure.qualifier().as_str(),
-                "lower": c.figure.lower(), "upper": c.figure.upper(), "unit": c.figure.unit(),
-                "wording": c.figure.wording(), "subgroup": c.subgroup}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Count, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.subject = row.subject, n.value = row.value, \
-                 n.qualifier = row.qualifier, n.lower = row.lower, n.upper = row.upper, n.unit = row.unit, \
-                 n.wording = row.wording, n.subgroup = row.subgroup \
-             WITH n, row \
-             CALL (n, row) { \
-               OPTIONAL MATCH (n)-[old:COUNT_OF]->(e) WHERE e.id <> row.event DELETE old } \
-             CALL (n, row) { \
-               MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:COUNT_OF]->(e) }",
-        ).param("rows", rows))
-        .await?;
-    }
-    if !cs.claims.is_empty() {
-        let rows: Vec<Value> = cs
-            .claims
-            .iter()
-            .map(|c| json!({"id": c.ident.id, "collection": c.ident.collection, "about": c.about,
-                "source": c.source, "excerpt": c.excerpt, "status": c.status.as_str(), "note": c.note}))
-            .collect();
-        tx.run(Statement::new(
-            "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Claim, n.createdAt = datetime() \
-             SET n.collection = row.collection, n.excerpt = row.excerpt, n.status = row.status, n.note = row.note \
-             WITH n, row \
-             CALL (n, row) { \
-               OPTIONAL MATCH (n)-[old:ABOUT]->(x) WHERE x.id <> row.about DELETE old } \
-             CALL (n, row) { \
-               OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> row.source DELETE old } \
-             CALL (n, row) { \
-               MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
-               MERGE (n)-[:ABOUT]->(x) } \
-             CALL (n, row) { \
-               MATCH (s:Node {id: row.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }",
-        ).param("rows", rows))
-        .await?;
-    }
-    set_sort_keys(tx, cs).await
+// The properties each kind's write sets (`n` the node, `row` its row), shared by the upsert ([`upsert_all`])
+// and the create of nodes known to be new (`super::fresh`). A plain field of a kind is added to its row
+// below and to its `SET` here.
+pub(super) const COLLECTION_SET: &str =
+    "n.collection = row.id, n.name = row.name, n.description = row.description";
+pub(super) const TERM_SET: &str = "n.collection = row.collection, n.vocabulary = row.vocabulary, \
+    n.key = row.key, n.label = row.label, n.description = row.description";
+pub(super) const ACTOR_SET: &str =
+    "n.collection = row.collection, n.kind = row.kind, n.name = row.name, \
+    n.aliases = row.aliases, n.description = row.description";
+pub(super) const PLACE_SET: &str = "n.collection = row.collection, n.kind = row.kind, n.name = row.name, \
+    n.aliases = row.aliases, n.description = row.description, n.precision = row.precision, \
+    n.location = CASE WHEN row.lat IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END";
+pub(super) const SOURCE_SET: &str = "n.collection = row.collection, n.kind = row.kind, n.title = row.title, \
+    n.url = row.url, n.language = row.language, n.publishedEdtf = row.published.edtf, \
+    n.publishedEarliest = date(row.published.earliest), n.publishedLatest = date(row.published.latest), \
+    n.publishedPrecision = row.published.precision, \
+    n.publishedApproximate = row.published.approximate, n.publishedUncertain = row.published.uncertain, \
+    n.publishedInferred = row.published.inferred, n.publishedBasis = row.published.basis";
+pub(super) const EVENT_SET: &str =
+    "n.collection = row.collection, n.type = row.type, n.title = row.title, \
+    n.description = row.description, \
+    n.dateEdtf = row.date.edtf, n.dateEarliest = date(row.date.earliest), \
+    n.dateLatest = date(row.date.latest), n.datePrecision = row.date.precision, \
+    n.dateApproximate = row.date.approximate, n.dateUncertain = row.date.uncertain, \
+    n.dateInferred = row.date.inferred, n.dateBasis = row.date.basis";
+pub(super) const PARTICIPATION_SET: &str =
+    "n.collection = row.collection, n.role = row.role, n.description = row.description";
+pub(super) const COUNT_SET: &str =
+    "n.collection = row.collection, n.subject = row.subject, n.value = row.value, \
+    n.qualifier = row.qualifier, n.lower = row.lower, n.upper = row.upper, n.unit = row.unit, \
+    n.wording = row.wording, n.subgroup = row.subgroup";
+pub(super) const CLAIM_SET: &str = "n.collection = row.collection, n.excerpt = row.excerpt, \
+    n.status = row.status, n.note = row.note";
+
+/// Each kind's rows, one per node, with what its `SET` reads.
+pub(super) fn collection_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.collections
+        .iter()
+        .map(|c| json!({"id": c.id, "name": c.name, "description": c.description}))
+        .collect()
 }
 
-/// Derives the stored sort keys (`records::SORT_KEYS`) of every node just written, from its stored
-/// properties, in one statement.
-async fn set_sort_keys(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
-    let terms = cs
-        .terms
+pub(super) fn term_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.terms
         .iter()
-        .map(|t| term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()));
-    let ids: Vec<String> = cs
-        .collections
+        .map(|t| json!({"id": term_id(t.collection.as_str(), t.vocabulary, t.key.as_str()), "collection": t.collection,
+            "vocabulary": t.vocabulary.as_str(), "key": t.key, "label": t.label, "description": t.description}))
+        .collect()
+}
+
+pub(super) fn actor_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.actors
         .iter()
-        .map(|c| c.id.to_string())
-        .chain(terms)
-        .chain(cs.actors.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.places.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.sources.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.events.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.participations.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.counts.iter().map(|n| n.ident.id.to_string()))
-        .chain(cs.claims.iter().map(|n| n.ident.id.to_string()))
-        .collect();
-    if ids.is_empty() {
-        return Ok(());
+        .map(|a| {
+            json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
+            "name": a.name, "aliases": a.aliases, "description": a.description})
+        })
+        .collect()
+}
+
+pub(super) fn place_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.places
+        .iter()
+        .map(|p| json!({"id": p.ident.id, "collection": p.ident.collection, "kind": p.kind.as_str(),
+            "name": p.name, "aliases": p.aliases, "description": p.description,
+            "lat": p.location.as_ref().map(|l| l.latitude()), "lon": p.location.as_ref().map(|l| l.longitude()),
+            "precision": p.precision.as_str()}))
+        .collect()
+}
+
+pub(super) fn source_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.sources
+        .iter()
+        .map(|s| json!({"id": s.ident.id, "collection": s.ident.collection, "kind": s.kind.as_str(),
+            "title": s.title, "url": s.url, "language": s.language, "published": date_json(s.published.as_ref())}))
+        .collect()
+}
+
+pub(super) fn event_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.events
+        .iter()
+        .map(|e| {
+            json!({"id": e.ident.id, "collection": e.ident.collection, "type": e.event_type,
+            "title": e.title, "description": e.description, "date": date_json(Some(&e.date))})
+        })
+        .collect()
+}
+
+pub(super) fn participation_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.participations
+        .iter()
+        .map(|p| {
+            json!({"id": p.ident.id, "collection": p.ident.collection, "event": p.event,
+            "actor": p.actor, "role": p.role, "description": p.description})
+        })
+        .collect()
+}
+
+pub(super) fn count_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.counts
+        .iter()
+        .map(|c| json!({"id": c.ident.id, "collection": c.ident.collection, "event": c.event,
+            "subject": c.subject, "value": c.figure.value(), "qualifier": c.figure.qualifier().as_str(),
+            "lower": c.figure.lower(), "upper": c.figure.upper(), "unit": c.figure.unit(),
+            "wording": c.figure.wording(), "subgroup": c.subgroup}))
+        .collect()
+}
+
+pub(super) fn claim_rows(cs: &ChangeSet) -> Vec<Value> {
+    cs.claims
+        .iter()
+        .map(|c| {
+            json!({"id": c.ident.id, "collection": c.ident.collection, "about": c.about,
+            "source": c.source, "excerpt": c.excerpt, "status": c.status.as_str(), "note": c.note})
+        })
+        .collect()
+}
+
+/// Upserts every node of the change set (relationships are the callers' next step), with its stored
+/// sort keys (`records::SORT_KEYS`), derived in the same statement from what it just set.
+pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
+    let kinds: [(Vec<Value>, Statement); 9] = [
+        (
+            collection_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Collection, n.createdAt = datetime() SET ",
+                COLLECTION_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            term_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Term, n.createdAt = datetime() SET ",
+                TERM_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            actor_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Actor, n.createdAt = datetime() SET ",
+                ACTOR_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            place_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Place, n.createdAt = datetime() SET ",
+                PLACE_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            source_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Source, n.createdAt = datetime() SET ",
+                SOURCE_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            event_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Event, n.createdAt = datetime() SET ",
+                EVENT_SET,
+                " SET ",
+                SORT_KEYS
+            ),
+        ),
+        (
+            participation_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Participation, n.createdAt = datetime() SET ",
+                PARTICIPATION_SET,
+                " SET ",
+                SORT_KEYS,
+                " WITH n, row \
+                 CALL (n, row) { \
+                   OPTIONAL MATCH (n)-[old:IN_EVENT]->(e) WHERE e.id <> row.event DELETE old } \
+                 CALL (n, row) { \
+                   OPTIONAL MATCH (a)-[old:PARTICIPATES_AS]->(n) WHERE a.id <> row.actor DELETE old } \
+                 CALL (n, row) { \
+                   MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
+                 CALL (n, row) { \
+                   MATCH (a:Node {id: row.actor}) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }"
+            ),
+        ),
+        (
+            count_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Count, n.createdAt = datetime() SET ",
+                COUNT_SET,
+                " SET ",
+                SORT_KEYS,
+                " WITH n, row \
+                 CALL (n, row) { \
+                   OPTIONAL MATCH (n)-[old:COUNT_OF]->(e) WHERE e.id <> row.event DELETE old } \
+                 CALL (n, row) { \
+                   MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:COUNT_OF]->(e) }"
+            ),
+        ),
+        (
+            claim_rows(cs),
+            cypher!(
+                "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Claim, n.createdAt = datetime() SET ",
+                CLAIM_SET,
+                " SET ",
+                SORT_KEYS,
+                " WITH n, row \
+                 CALL (n, row) { \
+                   OPTIONAL MATCH (n)-[old:ABOUT]->(x) WHERE x.id <> row.about DELETE old } \
+                 CALL (n, row) { \
+                   OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> row.source DELETE old } \
+                 CALL (n, row) { \
+                   MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
+                   MERGE (n)-[:ABOUT]->(x) } \
+                 CALL (n, row) { \
+                   MATCH (s:Node {id: row.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
+            ),
+        ),
+    ];
+    for (rows, statement) in kinds {
+        if !rows.is_empty() {
+            tx.run(statement.param("rows", rows)).await?;
+        }
     }
-    let statement = crate::store::cypher!(
-        "UNWIND $ids AS id MATCH (n:Node {id: id}) SET ",
-        crate::store::records::SORT_KEYS
-    );
-    tx.run(statement.param("ids", ids)).await
+    Ok(())
 }
