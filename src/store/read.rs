@@ -169,17 +169,33 @@ impl Edge {
         }
     }
 
-    /// The order of the neighbours (then by id), and the relationship properties returned with each.
-    pub(crate) fn order_and_edge(self) -> (&'static str, &'static str) {
+    /// What the neighbours are ordered by (then by id) when the list is not paged: the stored sort key
+    /// of their label (see [`SortKey::of_label`]), so that no level sorts on a computed expression.
+    pub(crate) fn order(self) -> &'static str {
+        use Edge::*;
         match self {
-            Edge::PlaceAncestors => ("size(§r)", "{}"),
-            Edge::ActorEvents => ("coalesce(toString(§n.dateEarliest), '')", "{role: §r.role}"),
-            Edge::EventTypeTerm | Edge::ParticipationRoleTerm => ("§n.id", "{}"),
-            _ => (
-                "coalesce(toString(§n.dateEarliest), §n.name, §n.title, §n.subject, §n.role, §n.status, §n.id)",
-                "properties(§r)",
-            ),
+            PlaceAncestors => "size(§r)",
+            EventTypeTerm | ParticipationRoleTerm | ClaimSubject => "§n.id",
+            _ => match self.target().and_then(SortKey::of_label) {
+                Some(key) => key.template(),
+                None => "§n.id",
+            },
         }
+    }
+
+    /// The relationship properties returned with each neighbour, for the edges that have any (a
+    /// citation's excerpt); the others return none, so no level reads them.
+    pub(crate) fn edge_props(self) -> Option<&'static str> {
+        match self {
+            Edge::SourceCites | Edge::SourceCitedBy => Some("properties(§r)"),
+            _ => None,
+        }
+    }
+
+    /// Whether the pattern can reach one neighbour more than once (an actor in two roles meets the
+    /// event twice), so that a list must keep each once.
+    pub(crate) fn repeats(self) -> bool {
+        matches!(self, Edge::ActorEvents)
     }
 }
 
@@ -194,6 +210,7 @@ pub(crate) struct Vars {
 }
 
 impl Vars {
+    #[cfg(test)]
     pub(crate) fn plain() -> Self {
         Vars {
             a: ("a", None),
@@ -233,45 +250,23 @@ pub(crate) fn render(out: &mut Cypher, template: &'static str, vars: Vars) {
 pub struct Linked {
     pub node: NodeRecord,
     pub edge: HashMap<String, Value>,
+    /// The neighbour's sort key in its list (for the cursor of a paged one).
+    pub key: Value,
 }
 
-#[derive(Deserialize)]
-struct LinkedRow {
-    from: String,
-    node: Value,
-    #[serde(default)]
-    edge: HashMap<String, Value>,
-}
-
-/// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch).
+/// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch), all of
+/// them in the edge's order.
 pub async fn neighbours(
     db: &Db,
     edge: Edge,
     from: &[String],
 ) -> AppResult<HashMap<String, Vec<Linked>>> {
-    let (order, edge_props) = edge.order_and_edge();
-    let plain = Vars::plain();
-    let mut text = Cypher::new();
-    text.push("UNWIND $ids AS id MATCH (a:Node {id: id}) MATCH ");
-    render(&mut text, edge.pattern(), plain);
-    text.push(" WHERE ").push(SCOPE).push(" WITH id, n, ");
-    render(&mut text, edge_props, plain);
-    text.push(" AS edge, ");
-    render(&mut text, order, plain);
-    text.push(" AS o ORDER BY o, n.id RETURN {from: id, node: ")
-        .push(NODE_PROJECTION)
-        .push(", edge: edge} AS row");
-    let statement = text.into_statement();
-    let rows: Vec<LinkedRow> = db.rows(statement.param("ids", from)).await?;
-    let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
-    for row in rows {
-        let node = NodeRecord::decode(row.node)?;
-        out.entry(row.from).or_default().push(Linked {
-            node,
-            edge: row.edge,
-        });
-    }
-    Ok(out)
+    let whole = [tree::Branch::whole(edge)];
+    Ok(tree::load(db, from, &whole)
+        .await?
+        .into_iter()
+        .map(|l| (l.from, l.listed.items))
+        .collect())
 }
 
 /// The kinds of node that have a list query.
@@ -307,7 +302,7 @@ impl ListKind {
 /// What a list is sorted by. Each key is a stored, indexed property that the store derives on every
 /// write (see [`SORT_KEYS`](super::records::SORT_KEYS)), so a page is read in index order instead of
 /// sorting the whole label. Keys compare within one kind of value, so a cursor stays valid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     /// Earliest possible date (open starts first), for events.
     DateEarliest,
@@ -338,14 +333,51 @@ impl SortKey {
             SortKey::Role => "n.role",
         }
     }
+
+    /// The same for any variable (`§n`, see [`render`]).
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            SortKey::DateEarliest => "§n.sortDate",
+            SortKey::Published => "§n.sortPublished",
+            SortKey::Title => "§n.sortTitle",
+            SortKey::Name => "§n.sortName",
+            SortKey::CreatedAt => "§n.sortCreated",
+            SortKey::Figure => "§n.sortFigure",
+            SortKey::TermKey => "§n.sortTerm",
+            SortKey::Role => "§n.role",
+        }
+    }
+
+    /// The key a list of nodes with this label is sorted by unless asked otherwise: the same as the
+    /// label's root list (`events`, `actors` …).
+    pub fn of_label(label: &str) -> Option<SortKey> {
+        Some(match label {
+            "Event" => SortKey::DateEarliest,
+            "Actor" | "Place" | "Collection" => SortKey::Name,
+            "Source" => SortKey::Published,
+            "Claim" => SortKey::CreatedAt,
+            "Count" => SortKey::Figure,
+            "Term" => SortKey::TermKey,
+            "Participation" => SortKey::Role,
+            _ => return None,
+        })
+    }
 }
 
 /// A position in a list: the sort key of a node and its id (the tie-breaker). Keyset cursors stay
 /// correct when nodes are inserted before them, unlike offsets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Position {
     pub key: Value,
     pub id: String,
+}
+
+// A nested page's window is part of its cache key (`api::loaders`); JSON values hash by their text.
+impl std::hash::Hash for Position {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.to_string().hash(state);
+        self.id.hash(state);
+    }
 }
 
 /// A list query: kind, filters, order and one page window.

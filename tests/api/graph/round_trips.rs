@@ -10,9 +10,9 @@ const DEEP_STATEMENTS: u64 = 2;
 /// actor's other events → their places, counts → claims → sources.
 const DEEP: &str = r#"query($c: [ID!], $first: Int) { events(collections: $c, first: $first) { edges { node {
     title place { name parent { name } }
-    participants { role actor { name events { title place { name } } } }
-    counts { value claims { status source { title publisher { name } } } }
-    claims { status source { title } }
+    participants { nodes { role actor { name events { nodes { title place { name } } } } } }
+    counts { nodes { value claims { nodes { status source { title publisher { name } } } } } }
+    claims { nodes { status source { title } } }
 } } } }"#;
 
 /// A collection of `k` events of identical shape (place within a place, two participants, a count,
