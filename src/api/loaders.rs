@@ -230,13 +230,30 @@ impl Loaders {
     /// the cache, where the nested resolvers find them.
     pub async fn load_tree(&self, ids: &[String], branches: &[Branch]) -> Result<(), AppError> {
         let loaded = tree::load(&self.db, ids, branches).await?;
+        self.keep(loaded);
+        Ok(())
+    }
+
+    /// Reads the nodes `ids` with what `roots` asks of each label and below, in one statement, and
+    /// keeps every neighbour list in the cache. The nodes themselves carry only the properties read,
+    /// so they are returned, not cached.
+    pub async fn load_roots(
+        &self,
+        ids: &[String],
+        roots: &[tree::Root],
+    ) -> Result<Vec<NodeRecord>, AppError> {
+        let (nodes, loaded) = tree::load_roots(&self.db, ids, roots).await?;
+        self.keep(loaded);
+        Ok(nodes)
+    }
+
+    fn keep(&self, loaded: Vec<tree::Loaded>) {
         self.forget_if_written();
         self.edges.prime(
             loaded
                 .into_iter()
                 .map(|l| (EdgeKey(l.edge, l.window, l.from), l.listed)),
         );
-        Ok(())
     }
 
     pub async fn load_one<K: LoaderKey>(&self, key: K) -> Result<Option<K::Value>, AppError> {

@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     store::{
         read::{self, Filter, ListKind, ListQuery, Position, SortKey},
-        records::NodeRecord,
+        records::{props_for, NodeRecord, Prop},
         Db,
     },
 };
@@ -108,6 +108,15 @@ pub(crate) fn bounds(args: &PageArgs, limits: &GraphqlLimits) -> Result<Bounds, 
     })
 }
 
+/// The properties the selection asks of a list's items (below `edges { node }` and `nodes`).
+fn selected_props(ctx: &Context<'_>, kind: ListKind) -> Vec<Prop> {
+    let asked: Vec<&str> = super::nested::item_selections(&ctx.field())
+        .iter()
+        .flat_map(|s| s.selection_set().map(|f| f.name()))
+        .collect();
+    props_for(kind.label(), &asked)
+}
+
 /// Runs a list query for one page and wraps it as a Relay connection. Boxed: every list resolver
 /// awaits it, and an unboxed future would make the query root's stack frame hundreds of KB in debug builds.
 #[allow(clippy::too_many_arguments)]
@@ -152,6 +161,7 @@ async fn paginate_inner<T: OutputType>(
         before,
         limit,
         from_end,
+        props: Some(selected_props(ctx, kind)),
     };
     // `totalCount` alone is one count statement: the page is not fetched when nothing asks for it.
     let page = if limit == 0 || !super::plan::wants_page(ctx) {

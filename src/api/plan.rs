@@ -17,7 +17,7 @@ use crate::{
     error::AppError,
     store::{
         read::{
-            tree::{Branch, Window},
+            tree::{self, Branch, Window},
             Edge,
         },
         records::{props_for, NodeRecord},
@@ -194,15 +194,42 @@ async fn prefetch(
     Ok(())
 }
 
-/// Loads what the current field's selection asks for below `nodes` (the field returns them).
-pub(crate) async fn prefetch_below(
+/// Every label a node can have: what `node(id:)` may find.
+const LABELS: [&str; 9] = [
+    "Event",
+    "Actor",
+    "Place",
+    "Source",
+    "Participation",
+    "Count",
+    "Claim",
+    "Term",
+    "Collection",
+];
+
+/// The nodes `ids` for `node`/`nodes`, read with what the current field's selection asks of each
+/// label and below, in one statement: only the selected properties, and no second round trip for
+/// the nested selection.
+pub(crate) async fn load_nodes(
     ctx: &Context<'_>,
-    nodes: Vec<NodeRecord>,
-) -> Result<(), AppError> {
-    if nodes.is_empty() {
-        return Ok(());
+    ids: &[String],
+) -> Result<HashMap<String, NodeRecord>, AppError> {
+    let selections = vec![ctx.field()];
+    let mut fields = HashMap::new();
+    let mut planned: Vec<(&'static str, Vec<Branch>)> = LABELS
+        .iter()
+        .map(|label| (*label, plan(ctx, label, &selections, &mut fields)))
+        .collect();
+    for (_, branches) in &mut planned {
+        project(branches, &fields);
     }
-    prefetch(ctx, nodes, vec![ctx.field()]).await
+    let asked: Vec<&str> = ctx.field().selection_set().map(|f| f.name()).collect();
+    let roots: Vec<tree::Root> = planned
+        .into_iter()
+        .map(|(label, branches)| (label, props_for(label, &asked), branches))
+        .collect();
+    let nodes = loader(ctx).load_roots(ids, &roots).await?;
+    Ok(nodes.into_iter().map(|n| (n.id().to_string(), n)).collect())
 }
 
 /// The same for nodes a graph question found and returns further down its answer, at `path` below

@@ -192,6 +192,25 @@ impl Edge {
         }
     }
 
+    /// Whether a node has at most one neighbour along the edge (an event's place, a claim's source):
+    /// such a level needs no sort.
+    pub(crate) fn to_one(self) -> bool {
+        use Edge::*;
+        matches!(
+            self,
+            ParticipationActor
+                | ParticipationEvent
+                | EventPlace
+                | PlaceParent
+                | CountEvent
+                | CountParent
+                | ClaimSource
+                | SourcePublisher
+                | EventTypeTerm
+                | ParticipationRoleTerm
+        )
+    }
+
     /// Whether the pattern can reach one neighbour more than once (an actor in two roles meets the
     /// event twice), so that a list must keep each once.
     pub(crate) fn repeats(self) -> bool {
@@ -284,7 +303,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             ListKind::Event => "Event",
             ListKind::Actor => "Actor",
@@ -392,6 +411,8 @@ pub struct ListQuery {
     /// Page size and which end of the window to take it from (`first` = from the start).
     pub limit: usize,
     pub from_end: bool,
+    /// The properties to read of each item (what the selection asks for); `None` reads them all.
+    pub props: Option<Vec<super::records::Prop>>,
 }
 
 /// One page of a list.
@@ -495,11 +516,16 @@ fn page_statement(q: &ListQuery) -> Statement {
         " LIMIT $limit RETURN {key: ",
         key,
         ", node: ",
-        NODE_PROJECTION,
-        "} AS row",
     ] {
         text.push(piece);
     }
+    match &q.props {
+        Some(props) => tree::projection(&mut text, ("n", None), q.kind.label(), props),
+        None => {
+            text.push(NODE_PROJECTION);
+        }
+    }
+    text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {

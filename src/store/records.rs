@@ -360,6 +360,7 @@ pub fn props_for(label: &str, fields: &[&str]) -> Vec<Prop> {
                 ("excerpt", &[Plain("excerpt")]),
                 ("note", &[Plain("note")]),
                 ("createdAt", &[Text("createdAt")]),
+                ("aboutRelation", &[Plain("aboutRelation")]),
             ],
         ),
         "Term" => (

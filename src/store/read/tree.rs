@@ -88,7 +88,7 @@ pub struct Loaded {
 }
 
 /// `§n {.id, …, labels: ['Event']}`: only `props` of the node bound to `var`.
-fn projection(
+pub(super) fn projection(
     out: &mut Cypher,
     var: (&'static str, Option<usize>),
     label: &'static str,
@@ -236,17 +236,21 @@ fn branches(
             render(out, props, vars);
             out.push(" AS e").push(k);
         }
-        out.push(", ");
-        render(out, order, vars);
-        out.push(" AS o").push(k);
-        // Ascending in the list's own order, unless it pages backwards from the end.
-        let dir = match &b.window {
-            Some(w) if w.descending != w.from_end => " DESC",
-            _ => "",
-        };
-        out.push(" ORDER BY o").push(k).push(dir).push(", ");
-        push_var(out, vars.n);
-        out.push(".id").push(dir);
+        // A to-one level (an event's place) has nothing to order.
+        let sorted = b.window.is_some() || !b.edge.to_one();
+        if sorted {
+            out.push(", ");
+            render(out, order, vars);
+            out.push(" AS o").push(k);
+            // Ascending in the list's own order, unless it pages backwards from the end.
+            let dir = match &b.window {
+                Some(w) if w.descending != w.from_end => " DESC",
+                _ => "",
+            };
+            out.push(" ORDER BY o").push(k).push(dir).push(", ");
+            push_var(out, vars.n);
+            out.push(".id").push(dir);
+        }
         if let Some(w) = &b.window {
             // One more than the page: whether there is a next page, without counting them all.
             out.push(" LIMIT $w").push(k).push("l");
@@ -356,6 +360,69 @@ pub fn statement(list: &[Branch]) -> crate::store::Statement {
     params
         .into_iter()
         .fold(text.into_statement(), |s, (k, v)| s.param(&k, v))
+}
+
+/// What to read of a root node with this label: its properties and the branches below it.
+pub type Root = (&'static str, Vec<Prop>, Vec<Branch>);
+
+/// The statement that reads the nodes `$ids` themselves (within the request's collections), each
+/// with only the properties `roots` name for its label, and the branches below them.
+pub fn roots_statement(roots: &[Root]) -> crate::store::Statement {
+    let mut text = Cypher::new();
+    let mut params = Vec::new();
+    let a = ("a", Some(0));
+    let vars = Vars { a, r: a, n: a };
+    text.push("UNWIND $ids AS id MATCH (a0:Node {id: id}) WHERE ");
+    render(&mut text, SCOPE_OF, vars);
+    text.push(" RETURN {node: CASE");
+    for (label, props, _) in roots {
+        text.push(" WHEN a0:").push(*label).push(" THEN ");
+        projection(&mut text, a, label, props);
+    }
+    text.push(" ELSE null END, sub: ");
+    let below: Vec<&Root> = roots.iter().filter(|(_, _, l)| !l.is_empty()).collect();
+    if below.is_empty() {
+        text.push("null");
+    } else {
+        text.push("CASE");
+        let mut counter = 0;
+        for (label, _, list) in below {
+            text.push(" WHEN a0:").push(*label).push(" THEN ");
+            branches(&mut text, a, list, &mut counter, &mut params);
+        }
+        text.push(" ELSE null END");
+    }
+    text.push("} AS row");
+    params
+        .into_iter()
+        .fold(text.into_statement(), |s, (k, v)| s.param(&k, v))
+}
+
+/// Reads the nodes `ids` and what `roots` asks below each, in one statement: the nodes found (those
+/// of no label in `roots` are left out) and their neighbour lists.
+pub async fn load_roots(
+    db: &Db,
+    ids: &[String],
+    roots: &[Root],
+) -> AppResult<(Vec<NodeRecord>, Vec<Loaded>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        node: Value,
+        sub: Value,
+    }
+    let rows: Vec<Row> = db.rows(roots_statement(roots).param("ids", ids)).await?;
+    let (mut nodes, mut loaded) = (Vec::new(), Vec::new());
+    for row in rows.into_iter().filter(|r| !r.node.is_null()) {
+        let node = NodeRecord::decode(row.node)?;
+        if let Some((_, _, list)) = roots.iter().find(|(l, _, _)| *l == node.label()) {
+            decode(node.id(), &row.sub, list, &mut loaded)?;
+        }
+        nodes.push(node);
+    }
+    Ok((nodes, loaded))
 }
 
 /// Reads `list` below each of the nodes `ids`, in one statement.
