@@ -247,7 +247,8 @@ impl Loaders {
         Ok(nodes)
     }
 
-    fn keep(&self, loaded: Vec<tree::Loaded>) {
+    /// Keeps neighbour lists read by a planned statement in the cache.
+    pub fn keep(&self, loaded: Vec<tree::Loaded>) {
         self.forget_if_written();
         self.edges.prime(
             loaded

@@ -29,7 +29,7 @@ pub struct PageArgs {
 /// The fields every list adds to its connection.
 pub enum ListExtra {
     /// A root list: its count is a statement of its own, run only when asked for.
-    Root { db: Db, query: ListQuery },
+    Root { db: Db, query: Box<ListQuery> },
     /// A nested list: its count came with its page (`store::read::tree`), when it was asked for.
     Nested(Option<i64>),
 }
@@ -162,11 +162,13 @@ async fn paginate_inner<T: OutputType>(
         limit,
         from_end,
         props: Some(selected_props(ctx, kind)),
+        below: super::plan::plan_below_items(ctx, kind.label()),
     };
     // `totalCount` alone is one count statement: the page is not fetched when nothing asks for it.
     let page = if limit == 0 || !super::plan::wants_page(ctx) {
         read::Page {
             items: vec![],
+            loaded: vec![],
             has_more: false,
         }
     } else {
@@ -183,11 +185,10 @@ async fn paginate_inner<T: OutputType>(
         has_next,
         ListExtra::Root {
             db: db.clone(),
-            query,
+            query: Box::new(query),
         },
     );
-    super::plan::prefetch_connection(ctx, page.items.iter().map(|(_, n)| n.clone()).collect())
-        .await?;
+    super::types::loader(ctx).keep(page.loaded);
     for (position, node) in page.items {
         if let Some(item) = pick(node) {
             connection.edges.push(Edge::new(encode(&position), item));

@@ -253,15 +253,14 @@ pub(crate) async fn prefetch_at(
     prefetch(ctx, nodes, level).await
 }
 
-/// The same for a connection field: the selection below its `edges { node }` and `nodes`.
-pub(crate) async fn prefetch_connection(
-    ctx: &Context<'_>,
-    nodes: Vec<NodeRecord>,
-) -> Result<(), AppError> {
-    if nodes.is_empty() {
-        return Ok(());
-    }
-    prefetch(ctx, nodes, nested::item_selections(&ctx.field())).await
+/// What the current connection field's selection asks for below its items (`edges { node }`,
+/// `nodes`), all of label `label`: read by the page's own statement.
+pub(crate) fn plan_below_items(ctx: &Context<'_>, label: &str) -> Vec<Branch> {
+    let selections = nested::item_selections(&ctx.field());
+    let mut fields = HashMap::new();
+    let mut branches = plan(ctx, label, &selections, &mut fields);
+    project(&mut branches, &fields);
+    branches
 }
 
 /// Whether the current connection field asks for anything the page itself answers (edges, nodes,

@@ -413,12 +413,16 @@ pub struct ListQuery {
     pub from_end: bool,
     /// The properties to read of each item (what the selection asks for); `None` reads them all.
     pub props: Option<Vec<super::records::Prop>>,
+    /// What to read below each item of the page, in the page's own statement (the read plan).
+    pub below: Vec<tree::Branch>,
 }
 
 /// One page of a list.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<(Position, NodeRecord)>,
+    /// The neighbour lists read below the items ([`ListQuery::below`]).
+    pub loaded: Vec<tree::Loaded>,
     /// There are more items beyond the page in the direction of travel.
     pub has_more: bool,
 }
@@ -468,7 +472,7 @@ impl ListQuery {
 
 /// The statement that fetches one page (see [`list`]).
 fn page_statement(q: &ListQuery) -> Statement {
-    let (mut text, params) = q.matching();
+    let (mut text, mut params) = q.matching();
     let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
     let ascending = q.descending == q.from_end;
@@ -525,6 +529,11 @@ fn page_statement(q: &ListQuery) -> Statement {
             text.push(NODE_PROJECTION);
         }
     }
+    // The selection below the items, for the page only (after its LIMIT): no second round trip.
+    if !q.below.is_empty() {
+        text.push(", sub: ");
+        tree::branches(&mut text, ("n", None), &q.below, &mut 0, &mut params);
+    }
     text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
@@ -543,14 +552,20 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     struct Row {
         key: Value,
         node: Value,
+        #[serde(default)]
+        sub: Value,
     }
     let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
+    let mut loaded = Vec::new();
     let mut items = rows
         .into_iter()
         .take(q.limit)
         .map(|r| {
             let node = NodeRecord::decode(r.node)?;
+            if !q.below.is_empty() {
+                tree::decode(node.id(), &r.sub, &q.below, &mut loaded)?;
+            }
             Ok((
                 Position {
                     key: r.key,
@@ -563,7 +578,11 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     if q.from_end {
         items.reverse();
     }
-    Ok(Page { items, has_more })
+    Ok(Page {
+        items,
+        loaded,
+        has_more,
+    })
 }
 
 /// The statement that counts a list (see [`count`]).

@@ -103,6 +103,7 @@ fn list(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
         limit: 20,
         from_end: false,
         props: None,
+        below: vec![],
     }
 }
 

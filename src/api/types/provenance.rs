@@ -76,6 +76,8 @@ impl Claim {
 
 /// A fact: a statement of the graph that sources support or dispute — an event, a participation or a
 /// count; what a claim is about. Its claims and how well it is sourced are the same for all three.
+// The paging arguments repeat `ty = …` across `arg(…)`s, which clippy takes for duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(

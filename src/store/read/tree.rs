@@ -197,7 +197,7 @@ fn matching(out: &mut Cypher, b: &Branch, vars: Vars, k: usize, params: &mut Par
 }
 
 /// `{f0: COLLECT {…}, t0: …, f1: …}`: the branches below the node bound to `parent`.
-fn branches(
+pub(super) fn branches(
     out: &mut Cypher,
     parent: (&'static str, Option<usize>),
     list: &[Branch],
@@ -306,7 +306,12 @@ struct Item {
     sub: Value,
 }
 
-fn decode(parent: &str, sub: &Value, list: &[Branch], out: &mut Vec<Loaded>) -> AppResult<()> {
+pub(super) fn decode(
+    parent: &str,
+    sub: &Value,
+    list: &[Branch],
+    out: &mut Vec<Loaded>,
+) -> AppResult<()> {
     for (i, b) in list.iter().enumerate() {
         let mut items: Vec<Item> = match sub.get(format!("f{i}")) {
             Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
