@@ -103,7 +103,7 @@ export function mix(params) {
       casegraph: {
         ...casegraph("Deep"),
         variables: deep,
-        normalize: (d) => deepShape(d.node, (a) => a.events.nodes),
+        normalize: (d) => deepShape(d.node && { ...d.node, participants: d.node.participants.nodes }, (a) => a.events.nodes),
       },
       peer: {
         query: `query Q($id: ID!) { events(where: {id: {eq: $id}}) { id title
