@@ -1,7 +1,10 @@
 // The investigator mix, each question asked three ways: (A) casegraph's GraphQL API, (B) the peer's
 // GraphQL API (bench/peer.js), (C) hand-written Cypher over Bolt (the floor). `normalize` turns each
 // system's answer into one canonical shape, so that run.js can check that all three agree before timing.
-// Orders are part of the answer for paged lists (first 20); nested lists are compared as sets.
+// Orders are part of the answer for paged lists (first 20); nested lists are compared as sets. casegraph's
+// nested lists are pages too (20 items unless asked otherwise): the generator gives an event at most 5
+// participants and a fact at most 3 claims, so those pages hold them all; an actor's events are asked
+// for as a page of EVENTS_PER_ACTOR by date then id from all three.
 
 import { readFileSync } from "node:fs";
 import { SEARCH_WORD } from "./generate.js";
@@ -9,6 +12,8 @@ import { SEARCH_WORD } from "./generate.js";
 // casegraph's side lives in a .graphql file that the Rust suite also runs (tests/api/bench.rs).
 const CASEGRAPH = readFileSync(new URL("../queries/casegraph.graphql", import.meta.url), "utf8");
 const casegraph = (operationName) => ({ query: CASEGRAPH, operationName });
+/** The page of each actor's events in the deep question (`events(first: 10)` in casegraph.graphql). */
+const EVENTS_PER_ACTOR = 10;
 
 const byKey = (f) => (a, b) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
 const sorted = (xs, f) => [...(xs ?? [])].sort(byKey(f));
@@ -67,7 +72,7 @@ export function mix(params) {
         ...casegraph("Region"),
         variables: region,
         normalize: (d) => edges(d.events).map((e) => ({ id: e.id, title: e.title, edtf: e.date.edtf,
-          participants: participants(e.participants) })),
+          participants: participants(e.participants.nodes) })),
       },
       peer: {
         query: `query Q($where: EventWhere) {
@@ -98,13 +103,13 @@ export function mix(params) {
       casegraph: {
         ...casegraph("Deep"),
         variables: deep,
-        normalize: (d) => deepShape(d.node, (a) => a.events),
+        normalize: (d) => deepShape(d.node && { ...d.node, participants: d.node.participants.nodes }, (a) => a.events.nodes),
       },
       peer: {
         query: `query Q($id: ID!) { events(where: {id: {eq: $id}}) { id title
-          participants { role actor { id name participations { event { id title place { id name } } } } } } }`,
+          participants { role actor { id name events(limit: ${EVENTS_PER_ACTOR}) { id title place { id name } } } } } }`,
         variables: deep,
-        normalize: (d) => deepShape(d.events[0], (a) => a.participations.map((p) => one(p.event))),
+        normalize: (d) => deepShape(d.events[0], (a) => a.events),
       },
       floor: {
         cypher: `MATCH (e:Node {id: $id})
@@ -112,9 +117,10 @@ export function mix(params) {
             COLLECT { MATCH (e)<-[:IN_EVENT]-(p:Participation)<-[:PARTICIPATES_AS]-(a:Actor)
               RETURN {role: p.role, actor: {id: a.id, name: a.name, events: COLLECT {
                 MATCH (a)-[:PARTICIPATES_AS]->(:Participation)-[:IN_EVENT]->(x:Event)
+                WITH DISTINCT x ORDER BY x.sortDate, x.id LIMIT ${EVENTS_PER_ACTOR}
                 OPTIONAL MATCH (x)-[:AT]->(pl:Place)
-                RETURN DISTINCT {id: x.id, title: x.title, place: CASE WHEN pl IS NULL THEN null
-                                 ELSE {id: pl.id, name: pl.name} END} }}} } AS participants`,
+                RETURN {id: x.id, title: x.title, place: CASE WHEN pl IS NULL THEN null
+                        ELSE {id: pl.id, name: pl.name} END} }}} } AS participants`,
         params: deep,
         normalize: (rows) => deepShape(rows[0], (a) => a.events),
       },
@@ -202,7 +208,7 @@ function deepShape(e, eventsOf) {
 function figure(n) {
   return {
     id: n.id, subject: n.subject, value: n.value, qualifier: n.qualifier,
-    claims: sorted(n.claims.map((c) => ({ id: c.id, status: c.status, excerpt: c.excerpt,
+    claims: sorted((n.claims.nodes ?? n.claims).map((c) => ({ id: c.id, status: c.status, excerpt: c.excerpt,
       source: c.source ? { id: one(c.source).id, title: one(c.source).title } : null })), (c) => c.id),
   };
 }

@@ -26,17 +26,17 @@ use crate::{
     store::{
         read::{
             self,
-            tree::{self, Branch},
-            Edge, Linked,
+            tree::{self, Branch, Listed, Window},
+            Edge,
         },
         records::NodeRecord,
         Db,
     },
 };
 
-/// Follow `Edge` from the node with this id.
+/// Follow `Edge` from the node with this id: every neighbour, or the page `Window` of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EdgeKey(pub Edge, pub String);
+pub struct EdgeKey(pub Edge, pub Option<Window>, pub String);
 
 /// The node with this id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -167,7 +167,7 @@ pub struct Loaders {
     db: Db,
     /// The request's write count when the cache was last known to be current.
     writes_seen: Mutex<usize>,
-    edges: Batcher<EdgeKey, Vec<Linked>>,
+    edges: Batcher<EdgeKey, Listed>,
     nodes: Batcher<NodeKey, NodeRecord>,
 }
 
@@ -178,7 +178,7 @@ pub trait LoaderKey: Hash + Eq + Clone + Send + Sync + 'static {
 }
 
 impl LoaderKey for EdgeKey {
-    type Value = Vec<Linked>;
+    type Value = Listed;
     fn batcher(loaders: &Loaders) -> &Batcher<Self, Self::Value> {
         &loaders.edges
     }
@@ -194,7 +194,7 @@ impl LoaderKey for NodeKey {
 impl Loaders {
     pub fn new(db: Db) -> Self {
         let edge_db = db.clone();
-        let edges: Fetch<EdgeKey, Vec<Linked>> = Arc::new(move |keys| {
+        let edges: Fetch<EdgeKey, Listed> = Arc::new(move |keys| {
             let db = edge_db.clone();
             Box::pin(async move { load_edges(&db, keys).await })
         });
@@ -230,13 +230,31 @@ impl Loaders {
     /// the cache, where the nested resolvers find them.
     pub async fn load_tree(&self, ids: &[String], branches: &[Branch]) -> Result<(), AppError> {
         let loaded = tree::load(&self.db, ids, branches).await?;
+        self.keep(loaded);
+        Ok(())
+    }
+
+    /// Reads the nodes `ids` with what `roots` asks of each label and below, in one statement, and
+    /// keeps every neighbour list in the cache. The nodes themselves carry only the properties read,
+    /// so they are returned, not cached.
+    pub async fn load_roots(
+        &self,
+        ids: &[String],
+        roots: &[tree::Root],
+    ) -> Result<Vec<NodeRecord>, AppError> {
+        let (nodes, loaded) = tree::load_roots(&self.db, ids, roots).await?;
+        self.keep(loaded);
+        Ok(nodes)
+    }
+
+    /// Keeps neighbour lists read by a planned statement in the cache.
+    pub fn keep(&self, loaded: Vec<tree::Loaded>) {
         self.forget_if_written();
         self.edges.prime(
             loaded
                 .into_iter()
-                .map(|(edge, id, linked)| (EdgeKey(edge, id), linked)),
+                .map(|l| (EdgeKey(l.edge, l.window, l.from), l.listed)),
         );
-        Ok(())
     }
 
     pub async fn load_one<K: LoaderKey>(&self, key: K) -> Result<Option<K::Value>, AppError> {
@@ -252,26 +270,31 @@ impl Loaders {
     }
 }
 
-/// One statement per edge kind among the keys.
-async fn load_edges(
-    db: &Db,
-    keys: Vec<EdgeKey>,
-) -> Result<HashMap<EdgeKey, Vec<Linked>>, AppError> {
-    let mut by_edge: HashMap<Edge, Vec<String>> = HashMap::new();
-    for EdgeKey(edge, id) in keys {
-        by_edge.entry(edge).or_default().push(id);
+/// One statement per edge and window among the keys (for fields the plan did not read ahead).
+async fn load_edges(db: &Db, keys: Vec<EdgeKey>) -> Result<HashMap<EdgeKey, Listed>, AppError> {
+    let mut by_branch: HashMap<(Edge, Option<Window>), Vec<String>> = HashMap::new();
+    for EdgeKey(edge, window, id) in keys {
+        by_branch.entry((edge, window)).or_default().push(id);
     }
-    let lookups = by_edge.into_iter().map(|(edge, ids)| async move {
-        read::neighbours(db, edge, &ids)
-            .await
-            .map(|found| (edge, ids, found))
-    });
+    let lookups = by_branch
+        .into_iter()
+        .map(|((edge, window), ids)| async move {
+            let branch = [Branch {
+                window: window.clone(),
+                ..Branch::whole(edge)
+            }];
+            tree::load(db, &ids, &branch)
+                .await
+                .map(|found| (edge, window, ids, found))
+        });
     let mut out = HashMap::new();
     for result in futures::future::join_all(lookups).await {
-        let (edge, ids, mut found) = result?;
+        let (edge, window, ids, found) = result?;
+        let mut found: HashMap<String, Listed> =
+            found.into_iter().map(|l| (l.from, l.listed)).collect();
         for id in ids {
-            let linked = found.remove(&id).unwrap_or_default();
-            out.insert(EdgeKey(edge, id), linked);
+            let listed = found.remove(&id).unwrap_or_default();
+            out.insert(EdgeKey(edge, window.clone(), id), listed);
         }
     }
     Ok(out)

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod nested;
 pub mod pagination;
 pub mod plan;
 pub mod query;

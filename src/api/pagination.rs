@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     store::{
         read::{self, Filter, ListKind, ListQuery, Position, SortKey},
-        records::NodeRecord,
+        records::{props_for, NodeRecord, Prop},
         Db,
     },
 };
@@ -27,25 +27,33 @@ pub struct PageArgs {
 }
 
 /// The fields every list adds to its connection.
-pub struct ListExtra {
-    db: Db,
-    query: ListQuery,
+pub enum ListExtra {
+    /// A root list: its count is a statement of its own, run only when asked for.
+    Root { db: Db, query: Box<ListQuery> },
+    /// A nested list: its count came with its page (`store::read::tree`), when it was asked for.
+    Nested(Option<i64>),
 }
 
 #[Object]
 impl ListExtra {
     /// How many items match the filters, across all pages. Computed only when asked for.
     async fn total_count(&self) -> Result<i32, AppError> {
+        let n = match self {
+            ListExtra::Root { db, query } => read::count(db, query).await?,
+            ListExtra::Nested(Some(n)) => *n,
+            ListExtra::Nested(None) => {
+                return Err(AppError::internal("a nested list's total was not read"))
+            }
+        };
         // GraphQL's `Int` is 32-bit; a list longer than that is far beyond this service's scale, and
         // saturating says "at least this many" rather than wrapping to a wrong number.
-        let n = read::count(&self.db, &self.query).await?;
         Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 }
 
 pub type ListConnection<T> = Connection<String, T, ListExtra, EmptyFields>;
 
-fn encode(p: &Position) -> String {
+pub(crate) fn encode(p: &Position) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(p).expect("position serializes"))
 }
 
@@ -57,6 +65,56 @@ fn decode(cursor: &str, field: &str) -> Result<Position, AppError> {
         .ok_or_else(|| {
             AppError::bad_input(field, "not a cursor of this list (use an edge's `cursor`)")
         })
+}
+
+/// A page window as the paging arguments ask for it: its size, from which end, and its bounds.
+pub(crate) struct Bounds {
+    pub limit: usize,
+    pub from_end: bool,
+    pub after: Option<Position>,
+    pub before: Option<Position>,
+}
+
+/// Checks Relay's paging arguments against the configured page sizes (root and nested lists alike).
+pub(crate) fn bounds(args: &PageArgs, limits: &GraphqlLimits) -> Result<Bounds, AppError> {
+    if args.first.is_some() && args.last.is_some() {
+        return Err(AppError::bad_input(
+            "last",
+            "give either `first` or `last`, not both",
+        ));
+    }
+    let check = |n: i32, field: &str| {
+        if n < 0 || n as usize > limits.max_page_size {
+            Err(AppError::bad_input(
+                field,
+                format!("must be between 0 and {}", limits.max_page_size),
+            ))
+        } else {
+            Ok(n as usize)
+        }
+    };
+    let (limit, from_end) = match (args.first, args.last) {
+        (_, Some(last)) => (check(last, "last")?, true),
+        (Some(first), None) => (check(first, "first")?, false),
+        (None, None) => (limits.default_page_size, false),
+    };
+    let cursor =
+        |c: &Option<String>, field: &str| c.as_deref().map(|c| decode(c, field)).transpose();
+    Ok(Bounds {
+        limit,
+        from_end,
+        after: cursor(&args.after, "after")?,
+        before: cursor(&args.before, "before")?,
+    })
+}
+
+/// The properties the selection asks of a list's items (below `edges { node }` and `nodes`).
+fn selected_props(ctx: &Context<'_>, kind: ListKind) -> Vec<Prop> {
+    let asked: Vec<&str> = super::nested::item_selections(&ctx.field())
+        .iter()
+        .flat_map(|s| s.selection_set().map(|f| f.name()))
+        .collect();
+    props_for(kind.label(), &asked)
 }
 
 /// Runs a list query for one page and wraps it as a Relay connection. Boxed: every list resolver
@@ -88,38 +146,12 @@ async fn paginate_inner<T: OutputType>(
     args: PageArgs,
     pick: fn(NodeRecord) -> Option<T>,
 ) -> Result<ListConnection<T>, AppError> {
-    let limits = ctx.data_unchecked::<GraphqlLimits>();
-    if args.first.is_some() && args.last.is_some() {
-        return Err(AppError::bad_input(
-            "last",
-            "give either `first` or `last`, not both",
-        ));
-    }
-    let check = |n: i32, field: &str| {
-        if n < 0 || n as usize > limits.max_page_size {
-            Err(AppError::bad_input(
-                field,
-                format!("must be between 0 and {}", limits.max_page_size),
-            ))
-        } else {
-            Ok(n as usize)
-        }
-    };
-    let (limit, from_end) = match (args.first, args.last) {
-        (_, Some(last)) => (check(last, "last")?, true),
-        (Some(first), None) => (check(first, "first")?, false),
-        (None, None) => (limits.default_page_size, false),
-    };
-    let after = args
-        .after
-        .as_deref()
-        .map(|c| decode(c, "after"))
-        .transpose()?;
-    let before = args
-        .before
-        .as_deref()
-        .map(|c| decode(c, "before"))
-        .transpose()?;
+    let Bounds {
+        limit,
+        from_end,
+        after,
+        before,
+    } = bounds(&args, ctx.data_unchecked::<GraphqlLimits>())?;
     let query = ListQuery {
         kind,
         filters,
@@ -129,11 +161,14 @@ async fn paginate_inner<T: OutputType>(
         before,
         limit,
         from_end,
+        props: Some(selected_props(ctx, kind)),
+        below: super::plan::plan_below_items(ctx, kind.label()),
     };
     // `totalCount` alone is one count statement: the page is not fetched when nothing asks for it.
     let page = if limit == 0 || !super::plan::wants_page(ctx) {
         read::Page {
             items: vec![],
+            loaded: vec![],
             has_more: false,
         }
     } else {
@@ -148,13 +183,12 @@ async fn paginate_inner<T: OutputType>(
     let mut connection = Connection::with_additional_fields(
         has_previous,
         has_next,
-        ListExtra {
+        ListExtra::Root {
             db: db.clone(),
-            query,
+            query: Box::new(query),
         },
     );
-    super::plan::prefetch_connection(ctx, page.items.iter().map(|(_, n)| n.clone()).collect())
-        .await?;
+    super::types::loader(ctx).keep(page.loaded);
     for (position, node) in page.items {
         if let Some(item) = pick(node) {
             connection.edges.push(Edge::new(encode(&position), item));

@@ -12,11 +12,14 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, SelectionField};
 
-use super::types::loader;
+use super::{nested, types::loader};
 use crate::{
     error::AppError,
     store::{
-        read::{tree::Branch, Edge},
+        read::{
+            tree::{self, Branch, Window},
+            Edge,
+        },
         records::{props_for, NodeRecord},
     },
 };
@@ -30,6 +33,8 @@ enum Next {
     Sub(&'static str),
     /// Nothing further: the field only summarises the neighbours (`provenance`).
     Leaf,
+    /// A page of the neighbours, as a connection (`events(first: 5) { edges { node { … } } }`).
+    Page,
 }
 
 /// How field `field` of a node with this label is resolved, if it follows a relationship.
@@ -38,39 +43,39 @@ fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
     use Next::*;
     let fact = matches!(label, "Event" | "Participation" | "Count");
     Some(match (label, field) {
-        (_, "claims") if fact => (ClaimsAbout, Same),
+        (_, "claims") if fact => (ClaimsAbout, Page),
         (_, "provenance") if fact => (ClaimsAbout, Leaf),
         ("Event", "typeTerm") => (EventTypeTerm, Same),
         ("Event", "place") => (EventPlace, Same),
-        ("Event", "participants") => (EventParticipations, Same),
-        ("Event", "counts") => (EventCounts, Same),
+        ("Event", "participants") => (EventParticipations, Page),
+        ("Event", "counts") => (EventCounts, Page),
         ("Event", "partOf") => (EventPartOf, Same),
-        ("Event", "parts") => (EventParts, Same),
+        ("Event", "parts") => (EventParts, Page),
         ("Event", "followedBy") => (EventFollowedBy, Same),
         ("Event", "precededBy") => (EventPrecededBy, Same),
         ("Event", "ledTo") => (EventLedTo, Same),
         ("Event", "causedBy") => (EventCausedBy, Same),
-        ("Actor", "participations") => (ActorParticipations, Same),
-        ("Actor", "events") => (ActorEvents, Same),
+        ("Actor", "participations") => (ActorParticipations, Page),
+        ("Actor", "events") => (ActorEvents, Page),
         ("Actor", "memberOf") => (ActorMemberOf, Same),
-        ("Actor", "members") => (ActorMembers, Same),
+        ("Actor", "members") => (ActorMembers, Page),
         ("Actor", "answersTo") => (ActorAnswersTo, Same),
-        ("Actor", "subordinates") => (ActorSubordinates, Same),
-        ("Actor", "publications") => (ActorPublications, Same),
+        ("Actor", "subordinates") => (ActorSubordinates, Page),
+        ("Actor", "publications") => (ActorPublications, Page),
         ("Place", "parent") => (PlaceParent, Same),
         ("Place", "ancestors") => (PlaceAncestors, Same),
-        ("Place", "children") => (PlaceChildren, Same),
-        ("Place", "events") => (PlaceEvents, Same),
+        ("Place", "children") => (PlaceChildren, Page),
+        ("Place", "events") => (PlaceEvents, Page),
         ("Source", "publisher") => (SourcePublisher, Same),
         ("Source", "cites") => (SourceCites, Sub("source")),
         ("Source", "citedBy") => (SourceCitedBy, Sub("source")),
-        ("Source", "claims") => (SourceClaims, Same),
+        ("Source", "claims") => (SourceClaims, Page),
         ("Participation", "roleTerm") => (ParticipationRoleTerm, Same),
         ("Participation", "actor") => (ParticipationActor, Same),
         ("Participation", "event") => (ParticipationEvent, Same),
         ("Count", "event") => (CountEvent, Same),
         ("Count", "partOf") => (CountParent, Same),
-        ("Count", "breakdown") => (CountBreakdown, Same),
+        ("Count", "breakdown") => (CountBreakdown, Page),
         ("Claim", "source") => (ClaimSource, Same),
         ("Claim", "subject") => (ClaimSubject, Same),
         _ => return None,
@@ -81,35 +86,49 @@ fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
 /// follow further below (fields of one relationship asked for twice, with aliases or by `claims`
 /// and `provenance`, share its branch).
 fn plan<'a>(
+    ctx: &Context<'_>,
     label: &str,
     selections: &[SelectionField<'a>],
     fields: &mut HashMap<&'static str, Vec<&'a str>>,
 ) -> Vec<Branch> {
-    let mut wanted: Vec<(Edge, Vec<SelectionField<'_>>)> = Vec::new();
+    let mut wanted: Vec<(Edge, Option<Window>, Vec<SelectionField<'_>>)> = Vec::new();
     for selection in selections {
         for field in selection.selection_set() {
             let Some((edge, next)) = step(label, field.name()) else {
                 continue;
             };
-            let at = match wanted.iter().position(|(e, _)| *e == edge) {
+            // A paged field is read as the page its arguments ask for; one with arguments that do not
+            // hold is left to its resolver, which reports them.
+            let window = match next {
+                Next::Page => match nested::planned_window(ctx, edge, &field) {
+                    Some(w) => Some(w),
+                    None => continue,
+                },
+                _ => None,
+            };
+            let at = match wanted
+                .iter()
+                .position(|(e, w, _)| *e == edge && *w == window)
+            {
                 Some(at) => at,
                 None => {
-                    wanted.push((edge, Vec::new()));
+                    wanted.push((edge, window, Vec::new()));
                     wanted.len() - 1
                 }
             };
             match next {
-                Next::Same => wanted[at].1.push(field),
+                Next::Same => wanted[at].2.push(field),
                 Next::Sub(name) => wanted[at]
-                    .1
+                    .2
                     .extend(field.selection_set().filter(|f| f.name() == name)),
+                Next::Page => wanted[at].2.extend(nested::item_selections(&field)),
                 Next::Leaf => {}
             }
         }
     }
     wanted
         .into_iter()
-        .map(|(edge, below)| {
+        .map(|(edge, window, below)| {
             for label in edge.targets() {
                 let seen = fields.entry(label).or_default();
                 for selection in &below {
@@ -118,10 +137,11 @@ fn plan<'a>(
             }
             Branch {
                 edge,
+                window,
                 below: edge
                     .targets()
                     .iter()
-                    .map(|label| (*label, plan(label, &below, fields)))
+                    .map(|label| (*label, plan(ctx, label, &below, fields)))
                     .collect(),
                 props: None,
             }
@@ -162,7 +182,7 @@ async fn prefetch(
     let mut fields = HashMap::new();
     let mut planned: Vec<(Vec<String>, Vec<Branch>)> = by_label
         .into_iter()
-        .map(|(label, ids)| (ids, plan(label, &selections, &mut fields)))
+        .map(|(label, ids)| (ids, plan(ctx, label, &selections, &mut fields)))
         .collect();
     for (_, branches) in &mut planned {
         project(branches, &fields);
@@ -174,15 +194,42 @@ async fn prefetch(
     Ok(())
 }
 
-/// Loads what the current field's selection asks for below `nodes` (the field returns them).
-pub(crate) async fn prefetch_below(
+/// Every label a node can have: what `node(id:)` may find.
+const LABELS: [&str; 9] = [
+    "Event",
+    "Actor",
+    "Place",
+    "Source",
+    "Participation",
+    "Count",
+    "Claim",
+    "Term",
+    "Collection",
+];
+
+/// The nodes `ids` for `node`/`nodes`, read with what the current field's selection asks of each
+/// label and below, in one statement: only the selected properties, and no second round trip for
+/// the nested selection.
+pub(crate) async fn load_nodes(
     ctx: &Context<'_>,
-    nodes: Vec<NodeRecord>,
-) -> Result<(), AppError> {
-    if nodes.is_empty() {
-        return Ok(());
+    ids: &[String],
+) -> Result<HashMap<String, NodeRecord>, AppError> {
+    let selections = vec![ctx.field()];
+    let mut fields = HashMap::new();
+    let mut planned: Vec<(&'static str, Vec<Branch>)> = LABELS
+        .iter()
+        .map(|label| (*label, plan(ctx, label, &selections, &mut fields)))
+        .collect();
+    for (_, branches) in &mut planned {
+        project(branches, &fields);
     }
-    prefetch(ctx, nodes, vec![ctx.field()]).await
+    let asked: Vec<&str> = ctx.field().selection_set().map(|f| f.name()).collect();
+    let roots: Vec<tree::Root> = planned
+        .into_iter()
+        .map(|(label, branches)| (label, props_for(label, &asked), branches))
+        .collect();
+    let nodes = loader(ctx).load_roots(ids, &roots).await?;
+    Ok(nodes.into_iter().map(|n| (n.id().to_string(), n)).collect())
 }
 
 /// The same for nodes a graph question found and returns further down its answer, at `path` below
@@ -206,23 +253,14 @@ pub(crate) async fn prefetch_at(
     prefetch(ctx, nodes, level).await
 }
 
-/// The same for a connection field: the selection below its `edges { node }` and `nodes`.
-pub(crate) async fn prefetch_connection(
-    ctx: &Context<'_>,
-    nodes: Vec<NodeRecord>,
-) -> Result<(), AppError> {
-    if nodes.is_empty() {
-        return Ok(());
-    }
-    let mut selections = Vec::new();
-    for field in ctx.field().selection_set() {
-        match field.name() {
-            "edges" => selections.extend(field.selection_set().filter(|f| f.name() == "node")),
-            "nodes" => selections.push(field),
-            _ => {}
-        }
-    }
-    prefetch(ctx, nodes, selections).await
+/// What the current connection field's selection asks for below its items (`edges { node }`,
+/// `nodes`), all of label `label`: read by the page's own statement.
+pub(crate) fn plan_below_items(ctx: &Context<'_>, label: &str) -> Vec<Branch> {
+    let selections = nested::item_selections(&ctx.field());
+    let mut fields = HashMap::new();
+    let mut branches = plan(ctx, label, &selections, &mut fields);
+    project(&mut branches, &fields);
+    branches
 }
 
 /// Whether the current connection field asks for anything the page itself answers (edges, nodes,

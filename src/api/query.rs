@@ -62,9 +62,8 @@ impl GraphQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The object's id.")] id: ID,
     ) -> Result<Option<Node>, AppError> {
-        let found = types::load_node(ctx, &id).await?;
-        super::plan::prefetch_below(ctx, found.iter().cloned().collect()).await?;
-        Ok(found.map(Node::from))
+        let mut found = super::plan::load_nodes(ctx, &[id.to_string()]).await?;
+        Ok(found.remove(id.as_str()).map(Node::from))
     }
 
     /// Several objects by id, in the order asked (Relay); null for each id that names nothing.
@@ -82,17 +81,11 @@ impl GraphQuery {
                 format!("at most {max} ids at once"),
             ));
         }
-        let keys = ids.iter().map(|id| super::loaders::NodeKey(id.to_string()));
-        let found = types::loader(ctx).load_many(keys).await?;
-        super::plan::prefetch_below(ctx, found.values().cloned().collect()).await?;
-        Ok(ids
+        let asked: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        let found = super::plan::load_nodes(ctx, &asked).await?;
+        Ok(asked
             .iter()
-            .map(|id| {
-                found
-                    .get(&super::loaders::NodeKey(id.to_string()))
-                    .cloned()
-                    .map(Node::from)
-            })
+            .map(|id| found.get(id).cloned().map(Node::from))
             .collect())
     }
 

@@ -28,7 +28,8 @@ pub(crate) const SCOPE_OF: &str = "($collections IS NULL OR §n.collection IN $c
 /// Nodes by id, in one round trip. Ids outside the request's collections are absent from the map.
 pub async fn nodes_by_id(db: &Db, ids: &[String]) -> AppResult<HashMap<String, NodeRecord>> {
     let statement = cypher!(
-        "UNWIND $ids AS id MATCH (n:Node {id: id}) WHERE ",
+        // The hint: see `tree::statement`.
+        "UNWIND $ids AS id MATCH (n:Node {id: id}) USING INDEX SEEK n:Node(id) WHERE ",
         SCOPE,
         " RETURN ",
         NODE_PROJECTION,
@@ -169,17 +170,52 @@ impl Edge {
         }
     }
 
-    /// The order of the neighbours (then by id), and the relationship properties returned with each.
-    pub(crate) fn order_and_edge(self) -> (&'static str, &'static str) {
+    /// What the neighbours are ordered by (then by id) when the list is not paged: the stored sort key
+    /// of their label (see [`SortKey::of_label`]), so that no level sorts on a computed expression.
+    pub(crate) fn order(self) -> &'static str {
+        use Edge::*;
         match self {
-            Edge::PlaceAncestors => ("size(§r)", "{}"),
-            Edge::ActorEvents => ("coalesce(toString(§n.dateEarliest), '')", "{role: §r.role}"),
-            Edge::EventTypeTerm | Edge::ParticipationRoleTerm => ("§n.id", "{}"),
-            _ => (
-                "coalesce(toString(§n.dateEarliest), §n.name, §n.title, §n.subject, §n.role, §n.status, §n.id)",
-                "properties(§r)",
-            ),
+            PlaceAncestors => "size(§r)",
+            EventTypeTerm | ParticipationRoleTerm | ClaimSubject => "§n.id",
+            _ => match self.target().and_then(SortKey::of_label) {
+                Some(key) => key.template(),
+                None => "§n.id",
+            },
         }
+    }
+
+    /// The relationship properties returned with each neighbour, for the edges that have any (a
+    /// citation's excerpt); the others return none, so no level reads them.
+    pub(crate) fn edge_props(self) -> Option<&'static str> {
+        match self {
+            Edge::SourceCites | Edge::SourceCitedBy => Some("properties(§r)"),
+            _ => None,
+        }
+    }
+
+    /// Whether a node has at most one neighbour along the edge (an event's place, a claim's source):
+    /// such a level needs no sort.
+    pub(crate) fn to_one(self) -> bool {
+        use Edge::*;
+        matches!(
+            self,
+            ParticipationActor
+                | ParticipationEvent
+                | EventPlace
+                | PlaceParent
+                | CountEvent
+                | CountParent
+                | ClaimSource
+                | SourcePublisher
+                | EventTypeTerm
+                | ParticipationRoleTerm
+        )
+    }
+
+    /// Whether the pattern can reach one neighbour more than once (an actor in two roles meets the
+    /// event twice), so that a list must keep each once.
+    pub(crate) fn repeats(self) -> bool {
+        matches!(self, Edge::ActorEvents)
     }
 }
 
@@ -194,6 +230,7 @@ pub(crate) struct Vars {
 }
 
 impl Vars {
+    #[cfg(test)]
     pub(crate) fn plain() -> Self {
         Vars {
             a: ("a", None),
@@ -233,52 +270,23 @@ pub(crate) fn render(out: &mut Cypher, template: &'static str, vars: Vars) {
 pub struct Linked {
     pub node: NodeRecord,
     pub edge: HashMap<String, Value>,
+    /// The neighbour's sort key in its list (for the cursor of a paged one).
+    pub key: Value,
 }
 
-#[derive(Deserialize)]
-struct LinkedRow {
-    from: String,
-    node: Value,
-    #[serde(default)]
-    edge: HashMap<String, Value>,
-}
-
-/// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch).
+/// The neighbours of many nodes along one edge, in one round trip (the DataLoader batch), all of
+/// them in the edge's order.
 pub async fn neighbours(
     db: &Db,
     edge: Edge,
     from: &[String],
 ) -> AppResult<HashMap<String, Vec<Linked>>> {
-    // Nothing to ask, and an empty id list would also leave Neo4j a plan (cached for every later
-    // call) that scans the id index instead of seeking it.
-    if from.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let (order, edge_props) = edge.order_and_edge();
-    let plain = Vars::plain();
-    let mut text = Cypher::new();
-    // The hint: a plan made while the database was nearly empty may scan the id index, and stay
-    // cached after it has grown (seen in the suite's plan checks).
-    text.push("UNWIND $ids AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) MATCH ");
-    render(&mut text, edge.pattern(), plain);
-    text.push(" WHERE ").push(SCOPE).push(" WITH id, n, ");
-    render(&mut text, edge_props, plain);
-    text.push(" AS edge, ");
-    render(&mut text, order, plain);
-    text.push(" AS o ORDER BY o, n.id RETURN {from: id, node: ")
-        .push(NODE_PROJECTION)
-        .push(", edge: edge} AS row");
-    let statement = text.into_statement();
-    let rows: Vec<LinkedRow> = db.rows(statement.param("ids", from)).await?;
-    let mut out: HashMap<String, Vec<Linked>> = HashMap::new();
-    for row in rows {
-        let node = NodeRecord::decode(row.node)?;
-        out.entry(row.from).or_default().push(Linked {
-            node,
-            edge: row.edge,
-        });
-    }
-    Ok(out)
+    let whole = [tree::Branch::whole(edge)];
+    Ok(tree::load(db, from, &whole)
+        .await?
+        .into_iter()
+        .map(|l| (l.from, l.listed.items))
+        .collect())
 }
 
 /// The kinds of node that have a list query.
@@ -296,7 +304,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             ListKind::Event => "Event",
             ListKind::Actor => "Actor",
@@ -314,7 +322,7 @@ impl ListKind {
 /// What a list is sorted by. Each key is a stored, indexed property that the store derives on every
 /// write (see [`SORT_KEYS`](super::records::SORT_KEYS)), so a page is read in index order instead of
 /// sorting the whole label. Keys compare within one kind of value, so a cursor stays valid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     /// Earliest possible date (open starts first), for events.
     DateEarliest,
@@ -345,14 +353,51 @@ impl SortKey {
             SortKey::Role => "n.role",
         }
     }
+
+    /// The same for any variable (`§n`, see [`render`]).
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            SortKey::DateEarliest => "§n.sortDate",
+            SortKey::Published => "§n.sortPublished",
+            SortKey::Title => "§n.sortTitle",
+            SortKey::Name => "§n.sortName",
+            SortKey::CreatedAt => "§n.sortCreated",
+            SortKey::Figure => "§n.sortFigure",
+            SortKey::TermKey => "§n.sortTerm",
+            SortKey::Role => "§n.role",
+        }
+    }
+
+    /// The key a list of nodes with this label is sorted by unless asked otherwise: the same as the
+    /// label's root list (`events`, `actors` …).
+    pub fn of_label(label: &str) -> Option<SortKey> {
+        Some(match label {
+            "Event" => SortKey::DateEarliest,
+            "Actor" | "Place" | "Collection" => SortKey::Name,
+            "Source" => SortKey::Published,
+            "Claim" => SortKey::CreatedAt,
+            "Count" => SortKey::Figure,
+            "Term" => SortKey::TermKey,
+            "Participation" => SortKey::Role,
+            _ => return None,
+        })
+    }
 }
 
 /// A position in a list: the sort key of a node and its id (the tie-breaker). Keyset cursors stay
 /// correct when nodes are inserted before them, unlike offsets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Position {
     pub key: Value,
     pub id: String,
+}
+
+// A nested page's window is part of its cache key (`api::loaders`); JSON values hash by their text.
+impl std::hash::Hash for Position {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.to_string().hash(state);
+        self.id.hash(state);
+    }
 }
 
 /// A list query: kind, filters, order and one page window.
@@ -367,12 +412,18 @@ pub struct ListQuery {
     /// Page size and which end of the window to take it from (`first` = from the start).
     pub limit: usize,
     pub from_end: bool,
+    /// The properties to read of each item (what the selection asks for); `None` reads them all.
+    pub props: Option<Vec<super::records::Prop>>,
+    /// What to read below each item of the page, in the page's own statement (the read plan).
+    pub below: Vec<tree::Branch>,
 }
 
 /// One page of a list.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<(Position, NodeRecord)>,
+    /// The neighbour lists read below the items ([`ListQuery::below`]).
+    pub loaded: Vec<tree::Loaded>,
     /// There are more items beyond the page in the direction of travel.
     pub has_more: bool,
 }
@@ -422,7 +473,7 @@ impl ListQuery {
 
 /// The statement that fetches one page (see [`list`]).
 fn page_statement(q: &ListQuery) -> Statement {
-    let (mut text, params) = q.matching();
+    let (mut text, mut params) = q.matching();
     let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
     let ascending = q.descending == q.from_end;
@@ -470,11 +521,21 @@ fn page_statement(q: &ListQuery) -> Statement {
         " LIMIT $limit RETURN {key: ",
         key,
         ", node: ",
-        NODE_PROJECTION,
-        "} AS row",
     ] {
         text.push(piece);
     }
+    match &q.props {
+        Some(props) => tree::projection(&mut text, ("n", None), q.kind.label(), props),
+        None => {
+            text.push(NODE_PROJECTION);
+        }
+    }
+    // The selection below the items, for the page only (after its LIMIT): no second round trip.
+    if !q.below.is_empty() {
+        text.push(", sub: ");
+        tree::branches(&mut text, ("n", None), &q.below, &mut 0, &mut params);
+    }
+    text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
@@ -492,14 +553,20 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     struct Row {
         key: Value,
         node: Value,
+        #[serde(default)]
+        sub: Value,
     }
     let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
+    let mut loaded = Vec::new();
     let mut items = rows
         .into_iter()
         .take(q.limit)
         .map(|r| {
             let node = NodeRecord::decode(r.node)?;
+            if !q.below.is_empty() {
+                tree::decode(node.id(), &r.sub, &q.below, &mut loaded)?;
+            }
             Ok((
                 Position {
                     key: r.key,
@@ -512,7 +579,11 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     if q.from_end {
         items.reverse();
     }
-    Ok(Page { items, has_more })
+    Ok(Page {
+        items,
+        loaded,
+        has_more,
+    })
 }
 
 /// The statement that counts a list (see [`count`]).

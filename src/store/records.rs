@@ -45,6 +45,15 @@ pub const NODE_PROJECTION_OF: &str = "§n {.*, \
     sourceId: CASE WHEN §n:Claim THEN head([(§n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
   }";
 
+/// A property the projection read but the node does not have comes as null: the same as absent.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionRecord {
@@ -74,7 +83,7 @@ pub struct EventRecord {
     pub title: String,
     pub description: Option<String>,
     pub date_edtf: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub date_inferred: bool,
     pub date_basis: Option<String>,
     pub created_at: Option<String>,
@@ -87,7 +96,7 @@ pub struct ActorRecord {
     pub collection: String,
     pub kind: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub aliases: Vec<String>,
     pub description: Option<String>,
 }
@@ -105,7 +114,7 @@ pub struct PlaceRecord {
     pub collection: String,
     pub kind: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub location: Option<LatLon>,
@@ -122,7 +131,7 @@ pub struct SourceRecord {
     pub url: Option<String>,
     pub language: Option<String>,
     pub published_edtf: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub published_inferred: bool,
     pub published_basis: Option<String>,
 }
@@ -360,6 +369,7 @@ pub fn props_for(label: &str, fields: &[&str]) -> Vec<Prop> {
                 ("excerpt", &[Plain("excerpt")]),
                 ("note", &[Plain("note")]),
                 ("createdAt", &[Text("createdAt")]),
+                ("aboutRelation", &[Plain("aboutRelation")]),
             ],
         ),
         "Term" => (

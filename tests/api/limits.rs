@@ -148,11 +148,11 @@ async fn the_largest_value_depth_the_configuration_allows_is_still_safe() {
     let app = TestApp::spawn_with(config).await;
     // Both at once: a 64-deep value at the bottom of 32 levels of fields.
     let both = format!(
-        "{{ node(id: \"x\") {{ ... on Actor {{ {}events(role: {}1{}) {{ id }}{} }} }} }}",
-        "members { ".repeat(29),
+        "{{ node(id: \"x\") {{ ... on Actor {{ {}events(role: {}1{}) {{ nodes {{ id }} }}{} }} }} }}",
+        "memberOf { ".repeat(28),
         "{a: ".repeat(64),
         "}".repeat(64),
-        " }".repeat(29)
+        " }".repeat(28)
     );
     for transport in TRANSPORTS {
         let r = app
@@ -316,15 +316,16 @@ async fn deep_json_variables_are_refused_with_a_code() {
 async fn complexity_follows_the_page_sizes_asked_for() {
     let app = TestApp::spawn().await;
     // Confined to this test's (empty) collection: what is measured is the request, not the data.
-    let query = "query($n: Int, $c: [ID!]) { events(collections: $c, first: $n) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
-    // 1 + n × (1 + 20 × (1 + 1 + 20 × (1 + 20 × 2))) = 1 + 16,442 n: 60 fits under 1,000,000, 61
-    // does not.
+    let query = "query($n: Int, $c: [ID!]) { events(collections: $c, first: $n) { nodes { participants { nodes { actor { events { nodes { participants { nodes { actor { name } } } } } } } } } } }";
+    // Every nested list is a page of 20 (by default) whose `nodes` cost one more level:
+    // 1 + n × (1 + 1 + 20 × (1 + 1 + 1 + 20 × (1 + 1 + 20 × 3))) = 1 + 24,862 n: 40 fits under
+    // 1,000,000, 41 does not.
     let r = app
-        .gql(query, json!({ "n": 60, "c": [app.collection] }))
+        .gql(query, json!({ "n": 40, "c": [app.collection] }))
         .await;
     assert!(r.get("errors").is_none(), "{r}");
     let r = app
-        .gql(query, json!({ "n": 61, "c": [app.collection] }))
+        .gql(query, json!({ "n": 41, "c": [app.collection] }))
         .await;
     assert_eq!(crate::helpers::first_error(&r).0, "QUERY_TOO_COMPLEX");
     assert!(r["errors"][0]["message"]

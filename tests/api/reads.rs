@@ -102,6 +102,8 @@ fn list(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
         before: None,
         limit: 20,
         from_end: false,
+        props: None,
+        below: vec![],
     }
 }
 

@@ -105,7 +105,21 @@ mod tests {
             Fanout::PageItems
         );
         assert_eq!(shapes.get("Query", "nodes").unwrap().fanout, Fanout::ByIds);
-        assert_eq!(shapes.get("Actor", "members").unwrap().fanout, Fanout::List);
+        assert_eq!(
+            shapes.get("Actor", "memberOf").unwrap().fanout,
+            Fanout::List
+        );
+        // Nested lists that grow with the data are pages: the estimate multiplies by their size.
+        for (parent, field) in [
+            ("Actor", "events"),
+            ("Place", "children"),
+            ("Fact", "claims"),
+        ] {
+            let shape = shapes.get(parent, field).unwrap();
+            assert_eq!(shape.fanout, Fanout::Paged, "{parent}.{field}");
+        }
+        let events = shapes.get("Actor", "events").unwrap();
+        assert_eq!(events.returns, "EventConnection");
         let edge = shapes.get("EventEdge", "node").unwrap();
         assert_eq!((edge.fanout, edge.returns.as_str()), (Fanout::One, "Event"));
         assert!(

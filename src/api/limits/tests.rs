@@ -143,8 +143,8 @@ fn each_dimension_has_its_code() {
     assert_eq!(code(&directives), Some(codes::TOO_MANY_DIRECTIVES));
     let roots = format!("{{ {} }}", "system { version } ".repeat(21));
     assert_eq!(code(&roots), Some(codes::TOO_MANY_ROOT_FIELDS));
-    // 1 + 100 × (1 + 20 × (1 + 1 + 20 × (1 + 20 × 2))) = 1,644,201.
-    let complex = "{ events(first: 100) { nodes { participants { actor { events { participants { actor { name } } } } } } } }";
+    // 1 + 100 × (1 + 1 + 20 × (1 + 1 + 1 + 20 × (1 + 1 + 20 × 3))) = 2,486,201.
+    let complex = "{ events(first: 100) { nodes { participants { nodes { actor { events { nodes { participants { nodes { actor { name } } } } } } } } } } }";
     assert_eq!(code(complex), Some(codes::QUERY_TOO_COMPLEX));
 }
 

@@ -3,15 +3,18 @@
 use async_graphql::{Context, Object, ID};
 
 use super::{
-    as_actor, as_participation, as_source, follow, follow_as, stored, Event, Participation, Source,
+    as_actor, as_event, as_participation, as_source, follow_as, stored, Event, EventSort,
+    Participation, Source,
 };
 use crate::{
+    api::{
+        nested::{self, NestedArgs},
+        pagination::ListConnection,
+        query::SortDirection,
+    },
     domain::ActorKind,
     error::AppError,
-    store::{
-        read::Edge,
-        records::{ActorRecord, NodeRecord},
-    },
+    store::{read::Edge, records::ActorRecord},
 };
 
 /// Someone who acts or is acted upon: the police, a court's press service, a ministry, "migrants from
@@ -48,58 +51,106 @@ impl Actor {
         self.0.description.as_deref()
     }
     /// The actor's parts in events; `role` keeps only those with that role key.
+    #[allow(clippy::too_many_arguments)]
     async fn participations(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
         role: Option<String>,
-    ) -> Result<Vec<Participation>, AppError> {
-        let all = follow_as(ctx, Edge::ActorParticipations, &self.0.id, as_participation).await?;
-        Ok(match role {
-            None => all,
-            Some(r) => all.into_iter().filter(|p| p.0.role == r).collect(),
-        })
+        #[graphql(desc = "Sort direction by role (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Participation>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .role(role);
+        nested::page(
+            ctx,
+            Edge::ActorParticipations,
+            &self.0.id,
+            args,
+            as_participation,
+        )
+        .await
     }
     /// The events the actor took part in (in any role, or in `role`), each once, earliest first.
+    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
         role: Option<String>,
-    ) -> Result<Vec<Event>, AppError> {
-        let mut events: Vec<Event> = Vec::new();
-        for linked in follow(ctx, Edge::ActorEvents, &self.0.id).await? {
-            let in_role = match &role {
-                None => true,
-                Some(r) => linked.edge.get("role").and_then(|v| v.as_str()) == Some(r.as_str()),
-            };
-            if let NodeRecord::Event(e) = linked.node {
-                if in_role && !events.iter().any(|x| x.0.id == e.id) {
-                    events.push(Event(e));
-                }
-            }
-        }
-        Ok(events)
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .role(role)
+            .sort(sort);
+        nested::page(ctx, Edge::ActorEvents, &self.0.id, args, as_event).await
     }
     /// Bodies or groups the actor belongs to (a press service of the courts; men among the detainees).
     async fn member_of(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
         follow_as(ctx, Edge::ActorMemberOf, &self.0.id, as_actor).await
     }
     /// Actors that belong to this one.
-    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
-        follow_as(ctx, Edge::ActorMembers, &self.0.id, as_actor).await
+    #[allow(clippy::too_many_arguments)]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Actor>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::ActorMembers, &self.0.id, args, as_actor).await
     }
     /// Bodies the actor answers to.
     async fn answers_to(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
         follow_as(ctx, Edge::ActorAnswersTo, &self.0.id, as_actor).await
     }
     /// Actors that answer to this one.
-    async fn subordinates(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
-        follow_as(ctx, Edge::ActorSubordinates, &self.0.id, as_actor).await
+    #[allow(clippy::too_many_arguments)]
+    async fn subordinates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Actor>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::ActorSubordinates, &self.0.id, args, as_actor).await
     }
     /// Sources the actor published (for news outlets and press services).
-    async fn publications(&self, ctx: &Context<'_>) -> Result<Vec<Source>, AppError> {
-        follow_as(ctx, Edge::ActorPublications, &self.0.id, as_source).await
+    #[allow(clippy::too_many_arguments)]
+    async fn publications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by publication date (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Source>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::ActorPublications, &self.0.id, args, as_source).await
     }
 }
 

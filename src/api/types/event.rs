@@ -3,13 +3,18 @@
 use async_graphql::{Context, Object, ID};
 
 use super::{
-    as_count, as_event, as_participation, as_place,
+    as_claim, as_count, as_event, as_participation, as_place,
     date::FuzzyDateObject,
     follow_as, follow_one,
-    provenance::{claims_of, provenance_of, Provenance},
+    provenance::{provenance_of, Provenance},
     Claim, Count, Participation, Place, Term,
 };
 use crate::{
+    api::{
+        nested::{self, NestedArgs},
+        pagination::ListConnection,
+        query::SortDirection,
+    },
     domain::{ClaimStatus, FuzzyDate},
     error::AppError,
     store::{read::Edge, records::EventRecord},
@@ -64,31 +69,67 @@ impl Event {
         follow_one(ctx, Edge::EventPlace, &self.0.id, as_place).await
     }
     /// Who took part and in what role; `role` keeps only participations with that role key.
+    #[allow(clippy::too_many_arguments)]
     async fn participants(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only those with this role key (a `PARTICIPANT_ROLE` term).")]
         role: Option<String>,
-    ) -> Result<Vec<Participation>, AppError> {
-        let all = follow_as(ctx, Edge::EventParticipations, &self.0.id, as_participation).await?;
-        Ok(match role {
-            None => all,
-            Some(r) => all.into_iter().filter(|p| p.0.role == r).collect(),
-        })
+        #[graphql(desc = "Sort direction by role (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Participation>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .role(role);
+        nested::page(
+            ctx,
+            Edge::EventParticipations,
+            &self.0.id,
+            args,
+            as_participation,
+        )
+        .await
     }
     /// Figures about the event, each as one source gives it.
-    async fn counts(&self, ctx: &Context<'_>) -> Result<Vec<Count>, AppError> {
-        follow_as(ctx, Edge::EventCounts, &self.0.id, as_count).await
+    #[allow(clippy::too_many_arguments)]
+    async fn counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by value (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Count>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::EventCounts, &self.0.id, args, as_count).await
     }
     /// The claims behind the event itself; `status` keeps only claims with these statuses.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
             Vec<ClaimStatus>,
         >,
-    ) -> Result<Vec<Claim>, AppError> {
-        claims_of(ctx, &self.0.id, status).await
+        #[graphql(desc = "Sort direction by creation time (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Claim>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .status(status);
+        nested::page(ctx, Edge::ClaimsAbout, &self.0.id, args, as_claim).await
     }
     /// How well the event itself is sourced.
     pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
@@ -99,8 +140,21 @@ impl Event {
         follow_as(ctx, Edge::EventPartOf, &self.0.id, as_event).await
     }
     /// Events that are part of this one.
-    async fn parts(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventParts, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn parts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventParts, &self.0.id, args, as_event).await
     }
     /// Events that came next.
     async fn followed_by(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {

@@ -74,9 +74,10 @@ pub(crate) async fn follow(
     id: &str,
 ) -> Result<Vec<Linked>, AppError> {
     Ok(loader(ctx)
-        .load_one(EdgeKey(edge, id.to_string()))
+        .load_one(EdgeKey(edge, None, id.to_string()))
         .await?
-        .unwrap_or_default())
+        .unwrap_or_default()
+        .items)
 }
 
 /// Neighbours of one kind, unwrapped into their GraphQL type.

@@ -2,8 +2,13 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
-use super::{as_event, as_place, follow_as, follow_one, stored, Event};
+use super::{as_event, as_place, follow_as, follow_one, stored, Event, EventSort};
 use crate::{
+    api::{
+        nested::{self, NestedArgs},
+        pagination::ListConnection,
+        query::SortDirection,
+    },
     domain::{LocationPrecision, PlaceKind},
     error::AppError,
     store::{read::Edge, records::PlaceRecord},
@@ -71,12 +76,37 @@ impl Place {
         follow_as(ctx, Edge::PlaceAncestors, &self.0.id, as_place).await
     }
     /// Places directly within this one.
-    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<Place>, AppError> {
-        follow_as(ctx, Edge::PlaceChildren, &self.0.id, as_place).await
+    #[allow(clippy::too_many_arguments)]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Place>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::PlaceChildren, &self.0.id, args, as_place).await
     }
     /// Events that happened at this very place (use `events(filter: {place:})` to include places within).
-    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::PlaceEvents, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::PlaceEvents, &self.0.id, args, as_event).await
     }
 }
 

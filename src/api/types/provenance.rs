@@ -7,6 +7,11 @@ use super::{
     Source, Term,
 };
 use crate::{
+    api::{
+        nested::{self, NestedArgs},
+        pagination::ListConnection,
+        query::SortDirection,
+    },
     domain::{ClaimStatus, CountQualifier},
     error::AppError,
     store::{
@@ -71,16 +76,43 @@ impl Claim {
 
 /// A fact: a statement of the graph that sources support or dispute — an event, a participation or a
 /// count; what a claim is about. Its claims and how well it is sourced are the same for all three.
+// The paging arguments repeat `ty = …` across `arg(…)`s, which clippy takes for duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(
         name = "claims",
-        ty = "Vec<Claim>",
+        ty = "ListConnection<Claim>",
         desc = "The claims behind this fact; `status` keeps only claims with these statuses.",
         arg(
             name = "status",
             ty = "Option<Vec<ClaimStatus>>",
             desc = "Keep only claims with one of these statuses."
+        ),
+        arg(
+            name = "direction",
+            ty = "Option<SortDirection>",
+            desc = "Sort direction by creation time (default: ascending)."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Page size from the start (or from `after`)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Cursor to continue after."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Page size from the end (or from `before`)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Cursor to continue before."
         )
     ),
     field(
@@ -114,28 +146,14 @@ pub struct Provenance {
     single_unconfirmed_source: bool,
 }
 
-/// Loads the claims about `id`, filtered by status if asked.
-pub(crate) async fn claims_of(
-    ctx: &Context<'_>,
-    id: &str,
-    status: Option<Vec<ClaimStatus>>,
-) -> Result<Vec<Claim>, AppError> {
-    let claims = follow_as(ctx, Edge::ClaimsAbout, id, as_claim).await?;
-    Ok(match status {
-        None => claims,
-        Some(wanted) => {
-            let wanted: Vec<&str> = wanted.iter().map(|s| s.as_str()).collect();
-            claims
-                .into_iter()
-                .filter(|c| wanted.contains(&c.0.status.as_str()))
-                .collect()
-        }
-    })
+/// Loads every claim about `id`.
+async fn claims_of(ctx: &Context<'_>, id: &str) -> Result<Vec<Claim>, AppError> {
+    follow_as(ctx, Edge::ClaimsAbout, id, as_claim).await
 }
 
 /// Summarises the claims about `id` (from the same batched load as `claims`).
 pub(crate) async fn provenance_of(ctx: &Context<'_>, id: &str) -> Result<Provenance, AppError> {
-    let claims = claims_of(ctx, id, None).await?;
+    let claims = claims_of(ctx, id).await?;
     let mut statuses: Vec<ClaimStatus> = Vec::new();
     let mut standing = Vec::new();
     for c in &claims {
@@ -212,14 +230,24 @@ impl Participation {
         follow_one(ctx, Edge::ParticipationEvent, &self.0.id, as_event).await
     }
     /// The claims behind this participation; `status` keeps only claims with these statuses.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
             Vec<ClaimStatus>,
         >,
-    ) -> Result<Vec<Claim>, AppError> {
-        claims_of(ctx, &self.0.id, status).await
+        #[graphql(desc = "Sort direction by creation time (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Claim>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .status(status);
+        nested::page(ctx, Edge::ClaimsAbout, &self.0.id, args, as_claim).await
     }
     /// How well this participation is sourced.
     pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {
@@ -285,18 +313,40 @@ impl Count {
         follow_one(ctx, Edge::CountParent, &self.0.id, as_count).await
     }
     /// The figures this one breaks down into.
-    async fn breakdown(&self, ctx: &Context<'_>) -> Result<Vec<Count>, AppError> {
-        follow_as(ctx, Edge::CountBreakdown, &self.0.id, as_count).await
+    #[allow(clippy::too_many_arguments)]
+    async fn breakdown(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by value (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Count>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::CountBreakdown, &self.0.id, args, as_count).await
     }
     /// The claims behind this figure; `status` keeps only claims with these statuses.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn claims(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Keep only claims with one of these statuses.")] status: Option<
             Vec<ClaimStatus>,
         >,
-    ) -> Result<Vec<Claim>, AppError> {
-        claims_of(ctx, &self.0.id, status).await
+        #[graphql(desc = "Sort direction by creation time (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Claim>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .status(status);
+        nested::page(ctx, Edge::ClaimsAbout, &self.0.id, args, as_claim).await
     }
     /// How well this figure is sourced.
     pub(crate) async fn provenance(&self, ctx: &Context<'_>) -> Result<Provenance, AppError> {

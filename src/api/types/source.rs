@@ -2,10 +2,13 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
-use super::{
-    as_actor, as_claim, date::FuzzyDateObject, follow, follow_as, follow_one, stored, Actor, Claim,
-};
+use super::{as_actor, as_claim, date::FuzzyDateObject, follow, follow_one, stored, Actor, Claim};
 use crate::{
+    api::{
+        nested::{self, NestedArgs},
+        pagination::ListConnection,
+        query::SortDirection,
+    },
     domain::{FuzzyDate, SourceKind},
     error::AppError,
     store::{
@@ -80,8 +83,19 @@ impl Source {
         citations(ctx, Edge::SourceCitedBy, &self.0.id).await
     }
     /// The claims that rest on this source.
-    async fn claims(&self, ctx: &Context<'_>) -> Result<Vec<Claim>, AppError> {
-        follow_as(ctx, Edge::SourceClaims, &self.0.id, as_claim).await
+    #[allow(clippy::too_many_arguments)]
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by creation time (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Claim>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::SourceClaims, &self.0.id, args, as_claim).await
     }
 }
 

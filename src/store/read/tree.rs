@@ -1,14 +1,15 @@
 //! A selection's relationships below some nodes, read in one statement: each level a `COLLECT`
 //! subquery nested in the one above, so a request's nested data costs one round trip, not one per
-//! level. The answer is cut back into per-(relationship, node) neighbour lists, the same as
-//! [`neighbours`](super::neighbours) returns, for the request's cache.
+//! level. A paged level ([`Window`]) is ordered by its stored sort key and cut to its page inside its
+//! subquery (`ORDER BY key, id LIMIT first + 1`), so the levels below it only run for the page. The
+//! answer is cut back into per-(relationship, window, node) neighbour lists for the request's cache.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{push_var, render, Edge, Linked, Vars, SCOPE_OF};
+use super::{push_var, render, Edge, Linked, Position, SortKey, Vars, SCOPE_OF};
 use crate::{
     error::AppResult,
     store::{
@@ -17,10 +18,37 @@ use crate::{
     },
 };
 
+/// A condition a nested list applies before it pages (so that a page holds only what it keeps).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Only {
+    /// Participations with this role key (for `Actor.events`: events the actor took part in so).
+    Role(String),
+    /// Claims with one of these statuses (stored names).
+    Statuses(Vec<String>),
+}
+
+/// One page of a nested list: its order (a stored, indexed sort key of the neighbours, then id), its
+/// bounds and size, what it keeps, and whether its total is wanted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Window {
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<Position>,
+    pub before: Option<Position>,
+    /// Page size, and which end of the window to take it from (`first` = from the start).
+    pub limit: usize,
+    pub from_end: bool,
+    pub only: Option<Only>,
+    /// Also count every neighbour the list keeps (`totalCount`), in the same statement.
+    pub total: bool,
+}
+
 /// A relationship to follow from every node of a level, and what to follow below its neighbours.
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub edge: Edge,
+    /// The page to read, for a paged list; `None` reads every neighbour.
+    pub window: Option<Window>,
     /// For each label the neighbours can have, the branches below them (empty: none).
     pub below: Vec<(&'static str, Vec<Branch>)>,
     /// The properties to read of the neighbours (see [`props_for`](crate::store::records::props_for)),
@@ -28,8 +56,39 @@ pub struct Branch {
     pub props: Option<Vec<Prop>>,
 }
 
+impl Branch {
+    /// Every neighbour along `edge`, with all their properties and nothing below.
+    pub fn whole(edge: Edge) -> Self {
+        Branch {
+            edge,
+            window: None,
+            below: vec![],
+            props: None,
+        }
+    }
+}
+
+/// The neighbours of one node along one branch: a page of them when the branch has a window.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    pub items: Vec<Linked>,
+    /// There are more beyond the page in the direction of travel.
+    pub has_more: bool,
+    /// How many the list keeps in all, when the window asked for it.
+    pub total: Option<i64>,
+}
+
+/// The neighbours of node `from` along `edge` in `window`.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub edge: Edge,
+    pub window: Option<Window>,
+    pub from: String,
+    pub listed: Listed,
+}
+
 /// `§n {.id, …, labels: ['Event']}`: only `props` of the node bound to `var`.
-fn projection(
+pub(super) fn projection(
     out: &mut Cypher,
     var: (&'static str, Option<usize>),
     label: &'static str,
@@ -66,15 +125,84 @@ fn projection(
     out.push("labels: ['").push(label).push("']}");
 }
 
-/// Neighbours of one node along one edge, in the order [`neighbours`](super::neighbours) gives.
-pub type Loaded = (Edge, String, Vec<Linked>);
+/// Statement parameters of the windows, named by their branch's number.
+type Params = Vec<(String, Value)>;
 
-/// `{f0: COLLECT {…}, f1: …}`: the branches below the node bound to `parent`.
-fn branches(
+/// `… AND <condition>` for what `window` keeps of the neighbours bound by `vars`.
+fn only(out: &mut Cypher, edge: Edge, window: &Window, vars: Vars, k: usize, params: &mut Params) {
+    let Some(only) = &window.only else { return };
+    let (template, value) = match only {
+        // The participation is the relationship's middle for `Actor.events`, the neighbour otherwise.
+        Only::Role(role) if edge == Edge::ActorEvents => {
+            (" AND §r.role = $w", Value::from(role.clone()))
+        }
+        Only::Role(role) => (" AND §n.role = $w", Value::from(role.clone())),
+        Only::Statuses(s) => (" AND §n.status IN $w", Value::from(s.clone())),
+    };
+    render(out, template, vars);
+    out.push(k).push("o");
+    params.push((format!("w{k}o"), value));
+}
+
+/// `… AND <key> > $after …`: the window's bounds, as a range on the key narrowed by the id.
+fn bounds(out: &mut Cypher, window: &Window, vars: Vars, k: usize, params: &mut Params) {
+    // `after` always means "further along the list's order", `before` the opposite.
+    let (after_op, before_op) = if window.descending {
+        ("<", ">")
+    } else {
+        (">", "<")
+    };
+    for (bound, op, name) in [
+        (&window.after, after_op, "a"),
+        (&window.before, before_op, "b"),
+    ] {
+        let Some(p) = bound else { continue };
+        let key = window.sort.template();
+        out.push(" AND ");
+        render(out, key, vars);
+        out.push(" ")
+            .push(op)
+            .push("= $w")
+            .push(k)
+            .push(name)
+            .push("k AND (");
+        render(out, key, vars);
+        out.push(" ")
+            .push(op)
+            .push(" $w")
+            .push(k)
+            .push(name)
+            .push("k OR ");
+        push_var(out, vars.n);
+        out.push(".id ")
+            .push(op)
+            .push(" $w")
+            .push(k)
+            .push(name)
+            .push("i)");
+        params.push((format!("w{k}{name}k"), p.key.clone()));
+        params.push((format!("w{k}{name}i"), Value::from(p.id.clone())));
+    }
+}
+
+/// `MATCH <pattern> WHERE <scope and conditions>`: the neighbours a branch keeps.
+fn matching(out: &mut Cypher, b: &Branch, vars: Vars, k: usize, params: &mut Params) {
+    out.push("MATCH ");
+    render(out, b.edge.pattern(), vars);
+    out.push(" WHERE ");
+    render(out, SCOPE_OF, vars);
+    if let Some(w) = &b.window {
+        only(out, b.edge, w, vars, k, params);
+    }
+}
+
+/// `{f0: COLLECT {…}, t0: …, f1: …}`: the branches below the node bound to `parent`.
+pub(super) fn branches(
     out: &mut Cypher,
     parent: (&'static str, Option<usize>),
     list: &[Branch],
     counter: &mut usize,
+    params: &mut Params,
 ) {
     out.push("{");
     for (i, b) in list.iter().enumerate() {
@@ -85,32 +213,61 @@ fn branches(
             r: ("r", Some(k)),
             n: ("n", Some(k)),
         };
-        let (order, edge) = b.edge.order_and_edge();
         if i > 0 {
             out.push(", ");
         }
-        out.push("f").push(i).push(": COLLECT { MATCH ");
-        render(out, b.edge.pattern(), vars);
-        out.push(" WHERE ");
-        render(out, SCOPE_OF, vars);
-        out.push(" WITH ");
+        out.push("f").push(i).push(": COLLECT { ");
+        matching(out, b, vars, k, params);
+        let order = match &b.window {
+            Some(w) => {
+                bounds(out, w, vars, k, params);
+                w.sort.template()
+            }
+            None => b.edge.order(),
+        };
+        out.push(if b.edge.repeats() {
+            " WITH DISTINCT "
+        } else {
+            " WITH "
+        });
         push_var(out, vars.n);
-        out.push(", ");
-        render(out, edge, vars);
-        out.push(" AS e").push(k).push(", ");
-        render(out, order, vars);
-        out.push(" AS o")
-            .push(k)
-            .push(" ORDER BY o")
-            .push(k)
-            .push(", ");
-        push_var(out, vars.n);
-        out.push(".id RETURN {node: ");
+        if let Some(props) = b.edge.edge_props() {
+            out.push(", ");
+            render(out, props, vars);
+            out.push(" AS e").push(k);
+        }
+        // A to-one level (an event's place) has nothing to order.
+        let sorted = b.window.is_some() || !b.edge.to_one();
+        if sorted {
+            out.push(", ");
+            render(out, order, vars);
+            out.push(" AS o").push(k);
+            // Ascending in the list's own order, unless it pages backwards from the end.
+            let dir = match &b.window {
+                Some(w) if w.descending != w.from_end => " DESC",
+                _ => "",
+            };
+            out.push(" ORDER BY o").push(k).push(dir).push(", ");
+            push_var(out, vars.n);
+            out.push(".id").push(dir);
+        }
+        if let Some(w) = &b.window {
+            // One more than the page: whether there is a next page, without counting them all.
+            out.push(" LIMIT $w").push(k).push("l");
+            params.push((format!("w{k}l"), Value::from(w.limit as i64 + 1)));
+        }
+        out.push(" RETURN {node: ");
         match (&b.props, b.edge.targets()) {
             (Some(props), [label]) => projection(out, vars.n, label, props),
             _ => render(out, NODE_PROJECTION_OF, vars),
         }
-        out.push(", edge: e").push(k).push(", sub: ");
+        if b.window.is_some() {
+            out.push(", key: o").push(k);
+        }
+        if b.edge.edge_props().is_some() {
+            out.push(", edge: e").push(k);
+        }
+        out.push(", sub: ");
         let below: Vec<&(&'static str, Vec<Branch>)> =
             b.below.iter().filter(|(_, l)| !l.is_empty()).collect();
         if below.is_empty() {
@@ -121,11 +278,19 @@ fn branches(
                 out.push(" WHEN ");
                 push_var(out, vars.n);
                 out.push(":").push(*label).push(" THEN ");
-                branches(out, vars.n, list, counter);
+                branches(out, vars.n, list, counter, params);
             }
             out.push(" ELSE null END");
         }
         out.push("} }");
+        if b.window.as_ref().is_some_and(|w| w.total) {
+            // Its own subquery: the page's LIMIT must not cut the count.
+            out.push(", t").push(i).push(": size(COLLECT { ");
+            matching(out, b, vars, k, params);
+            out.push(" RETURN DISTINCT ");
+            push_var(out, vars.n);
+            out.push(".id })");
+        }
     }
     out.push("}");
 }
@@ -134,19 +299,34 @@ fn branches(
 struct Item {
     node: Value,
     #[serde(default)]
+    key: Value,
+    #[serde(default)]
     edge: Option<HashMap<String, Value>>,
     #[serde(default)]
     sub: Value,
 }
 
-fn decode(parent: &str, sub: &Value, list: &[Branch], out: &mut Vec<Loaded>) -> AppResult<()> {
+pub(super) fn decode(
+    parent: &str,
+    sub: &Value,
+    list: &[Branch],
+    out: &mut Vec<Loaded>,
+) -> AppResult<()> {
     for (i, b) in list.iter().enumerate() {
-        let items: Vec<Item> = match sub.get(format!("f{i}")) {
+        let mut items: Vec<Item> = match sub.get(format!("f{i}")) {
             Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
                 crate::error::AppError::internal(format!("malformed nested answer: {e}"))
             })?,
             None => Vec::new(),
         };
+        let mut has_more = false;
+        if let Some(w) = &b.window {
+            has_more = items.len() > w.limit;
+            items.truncate(w.limit);
+            if w.from_end {
+                items.reverse();
+            }
+        }
         let mut linked = Vec::with_capacity(items.len());
         for item in items {
             let node = NodeRecord::decode(item.node)?;
@@ -158,11 +338,98 @@ fn decode(parent: &str, sub: &Value, list: &[Branch], out: &mut Vec<Loaded>) -> 
             linked.push(Linked {
                 node,
                 edge: item.edge.unwrap_or_default(),
+                key: item.key,
             });
         }
-        out.push((b.edge, parent.to_string(), linked));
+        out.push(Loaded {
+            edge: b.edge,
+            window: b.window.clone(),
+            from: parent.to_string(),
+            listed: Listed {
+                items: linked,
+                has_more,
+                total: sub.get(format!("t{i}")).and_then(Value::as_i64),
+            },
+        });
     }
     Ok(())
+}
+
+/// The statement that reads `list` below each of the nodes `$ids`.
+pub fn statement(list: &[Branch]) -> crate::store::Statement {
+    let mut text = Cypher::new();
+    let mut params = Vec::new();
+    // The hint (here and below): a plan made while the database was nearly empty may scan the id
+    // index instead of seeking it, and stay cached after the database has grown (seen in the suite).
+    text.push("UNWIND $ids AS id MATCH (a0:Node {id: id}) USING INDEX SEEK a0:Node(id) RETURN {id: id, sub: ");
+    branches(&mut text, ("a", Some(0)), list, &mut 0, &mut params);
+    text.push("} AS row");
+    params
+        .into_iter()
+        .fold(text.into_statement(), |s, (k, v)| s.param(&k, v))
+}
+
+/// What to read of a root node with this label: its properties and the branches below it.
+pub type Root = (&'static str, Vec<Prop>, Vec<Branch>);
+
+/// The statement that reads the nodes `$ids` themselves (within the request's collections), each
+/// with only the properties `roots` name for its label, and the branches below them.
+pub fn roots_statement(roots: &[Root]) -> crate::store::Statement {
+    let mut text = Cypher::new();
+    let mut params = Vec::new();
+    let a = ("a", Some(0));
+    let vars = Vars { a, r: a, n: a };
+    text.push("UNWIND $ids AS id MATCH (a0:Node {id: id}) USING INDEX SEEK a0:Node(id) WHERE ");
+    render(&mut text, SCOPE_OF, vars);
+    text.push(" RETURN {node: CASE");
+    for (label, props, _) in roots {
+        text.push(" WHEN a0:").push(*label).push(" THEN ");
+        projection(&mut text, a, label, props);
+    }
+    text.push(" ELSE null END, sub: ");
+    let below: Vec<&Root> = roots.iter().filter(|(_, _, l)| !l.is_empty()).collect();
+    if below.is_empty() {
+        text.push("null");
+    } else {
+        text.push("CASE");
+        let mut counter = 0;
+        for (label, _, list) in below {
+            text.push(" WHEN a0:").push(*label).push(" THEN ");
+            branches(&mut text, a, list, &mut counter, &mut params);
+        }
+        text.push(" ELSE null END");
+    }
+    text.push("} AS row");
+    params
+        .into_iter()
+        .fold(text.into_statement(), |s, (k, v)| s.param(&k, v))
+}
+
+/// Reads the nodes `ids` and what `roots` asks below each, in one statement: the nodes found (those
+/// of no label in `roots` are left out) and their neighbour lists.
+pub async fn load_roots(
+    db: &Db,
+    ids: &[String],
+    roots: &[Root],
+) -> AppResult<(Vec<NodeRecord>, Vec<Loaded>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        node: Value,
+        sub: Value,
+    }
+    let rows: Vec<Row> = db.rows(roots_statement(roots).param("ids", ids)).await?;
+    let (mut nodes, mut loaded) = (Vec::new(), Vec::new());
+    for row in rows.into_iter().filter(|r| !r.node.is_null()) {
+        let node = NodeRecord::decode(row.node)?;
+        if let Some((_, _, list)) = roots.iter().find(|(l, _, _)| *l == node.label()) {
+            decode(node.id(), &row.sub, list, &mut loaded)?;
+        }
+        nodes.push(node);
+    }
+    Ok((nodes, loaded))
 }
 
 /// Reads `list` below each of the nodes `ids`, in one statement.
@@ -170,16 +437,12 @@ pub async fn load(db: &Db, ids: &[String], list: &[Branch]) -> AppResult<Vec<Loa
     if ids.is_empty() || list.is_empty() {
         return Ok(Vec::new());
     }
-    let mut text = Cypher::new();
-    text.push("UNWIND $ids AS id MATCH (a0:Node {id: id}) RETURN {id: id, sub: ");
-    branches(&mut text, ("a", Some(0)), list, &mut 0);
-    text.push("} AS row");
     #[derive(Deserialize)]
     struct Row {
         id: String,
         sub: Value,
     }
-    let rows: Vec<Row> = db.rows(text.into_statement().param("ids", ids)).await?;
+    let rows: Vec<Row> = db.rows(statement(list).param("ids", ids)).await?;
     let mut out = Vec::new();
     for row in rows {
         decode(&row.id, &row.sub, list, &mut out)?;
@@ -204,25 +467,23 @@ mod tests {
 
     #[test]
     fn nested_levels_get_variables_of_their_own() {
-        let leaf = |edge| Branch {
-            edge,
-            below: vec![],
-            props: None,
-        };
+        let leaf = Branch::whole;
         let tree = vec![Branch {
             edge: Edge::EventParticipations,
             below: vec![(
                 "Participation",
                 vec![Branch {
                     edge: Edge::ParticipationActor,
+                    window: None,
                     below: vec![("Actor", vec![leaf(Edge::ActorEvents)])],
                     props: Some(vec![Prop::Plain("id"), Prop::SourceId]),
                 }],
             )],
+            window: None,
             props: None,
         }];
         let mut text = Cypher::new();
-        branches(&mut text, ("a", Some(0)), &tree, &mut 0);
+        branches(&mut text, ("a", Some(0)), &tree, &mut 0, &mut vec![]);
         let text = format!("{:?}", text.into_statement());
         for needle in [
             "MATCH (a0)<-[r1:IN_EVENT]-(n1:Participation)",

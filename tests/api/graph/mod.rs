@@ -2,6 +2,7 @@
 //! and the round-trip budget of nested queries.
 
 mod lists;
+mod nested_pages;
 mod questions;
 mod round_trips;
 

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::ids;
-use crate::helpers::{seed_id, seeded, SEED};
+use crate::helpers::{flat, seed_id, seeded, SEED};
 
 #[tokio::test]
 async fn events_in_st_petersburg_between_dec_31_and_jan_1_include_everything_within_the_city() {
@@ -109,13 +109,14 @@ async fn a_time_window_means_overlap_and_excludes_what_lies_outside_it() {
 #[tokio::test]
 async fn each_event_lists_who_took_part_and_in_what_role() {
     let app = seeded().await;
-    let data = app
-        .data(
+    let data = flat(
+        app.data(
             r#"query($id: ID!) { node(id: $id) { ... on Event { title
-                 participants { role roleTerm { label } actor { name kind } } } } }"#,
+                 participants { nodes { role roleTerm { label } actor { name kind } } } } } }"#,
             json!({ "id": seed_id("event", "enlistment-offers") }),
         )
-        .await;
+        .await,
+    );
     let parts = data["node"]["participants"].as_array().unwrap();
     let pairs: Vec<(String, String)> = parts
         .iter()
@@ -140,14 +141,15 @@ async fn each_event_lists_who_took_part_and_in_what_role() {
 #[tokio::test]
 async fn how_many_were_deported_and_who_says_so() {
     let app = seeded().await;
-    let data = app
-        .data(
-            r#"query($id: ID!) { node(id: $id) { ... on Event { counts {
+    let data = flat(
+        app.data(
+            r#"query($id: ID!) { node(id: $id) { ... on Event { counts { nodes {
                  value qualifier subgroup partOf { value subject }
-                 claims { status excerpt source { title publisher { name } } } } } } }"#,
+                 claims { nodes { status excerpt source { title publisher { name } } } } } } } } }"#,
             json!({ "id": seed_id("event", "deportations") }),
         )
-        .await;
+        .await,
+    );
     let counts = data["node"]["counts"].as_array().unwrap();
     assert_eq!(counts.len(), 1);
     let c = &counts[0];
@@ -169,12 +171,13 @@ async fn how_many_were_deported_and_who_says_so() {
 #[tokio::test]
 async fn the_official_breakdown_adds_up_to_the_31_charged() {
     let app = seeded().await;
-    let data = app
-        .data(
-            r#"query($id: ID!) { node(id: $id) { ... on Count { value breakdown { value subgroup } } } }"#,
+    let data = flat(
+        app.data(
+            r#"query($id: ID!) { node(id: $id) { ... on Count { value breakdown { nodes { value subgroup } } } } }"#,
             json!({ "id": seed_id("count", "charged-31") }),
         )
-        .await;
+        .await,
+    );
     let parts = data["node"]["breakdown"].as_array().unwrap();
     let sum: i64 = parts.iter().map(|p| p["value"].as_i64().unwrap()).sum();
     assert_eq!(parts.len(), 3);
@@ -184,13 +187,14 @@ async fn the_official_breakdown_adds_up_to_the_31_charged() {
 #[tokio::test]
 async fn conflicting_figures_coexist_each_with_its_own_source() {
     let app = seeded().await;
-    let data = app
-        .data(
-            r#"query($id: ID!) { node(id: $id) { ... on Event { counts {
-                 value qualifier lower wording claims { source { publisher { name } } } } } } }"#,
+    let data = flat(
+        app.data(
+            r#"query($id: ID!) { node(id: $id) { ... on Event { counts { nodes {
+                 value qualifier lower wording claims { nodes { source { publisher { name } } } } } } } } }"#,
             json!({ "id": seed_id("event", "mass-detentions") }),
         )
-        .await;
+        .await,
+    );
     let counts = data["node"]["counts"].as_array().unwrap();
     let by_outlet = |outlet: &str| {
         counts
@@ -389,7 +393,7 @@ async fn every_kind_of_fact_answers_for_its_claims_and_provenance_through_one_in
     let data = app
         .data(
             r#"query($c: [ID!]) { claims(collections: $c, first: 100) { nodes { id aboutRelation subject {
-                 __typename ... on Fact { claims { id } provenance { claimCount sourceCount } } } } } }"#,
+                 __typename ... on Fact { claims { nodes { id } } provenance { claimCount sourceCount } } } } } }"#,
             json!({ "c": [SEED] }),
         )
         .await;
@@ -412,7 +416,7 @@ async fn every_kind_of_fact_answers_for_its_claims_and_provenance_through_one_in
     assert_eq!(kinds, ["Count", "Event", "Participation"]);
     for n in nodes {
         let subject = &n["subject"];
-        let claims: Vec<&str> = subject["claims"]
+        let claims: Vec<&str> = subject["claims"]["nodes"]
             .as_array()
             .unwrap()
             .iter()

@@ -25,7 +25,7 @@ async fn upserting_an_actor_returns_it_with_its_relations_and_node_reads_the_sam
         "memberOf": [{"id": ministry}], "answersTo": [{"id": government}]});
     assert_eq!(written, expected);
     assert_eq!(read(&app, "Actor", &a).await, expected);
-    let members = node_with(&app, &ministry, "... on Actor { members { id } }").await;
+    let members = node_with(&app, &ministry, "... on Actor { members { nodes { id } } }").await;
     assert_eq!(ids(&members["members"]), vec![a.clone()]);
 
     // Upserting replaces every field and relation: what is left out is gone.
@@ -121,7 +121,7 @@ async fn deleting_an_actor_removes_its_participations_and_the_claims_about_them(
     for stays in [&e, &other, &kept, &kept_claim, &s] {
         assert!(exists(&app, stays).await, "{stays} went too");
     }
-    let participants = node_with(&app, &e, "... on Event { participants { id } }").await;
+    let participants = node_with(&app, &e, "... on Event { participants { nodes { id } } }").await;
     assert_eq!(ids(&participants["participants"]), vec![kept.clone()]);
     assert_eq!(total(&app, "claims").await, 1);
 

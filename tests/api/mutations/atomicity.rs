@@ -91,7 +91,7 @@ async fn a_failed_upsert_of_an_existing_node_leaves_it_as_it_was() {
         err("NOT_FOUND", "input.actor")
     );
     assert!(!exists(&app, &id(&app, "pa")).await);
-    let participants = node_with(&app, &e, "... on Event { participants { id } }").await;
+    let participants = node_with(&app, &e, "... on Event { participants { nodes { id } } }").await;
     assert_eq!(participants["participants"], json!([]));
     app.cleanup().await;
 }

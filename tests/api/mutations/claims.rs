@@ -50,7 +50,7 @@ async fn adding_a_claim_creates_it_and_adding_it_again_by_id_updates_it() {
         "an update is not a new claim"
     );
     assert_eq!(total(&app, "claims").await, 1);
-    let on_event = node_with(&app, &e, "... on Event { claims { id } }").await;
+    let on_event = node_with(&app, &e, "... on Event { claims { nodes { id } } }").await;
     assert_eq!(
         on_event["claims"],
         json!([]),
@@ -78,7 +78,7 @@ async fn re_rating_a_claim_keeps_it_and_a_retracted_claim_stays_visible_but_stop
     let s2 = source(&app, "s2", "Report two").await;
     let c1 = claim(&app, "c1", &e, &s1, "REPORTED").await;
     let c2 = claim(&app, "c2", &e, &s2, "CONFIRMED").await;
-    let provenance = "... on Event { claims { id status } provenance { claimCount standingClaimCount sourceCount confirmed statuses } }";
+    let provenance = "... on Event { claims { nodes { id status } } provenance { claimCount standingClaimCount sourceCount confirmed statuses } }";
     let before = node_with(&app, &e, provenance).await;
     assert_eq!(before["provenance"]["sourceCount"], 2);
     assert_eq!(before["provenance"]["confirmed"], true);
@@ -144,9 +144,9 @@ async fn deleting_a_claim_removes_only_the_claim() {
     assert!(!exists(&app, &c1).await);
     assert!(exists(&app, &e).await);
     assert!(exists(&app, &s).await);
-    let left = node_with(&app, &s, "... on Source { claims { id } }").await;
+    let left = node_with(&app, &s, "... on Source { claims { nodes { id } } }").await;
     assert_eq!(ids(&left["claims"]), vec![c2.clone()]);
-    let left = node_with(&app, &e, "... on Event { claims { id } }").await;
+    let left = node_with(&app, &e, "... on Event { claims { nodes { id } } }").await;
     assert_eq!(ids(&left["claims"]), vec![c2.clone()]);
     app.cleanup().await;
 }

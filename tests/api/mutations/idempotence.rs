@@ -105,15 +105,15 @@ async fn write_investigation(app: &TestApp) {
 
 /// Everything the collection holds, read through the API.
 async fn snapshot(app: &TestApp) -> Value {
-    let claims = "claims { id status excerpt note createdAt source { id } }";
+    let claims = "claims { nodes { id status excerpt note createdAt source { id } } }";
     let q = format!(
         "query($c: [ID!]) {{
            events(collections: $c, first: 100) {{ totalCount nodes {{
              id type title date {{ {DATE} }} place {{ id }} partOf {{ id }} followedBy {{ id }} ledTo {{ id }} {claims}
-             participants {{ id role actor {{ id }} {claims} }}
-             counts {{ id subject value qualifier lower upper unit subgroup partOf {{ id }} {claims} }} }} }}
-           actors(collections: $c, first: 100) {{ totalCount nodes {{ {ACTOR} publications {{ id }} }} }}
-           places(collections: $c, first: 100) {{ totalCount nodes {{ {PLACE} children {{ id }} }} }}
+             participants {{ nodes {{ id role actor {{ id }} {claims} }} }}
+             counts {{ nodes {{ id subject value qualifier lower upper unit subgroup partOf {{ id }} {claims} }} }} }} }}
+           actors(collections: $c, first: 100) {{ totalCount nodes {{ {ACTOR} publications {{ nodes {{ id }} }} }} }}
+           places(collections: $c, first: 100) {{ totalCount nodes {{ {PLACE} children {{ nodes {{ id }} }} }} }}
            sources(collections: $c, first: 100) {{ totalCount nodes {{ id title url language published {{ edtf }}
              publisher {{ id }} cites {{ excerpt source {{ id }} }} }} }}
            counts(collections: $c, first: 100) {{ totalCount }}

@@ -57,13 +57,14 @@ async fn merging_actors_moves_every_relation_and_claim_to_the_kept_actor_and_del
         .data(
             &format!(
                 "mutation($k: ID!, $d: ID!) {{ mergeActors(keep: $k, duplicate: $d) {{ {ACTOR}
-                members {{ id }} subordinates {{ id }} publications {{ id }}
-                participations {{ id role claims {{ id }} }} }} }}"
+                members {{ nodes {{ id }} }} subordinates {{ nodes {{ id }} }} publications {{ nodes {{ id }} }}
+                participations {{ nodes {{ id role claims {{ nodes {{ id }} }} }} }} }} }}"
             ),
             json!({"k": keep, "d": dup}),
         )
         .await["mergeActors"]
         .clone();
+    let merged = flat(merged);
     assert_eq!(merged["id"], keep);
     assert_eq!(merged["name"], "Police");
     assert_eq!(
@@ -104,7 +105,7 @@ async fn merging_actors_moves_every_relation_and_claim_to_the_kept_actor_and_del
     let unit_now = read(&app, "Actor", &unit).await;
     assert_eq!(unit_now["memberOf"], json!([{"id": keep}]));
     assert_eq!(unit_now["answersTo"], json!([{"id": keep}]));
-    let members = node_with(&app, &ministry, "... on Actor { members { id } }").await;
+    let members = node_with(&app, &ministry, "... on Actor { members { nodes { id } } }").await;
     assert_eq!(ids(&members["members"]), vec![keep.clone()]);
     assert_eq!(total(&app, "actors").await, 4);
     app.cleanup().await;
@@ -160,12 +161,13 @@ async fn merging_places_moves_events_and_sub_places_to_the_kept_place_and_delete
         .data(
             &format!(
                 "mutation($k: ID!, $d: ID!) {{ mergePlaces(keep: $k, duplicate: $d) {{ {PLACE}
-                children {{ id }} events {{ id }} }} }}"
+                children {{ nodes {{ id }} }} events {{ nodes {{ id }} }} }} }}"
             ),
             json!({"k": keep, "d": dup}),
         )
         .await["mergePlaces"]
         .clone();
+    let merged = flat(merged);
     assert_eq!(merged["name"], "St Petersburg");
     assert_eq!(
         merged["aliases"],
@@ -190,7 +192,7 @@ async fn merging_places_moves_events_and_sub_places_to_the_kept_place_and_delete
         read(&app, "Place", &district).await["parent"],
         json!({"id": keep})
     );
-    let children = node_with(&app, &region, "... on Place { children { id } }").await;
+    let children = node_with(&app, &region, "... on Place { children { nodes { id } } }").await;
     assert_eq!(ids(&children["children"]), vec![keep.clone()]);
     // Events filtered by the kept place now include those of the duplicate.
     let within = app
@@ -226,11 +228,12 @@ async fn merging_a_place_into_a_place_within_it_keeps_the_parent_above_both() {
     .await;
     let merged = app
         .data(
-            "mutation($k: ID!, $d: ID!) { mergePlaces(keep: $k, duplicate: $d) { parent { id } children { id } aliases } }",
+            "mutation($k: ID!, $d: ID!) { mergePlaces(keep: $k, duplicate: $d) { parent { id } children { nodes { id } } aliases } }",
             json!({"k": keep, "d": dup}),
         )
         .await["mergePlaces"]
         .clone();
+    let merged = flat(merged);
     assert_eq!(
         merged,
         json!({"parent": {"id": region}, "children": [], "aliases": ["Petersburg"]})
@@ -262,11 +265,12 @@ async fn merging_never_creates_a_cycle_or_a_self_link() {
     .await;
     let merged = app
         .data(
-            "mutation($k: ID!, $d: ID!) { mergeActors(keep: $k, duplicate: $d) { memberOf { id } members { id } } }",
+            "mutation($k: ID!, $d: ID!) { mergeActors(keep: $k, duplicate: $d) { memberOf { id } members { nodes { id } } } }",
             json!({"k": keep, "d": dup}),
         )
         .await["mergeActors"]
         .clone();
+    let merged = flat(merged);
     assert_eq!(
         merged["memberOf"],
         json!([]),

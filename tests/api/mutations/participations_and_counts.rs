@@ -32,7 +32,7 @@ async fn upserting_a_participation_links_actor_and_event_and_upserting_it_again_
     let through = node_with(
         &app,
         &e,
-        "... on Event { participants { id role actor { id name } } }",
+        "... on Event { participants { nodes { id role actor { id name } } } }",
     )
     .await;
     assert_eq!(
@@ -53,14 +53,14 @@ async fn upserting_a_participation_links_actor_and_event_and_upserting_it_again_
     let old = node_with(
         &app,
         &police,
-        "... on Actor { participations { id } events { id } }",
+        "... on Actor { participations { nodes { id } } events { nodes { id } } }",
     )
     .await;
     assert_eq!(old, json!({"participations": [], "events": []}));
     let new = node_with(
         &app,
         &fms,
-        "... on Actor { events(role: \"target\") { id } }",
+        "... on Actor { events(role: \"target\") { nodes { id } } }",
     )
     .await;
     assert_eq!(ids(&new["events"]), vec![e.clone()]);
@@ -104,7 +104,12 @@ async fn updating_a_participation_changes_only_the_given_fields_and_moves_it_onl
     let after = update(&app, "Participation", &pa, json!({"actor": fms})).await;
     expected["actor"] = json!({"id": fms});
     assert_eq!(after, expected);
-    let old = node_with(&app, &police, "... on Actor { participations { id } }").await;
+    let old = node_with(
+        &app,
+        &police,
+        "... on Actor { participations { nodes { id } } }",
+    )
+    .await;
     assert_eq!(old["participations"], json!([]));
 
     let after = update(
@@ -118,9 +123,19 @@ async fn updating_a_participation_changes_only_the_given_fields_and_moves_it_onl
     expected["description"] = Value::Null;
     assert_eq!(after, expected);
     assert_eq!(read(&app, "Participation", &pa).await, expected);
-    let old = node_with(&app, &raid, "... on Event { participants { id } }").await;
+    let old = node_with(
+        &app,
+        &raid,
+        "... on Event { participants { nodes { id } } }",
+    )
+    .await;
     assert_eq!(old["participants"], json!([]));
-    let new = node_with(&app, &detention, "... on Event { participants { id } }").await;
+    let new = node_with(
+        &app,
+        &detention,
+        "... on Event { participants { nodes { id } } }",
+    )
+    .await;
     assert_eq!(ids(&new["participants"]), vec![pa.clone()]);
     app.cleanup().await;
 }
@@ -190,9 +205,14 @@ async fn upserting_a_count_returns_the_figure_as_given_with_its_breakdown_and_cl
         ),
         (json!(120), json!(100), json!(150))
     );
-    let breakdown = node_with(&app, &detained, "... on Count { breakdown { id } }").await;
+    let breakdown = node_with(
+        &app,
+        &detained,
+        "... on Count { breakdown { nodes { id } } }",
+    )
+    .await;
     assert_eq!(ids(&breakdown["breakdown"]), vec![women.clone()]);
-    let counts = node_with(&app, &e, "... on Event { counts { id } }").await;
+    let counts = node_with(&app, &e, "... on Event { counts { nodes { id } } }").await;
     assert_eq!(
         ids(&counts["counts"]),
         sorted(vec![detained.clone(), women.clone()])
@@ -238,7 +258,12 @@ async fn updating_a_count_changes_only_the_given_fields_and_its_parent_only_when
     let after = update(&app, "Count", &c, json!({"partOf": charged})).await;
     expected["partOf"] = json!({"id": charged});
     assert_eq!(after, expected);
-    let breakdown = node_with(&app, &detained, "... on Count { breakdown { id } }").await;
+    let breakdown = node_with(
+        &app,
+        &detained,
+        "... on Count { breakdown { nodes { id } } }",
+    )
+    .await;
     assert_eq!(breakdown["breakdown"], json!([]));
 
     // Null removes a number; `""` removes the sub-group; the event stays.

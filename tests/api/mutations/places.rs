@@ -25,7 +25,7 @@ async fn upserting_a_place_returns_it_with_location_and_parent_and_node_reads_th
         "parent": {"id": russia}});
     assert_eq!(written, expected);
     assert_eq!(read(&app, "Place", &p).await, expected);
-    let children = node_with(&app, &russia, "... on Place { children { id } }").await;
+    let children = node_with(&app, &russia, "... on Place { children { nodes { id } } }").await;
     assert_eq!(ids(&children["children"]), vec![p.clone()]);
 
     let replaced = upsert(

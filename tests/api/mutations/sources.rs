@@ -39,7 +39,12 @@ async fn upserting_a_source_returns_it_with_publisher_citations_and_date_and_nod
         back["citedBy"],
         json!([{"excerpt": "as Fontanka reported", "source": {"id": s}}])
     );
-    let publications = node_with(&app, &outlet, "... on Actor { publications { id } }").await;
+    let publications = node_with(
+        &app,
+        &outlet,
+        "... on Actor { publications { nodes { id } } }",
+    )
+    .await;
     assert_eq!(ids(&publications["publications"]), vec![s.clone()]);
 
     let replaced = upsert(
@@ -120,7 +125,12 @@ async fn updating_a_source_changes_only_the_given_fields_and_its_relations_only_
     )
     .await;
     assert_eq!(old["citedBy"], json!([]));
-    let publications = node_with(&app, &meduza, "... on Actor { publications { id } }").await;
+    let publications = node_with(
+        &app,
+        &meduza,
+        "... on Actor { publications { nodes { id } } }",
+    )
+    .await;
     assert_eq!(publications["publications"], json!([]));
 
     let after = update(&app, "Source", &s, json!({"cites": []})).await;
