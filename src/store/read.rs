@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     cypher,
-    records::{NodeRecord, NODE_PROJECTION},
+    records::{NodeRecord, Prop, NODE_PROJECTION},
     Cypher, Db, Statement,
 };
 use crate::error::AppResult;
@@ -289,7 +289,8 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn label(self) -> &'static str {
+    /// The label of the kind's nodes.
+    pub fn label(self) -> &'static str {
         match self {
             ListKind::Event => "Event",
             ListKind::Actor => "Actor",
@@ -300,6 +301,24 @@ impl ListKind {
             ListKind::Participation => "Participation",
             ListKind::Term => "Term",
             ListKind::Collection => "Collection",
+        }
+    }
+
+    /// The hint that reads a list's `text` filter from its kind's search index (the TEXT index on
+    /// `searchText`, see `records::SEARCH_SEPARATOR`), for the kinds that have one. Given whenever a
+    /// list without an anchor filters by text: the planner cannot tell how many nodes hold a word
+    /// and, by its fixed guess, read the whole label in sort order instead, so a rare word cost a
+    /// scan of the label. From the index a list costs what the word matches, never more than the
+    /// label.
+    fn search_hint(self) -> Option<&'static str> {
+        match self {
+            ListKind::Event => Some(" USING TEXT INDEX n:Event(searchText)"),
+            ListKind::Actor => Some(" USING TEXT INDEX n:Actor(searchText)"),
+            ListKind::Place => Some(" USING TEXT INDEX n:Place(searchText)"),
+            ListKind::Source => Some(" USING TEXT INDEX n:Source(searchText)"),
+            ListKind::Count => Some(" USING TEXT INDEX n:Count(searchText)"),
+            ListKind::Claim => Some(" USING TEXT INDEX n:Claim(searchText)"),
+            ListKind::Participation | ListKind::Term | ListKind::Collection => None,
         }
     }
 }
@@ -390,10 +409,13 @@ impl ListQuery {
                 Some(i)
             }
             None => {
-                text.push("MATCH (n:")
-                    .push(self.kind.label())
-                    .push(") WHERE ")
-                    .push(SCOPE);
+                text.push("MATCH (n:").push(self.kind.label()).push(")");
+                if self.filters.iter().any(|f| matches!(f, Filter::Text(_))) {
+                    if let Some(hint) = self.kind.search_hint() {
+                        text.push(hint);
+                    }
+                }
+                text.push(" WHERE ").push(SCOPE);
                 None
             }
         };
@@ -413,8 +435,9 @@ impl ListQuery {
     }
 }
 
-/// The statement that fetches one page (see [`list`]).
-fn page_statement(q: &ListQuery) -> Statement {
+/// The statement that fetches one page (see [`list`]): of each node, `props` (see
+/// [`props_for`](super::records::props_for)), or every property when `None`.
+fn page_statement(q: &ListQuery, props: Option<&[Prop]>) -> Statement {
     let (mut text, params) = q.matching();
     let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
@@ -463,11 +486,16 @@ fn page_statement(q: &ListQuery) -> Statement {
         " LIMIT $limit RETURN {key: ",
         key,
         ", node: ",
-        NODE_PROJECTION,
-        "} AS row",
     ] {
         text.push(piece);
     }
+    match props {
+        Some(props) => tree::projection(&mut text, ("n", None), q.kind.label(), props),
+        None => {
+            text.push(NODE_PROJECTION);
+        }
+    }
+    text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
@@ -479,14 +507,15 @@ fn page_statement(q: &ListQuery) -> Statement {
     statement
 }
 
-/// Fetches one page: one round trip, whatever the page size.
-pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
+/// Fetches one page: one round trip, whatever the page size. Of each node it reads `props` (what the
+/// selection asks for, see [`props_for`](super::records::props_for)), or every property when `None`.
+pub async fn list(db: &Db, q: &ListQuery, props: Option<&[Prop]>) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
         key: Value,
         node: Value,
     }
-    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
+    let rows: Vec<Row> = db.rows(page_statement(q, props)).await?;
     let has_more = rows.len() > q.limit;
     let mut items = rows
         .into_iter()
@@ -524,5 +553,5 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q), count_statement(q)]
+    [page_statement(q, None), count_statement(q)]
 }

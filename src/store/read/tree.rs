@@ -29,7 +29,7 @@ pub struct Branch {
 }
 
 /// `§n {.id, …, labels: ['Event']}`: only `props` of the node bound to `var`.
-fn projection(
+pub(super) fn projection(
     out: &mut Cypher,
     var: (&'static str, Option<usize>),
     label: &'static str,
