@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     store::{
         read::{self, Filter, ListKind, ListQuery, Position, SortKey},
-        records::{props_for, NodeRecord},
+        records::NodeRecord,
         Db,
     },
 };
@@ -57,24 +57,6 @@ fn decode(cursor: &str, field: &str) -> Result<Position, AppError> {
         .ok_or_else(|| {
             AppError::bad_input(field, "not a cursor of this list (use an edge's `cursor`)")
         })
-}
-
-/// The fields the current connection field asks of its nodes, under `edges { node }` and `nodes`
-/// (fragments included): a page reads only the properties they need, not every stored property.
-fn node_fields<'a>(ctx: &'a Context<'_>) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    for field in ctx.field().selection_set() {
-        match field.name() {
-            "edges" => {
-                for node in field.selection_set().filter(|f| f.name() == "node") {
-                    out.extend(node.selection_set().map(|f| f.name()));
-                }
-            }
-            "nodes" => out.extend(field.selection_set().map(|f| f.name())),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Runs a list query for one page and wraps it as a Relay connection. Boxed: every list resolver
@@ -155,8 +137,7 @@ async fn paginate_inner<T: OutputType>(
             has_more: false,
         }
     } else {
-        let props = props_for(kind.label(), &node_fields(ctx));
-        read::list(db, &query, Some(&props)).await?
+        read::list(db, &query).await?
     };
 
     let (has_previous, has_next) = if from_end {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     cypher,
-    records::{NodeRecord, Prop, NODE_PROJECTION},
+    records::{NodeRecord, NODE_PROJECTION},
     Cypher, Db, Statement,
 };
 use crate::error::AppResult;
@@ -289,8 +289,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    /// The label of the kind's nodes.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             ListKind::Event => "Event",
             ListKind::Actor => "Actor",
@@ -435,9 +434,8 @@ impl ListQuery {
     }
 }
 
-/// The statement that fetches one page (see [`list`]): of each node, `props` (see
-/// [`props_for`](super::records::props_for)), or every property when `None`.
-fn page_statement(q: &ListQuery, props: Option<&[Prop]>) -> Statement {
+/// The statement that fetches one page (see [`list`]).
+fn page_statement(q: &ListQuery) -> Statement {
     let (mut text, params) = q.matching();
     let key = q.sort.property();
     // Ascending in the list's own order, unless we page backwards from the end.
@@ -486,16 +484,11 @@ fn page_statement(q: &ListQuery, props: Option<&[Prop]>) -> Statement {
         " LIMIT $limit RETURN {key: ",
         key,
         ", node: ",
+        NODE_PROJECTION,
+        "} AS row",
     ] {
         text.push(piece);
     }
-    match props {
-        Some(props) => tree::projection(&mut text, ("n", None), q.kind.label(), props),
-        None => {
-            text.push(NODE_PROJECTION);
-        }
-    }
-    text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
@@ -507,15 +500,14 @@ fn page_statement(q: &ListQuery, props: Option<&[Prop]>) -> Statement {
     statement
 }
 
-/// Fetches one page: one round trip, whatever the page size. Of each node it reads `props` (what the
-/// selection asks for, see [`props_for`](super::records::props_for)), or every property when `None`.
-pub async fn list(db: &Db, q: &ListQuery, props: Option<&[Prop]>) -> AppResult<Page> {
+/// Fetches one page: one round trip, whatever the page size.
+pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
         key: Value,
         node: Value,
     }
-    let rows: Vec<Row> = db.rows(page_statement(q, props)).await?;
+    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
     let mut items = rows
         .into_iter()
@@ -553,5 +545,5 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q, None), count_statement(q)]
+    [page_statement(q), count_statement(q)]
 }

@@ -36,9 +36,10 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
     n.sortCreated = CASE WHEN n:Claim THEN coalesce(toString(n.createdAt), '') END, \
     n.sortFigure = CASE WHEN n:Count THEN coalesce(n.value, n.lower, n.upper, -1) END, \
     n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END, \
-    n.searchText = CASE WHEN n:Event OR n:Actor OR n:Place OR n:Source OR n:Count OR n:Claim THEN \
-      reduce(s = '', x IN [n.title, n.name, n.description, n.subject, n.wording, n.excerpt, n.label] \
-        + coalesce(n.aliases, []) | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END) END";
+    n.searchText = CASE WHEN n:Event OR n:Actor OR n:Place OR n:Source OR n:Count OR n:Claim THEN left( \
+      reduce(s = '', x IN [n.name, n.title, n.label, n.subject, n.wording] + coalesce(n.aliases, []) \
+        + [n.description, n.excerpt] | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END), \
+      8191) END";
 
 /// The separator of the fields in the search key `searchText` of the kinds with a `text` filter
 /// (see [`SORT_KEYS`]): every text field the filter searches (names,
@@ -48,6 +49,10 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
 /// scan (`NodeIndexContainsScan`) instead of lowercasing every field of every node of the label.
 /// Stored text may not hold control characters (`domain::NonEmptyText`), so a word without U+001F
 /// matches inside one field only, as before; a word with it matches nothing (`read::Filter::Text`).
+/// A TEXT index refuses a value over 32,766 bytes of UTF-8 (the write fails), so the key keeps its
+/// first 8,191 characters (`left` counts code points, at most 4 bytes each): names, titles,
+/// subjects, wordings and aliases first, then description and excerpt. A node whose searched text
+/// is longer (a description near its 10,000-character limit) loses its end from search.
 pub const SEARCH_SEPARATOR: char = '\u{1F}';
 
 /// [`NODE_PROJECTION`] for any variable: `§n` marks it (see `read::render`). A test checks that the two

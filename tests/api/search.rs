@@ -236,7 +236,7 @@ async fn a_text_filter_reads_the_search_index_and_never_scans_the_label() {
 }
 
 #[tokio::test]
-async fn a_page_read_for_its_selection_answers_every_field_asked_through_fragments() {
+async fn a_text_filtered_page_answers_every_field_asked_through_fragments() {
     let app = setup().await;
     let c = &app.collection;
     let a = id(&app, "reader");
@@ -247,8 +247,7 @@ async fn a_page_read_for_its_selection_answers_every_field_asked_through_fragmen
                "aliases": ["V. R."], "description": "reads a lot"}),
     )
     .await;
-    // The page reads only what its selection names: through edges, nodes, named and inline
-    // fragments alike.
+    // Through edges, nodes, named and inline fragments alike; with the count of the same filter.
     let data = app
         .data(
             "query($c: [ID!]) {
@@ -269,5 +268,25 @@ async fn a_page_read_for_its_selection_answers_every_field_asked_through_fragmen
     );
     assert_eq!(data["c"]["totalCount"], 1);
     assert!(data["c"]["edges"][0]["cursor"].is_string());
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_longest_texts_are_written_and_searched_within_the_search_index_limit() {
+    let app = setup().await;
+    let c = &app.collection;
+    // 10,000 four-byte characters, many aliases: the whole text is over the 32,766 bytes a TEXT index
+    // entry may hold, and the write must not fail on it.
+    let a = id(&app, "long");
+    let aliases: Vec<String> = (0..40).map(|i| format!("alias number {i}")).collect();
+    upsert(
+        &app,
+        "Actor",
+        json!({"id": a, "collection": c, "kind": "PERSON", "name": "Long Story",
+               "aliases": aliases, "description": "😀".repeat(10_000)}),
+    )
+    .await;
+    assert_eq!(actors(&app, "long story").await, vec![a.clone()]);
+    assert_eq!(actors(&app, "alias number 39").await, vec![a.clone()]);
     app.cleanup().await;
 }

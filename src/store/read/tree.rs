@@ -29,7 +29,7 @@ pub struct Branch {
 }
 
 /// `§n {.id, …, labels: ['Event']}`: only `props` of the node bound to `var`.
-pub(super) fn projection(
+fn projection(
     out: &mut Cypher,
     var: (&'static str, Option<usize>),
     label: &'static str,
