@@ -59,6 +59,15 @@ CREATE INDEX cg_source_sort_published IF NOT EXISTS FOR (n:Source) ON (n.sortPub
 CREATE INDEX cg_claim_sort_created IF NOT EXISTS FOR (n:Claim) ON (n.sortCreated);
 CREATE INDEX cg_count_sort_figure IF NOT EXISTS FOR (n:Count) ON (n.sortFigure);
 CREATE INDEX cg_term_sort IF NOT EXISTS FOR (n:Term) ON (n.sortTerm);
+// Search keys (src/store/records.rs, SORT_KEYS and SEARCH_SEPARATOR): the `text` filter of each kind
+// that has one is `searchText CONTAINS $word`, which a TEXT index answers by a scan of the matching
+// entries (NodeIndexContainsScan) instead of lowercasing every field of every node of the label.
+CREATE TEXT INDEX cg_event_search IF NOT EXISTS FOR (n:Event) ON (n.searchText);
+CREATE TEXT INDEX cg_actor_search IF NOT EXISTS FOR (n:Actor) ON (n.searchText);
+CREATE TEXT INDEX cg_place_search IF NOT EXISTS FOR (n:Place) ON (n.searchText);
+CREATE TEXT INDEX cg_source_search IF NOT EXISTS FOR (n:Source) ON (n.searchText);
+CREATE TEXT INDEX cg_count_search IF NOT EXISTS FOR (n:Count) ON (n.searchText);
+CREATE TEXT INDEX cg_claim_search IF NOT EXISTS FOR (n:Claim) ON (n.searchText);
 // Import checkpoints: one node per committed batch of `casegraph import`, written in the batch's own
 // transaction and keyed `<file content hash>/<batch size>/<batch number>`, so that a rerun after an
 // interruption skips exactly the batches that committed (src/import/bulk.rs). Not a `Node`: not data.

@@ -37,8 +37,10 @@ pub fn expected_index_count() -> usize {
         .count()
 }
 
-/// Each label with stored sort keys, and one key that every node of it has once they are set.
-const SORTED: [(&str, &str); 8] = [
+/// Each label with stored derived keys, and one key that every node of it has once they are set: a
+/// node missing it was written before that key existed. (`searchText`, the search key, came after
+/// the sort keys, so a graph from then has sort keys and no search key.)
+const DERIVED: [(&str, &str); 14] = [
     ("Event", "sortDate"),
     ("Actor", "sortName"),
     ("Place", "sortName"),
@@ -47,14 +49,20 @@ const SORTED: [(&str, &str); 8] = [
     ("Claim", "sortCreated"),
     ("Count", "sortFigure"),
     ("Term", "sortTerm"),
+    ("Event", "searchText"),
+    ("Actor", "searchText"),
+    ("Place", "searchText"),
+    ("Source", "searchText"),
+    ("Claim", "searchText"),
+    ("Count", "searchText"),
 ];
 
-/// Fills in the sort keys ([`SORT_KEYS`]) of nodes written before they existed, in transactions of
+/// Fills in the derived keys ([`SORT_KEYS`]) of nodes written before they existed, in transactions of
 /// bounded size so that a large graph needs no huge one. Lists read only nodes that have their key, so
 /// this must run before the service answers (it does: start-up migrates first). Once done it costs
-/// one index lookup per label.
+/// one scan of each label's key.
 fn backfills() -> Vec<String> {
-    SORTED
+    DERIVED
         .iter()
         .map(|(label, key)| {
             format!(
@@ -72,6 +80,13 @@ pub async fn apply(store: &Store) -> AppResult<()> {
     for statement in backfills() {
         store.run_schema_statement(&statement).await?;
     }
+    // Neo4j builds a new index in the background. Lists name the search indexes in hints (see
+    // `read::ListKind`), and a hint on an index still being built fails the statement: so the
+    // service answers only once every index is online (within the statement timeout).
+    let wait = store.query_timeout.as_secs().max(1);
+    store
+        .run_schema_statement(&format!("CALL db.awaitIndexes({wait})"))
+        .await?;
     Ok(())
 }
 

@@ -317,6 +317,24 @@ impl ListKind {
             ListKind::Collection => "Collection",
         }
     }
+
+    /// The hint that reads a list's `text` filter from its kind's search index (the TEXT index on
+    /// `searchText`, see `records::SEARCH_SEPARATOR`), for the kinds that have one. Given whenever a
+    /// list without an anchor filters by text: the planner cannot tell how many nodes hold a word
+    /// and, by its fixed guess, read the whole label in sort order instead, so a rare word cost a
+    /// scan of the label. From the index a list costs what the word matches, never more than the
+    /// label.
+    fn search_hint(self) -> Option<&'static str> {
+        match self {
+            ListKind::Event => Some(" USING TEXT INDEX n:Event(searchText)"),
+            ListKind::Actor => Some(" USING TEXT INDEX n:Actor(searchText)"),
+            ListKind::Place => Some(" USING TEXT INDEX n:Place(searchText)"),
+            ListKind::Source => Some(" USING TEXT INDEX n:Source(searchText)"),
+            ListKind::Count => Some(" USING TEXT INDEX n:Count(searchText)"),
+            ListKind::Claim => Some(" USING TEXT INDEX n:Claim(searchText)"),
+            ListKind::Participation | ListKind::Term | ListKind::Collection => None,
+        }
+    }
 }
 
 /// What a list is sorted by. Each key is a stored, indexed property that the store derives on every
@@ -448,10 +466,13 @@ impl ListQuery {
                 Some(i)
             }
             None => {
-                text.push("MATCH (n:")
-                    .push(self.kind.label())
-                    .push(") WHERE ")
-                    .push(SCOPE);
+                text.push("MATCH (n:").push(self.kind.label()).push(")");
+                if self.filters.iter().any(|f| matches!(f, Filter::Text(_))) {
+                    if let Some(hint) = self.kind.search_hint() {
+                        text.push(hint);
+                    }
+                }
+                text.push(" WHERE ").push(SCOPE);
                 None
             }
         };

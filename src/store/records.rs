@@ -8,10 +8,12 @@ use serde_json::Value;
 
 use crate::error::{AppError, AppResult};
 
-/// Projects node `n` into a map: all properties, its labels, and the values that JSON cannot carry
-/// natively (dates, datetimes, points) converted. `toString(null)` is null, so this one projection fits
+/// Projects node `n` into a map: all properties but the search key (a second, lowercased copy of its
+/// text that no answer reads), its labels, and the values that JSON cannot carry natively (dates,
+/// datetimes, points) converted. `toString(null)` is null, so this one projection fits
 /// every label. Claims also carry the id of the source they cite, which every provenance answer needs.
 pub const NODE_PROJECTION: &str = "n {.*, \
+    searchText: null, \
     labels: labels(n), \
     dateEarliest: toString(n.dateEarliest), dateLatest: toString(n.dateLatest), \
     publishedEarliest: toString(n.publishedEarliest), publishedLatest: toString(n.publishedLatest), \
@@ -20,23 +22,43 @@ pub const NODE_PROJECTION: &str = "n {.*, \
     sourceId: CASE WHEN n:Claim THEN head([(n)-[:CITES]->(s:Source) | s.id]) ELSE null END \
   }";
 
-/// Sets the stored sort keys of node `n` from its own properties: the values lists are ordered by
-/// (see `read::SortKey`), each held in a property with an index so that a page is read in index
-/// order. Every write of a node's properties runs this after them (`write/nodes.rs`), and a migration
-/// fills it in for nodes written before it existed. A key another label does not have is set to null,
-/// which stores nothing. The values are those the lists used to compute per query, so older cursors
-/// stay valid.
+/// Sets the stored keys of node `n` derived from its own properties: the sort keys lists are ordered
+/// by (see `read::SortKey`), each held in a property with an index so that a page is read in index
+/// order, and the search key the `text` filters seek ([`SEARCH_SEPARATOR`]). Every write of a node's
+/// properties runs this after them (`write/nodes.rs`, `write/merges.rs`,
+/// `write/relation_evidence.rs`), and a migration fills it in for nodes written before it existed. A
+/// key another label does not have is set to null, which stores nothing. The sort values are those
+/// the lists used to compute per query, so older cursors stay valid.
 pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toString(n.dateEarliest), '') END, \
     n.sortTitle = CASE WHEN n:Event THEN toLower(coalesce(n.title, n.label, '')) END, \
     n.sortName = CASE WHEN n:Actor OR n:Place OR n:Collection THEN toLower(coalesce(n.name, n.label, '')) END, \
     n.sortPublished = CASE WHEN n:Source THEN coalesce(toString(n.publishedEarliest), '') END, \
     n.sortCreated = CASE WHEN n:Claim THEN coalesce(toString(n.createdAt), '') END, \
     n.sortFigure = CASE WHEN n:Count THEN coalesce(n.value, n.lower, n.upper, -1) END, \
-    n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END";
+    n.sortTerm = CASE WHEN n:Term THEN n.vocabulary + ':' + n.key END, \
+    n.searchText = CASE WHEN n:Event OR n:Actor OR n:Place OR n:Source OR n:Count OR n:Claim THEN left( \
+      reduce(s = '', x IN [n.name, n.title, n.label, n.subject, n.wording] + coalesce(n.aliases, []) \
+        + [n.description, n.excerpt] | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END), \
+      8191) END";
+
+/// The separator of the fields in the search key `searchText` of the kinds with a `text` filter
+/// (see [`SORT_KEYS`]): every text field the filter searches (names,
+/// aliases, title, description, subject, wording, excerpt), each lowercased with Cypher's `toLower`
+/// (as the filter used to do per query) and preceded by U+001F, in one string property with a TEXT
+/// index per label (`schema/constraints.cypher`). `searchText CONTAINS $word` is then one index
+/// scan (`NodeIndexContainsScan`) instead of lowercasing every field of every node of the label.
+/// Stored text may not hold control characters (`domain::NonEmptyText`), so a word without U+001F
+/// matches inside one field only, as before; a word with it matches nothing (`read::Filter::Text`).
+/// A TEXT index refuses a value over 32,766 bytes of UTF-8 (the write fails), so the key keeps its
+/// first 8,191 characters (`left` counts code points, at most 4 bytes each): names, titles,
+/// subjects, wordings and aliases first, then description and excerpt. A node whose searched text
+/// is longer (a description near its 10,000-character limit) loses its end from search.
+pub const SEARCH_SEPARATOR: char = '\u{1F}';
 
 /// [`NODE_PROJECTION`] for any variable: `§n` marks it (see `read::render`). A test checks that the two
 /// agree.
 pub const NODE_PROJECTION_OF: &str = "§n {.*, \
+    searchText: null, \
     labels: labels(§n), \
     dateEarliest: toString(§n.dateEarliest), dateLatest: toString(§n.dateLatest), \
     publishedEarliest: toString(§n.publishedEarliest), publishedLatest: toString(§n.publishedLatest), \

@@ -23,4 +23,5 @@ mod ready;
 mod relation_evidence;
 mod run_script;
 mod sdl;
+mod search;
 mod timeouts;

@@ -5,7 +5,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use casegraph::store::{plans::Collection, Db};
+use casegraph::store::{
+    plans::{operators, Collection},
+    Db, Statement,
+};
+use serde_json::Value;
 use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -97,4 +101,24 @@ impl<'a> PlanCheck<'a> {
         }
         scans
     }
+}
+
+/// Runs the statements and returns, for each, the operators of the plan Neo4j used for it.
+pub async fn plans_of(db: &Db, statements: Vec<Statement>) -> Vec<(String, Vec<String>)> {
+    let collection = Collection::start(db)
+        .await
+        .expect("query collection starts");
+    let texts: Vec<String> = statements.iter().map(|s| s.text().to_string()).collect();
+    for statement in statements {
+        let _: Vec<Value> = db.rows(statement).await.expect("the statement runs");
+    }
+    let plans = collection
+        .plans(&texts)
+        .await
+        .expect("every plan is collected");
+    collection.finish().await.expect("query collection stops");
+    plans
+        .into_iter()
+        .map(|(t, plan)| (t, operators(&plan)))
+        .collect()
 }

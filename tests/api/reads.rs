@@ -87,9 +87,8 @@ async fn within_one_mutation_request_a_later_field_reads_what_an_earlier_one_wro
 // plan of an EXPLAIN.
 
 use casegraph::store::{
-    plans::{operators, Collection},
     read::{statements_of, Filter, ListKind, ListQuery, SortKey},
-    Db, Scope, Statement,
+    Scope,
 };
 
 fn list(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
@@ -105,26 +104,6 @@ fn list(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
         props: None,
         below: vec![],
     }
-}
-
-/// Runs the statements and returns, for each, the operators of the plan Neo4j used for it.
-async fn plans_of(db: &Db, statements: Vec<Statement>) -> Vec<(String, Vec<String>)> {
-    let collection = Collection::start(db)
-        .await
-        .expect("query collection starts");
-    let texts: Vec<String> = statements.iter().map(|s| s.text().to_string()).collect();
-    for statement in statements {
-        let _: Vec<Value> = db.rows(statement).await.expect("the statement runs");
-    }
-    let plans = collection
-        .plans(&texts)
-        .await
-        .expect("every plan is collected");
-    collection.finish().await.expect("query collection stops");
-    plans
-        .into_iter()
-        .map(|(t, plan)| (t, operators(&plan)))
-        .collect()
 }
 
 #[tokio::test]
@@ -155,7 +134,7 @@ async fn a_list_with_an_anchor_starts_from_it_and_never_scans_a_label() {
         let filters = vec![Filter::Text("x".into()), anchor.clone()];
         statements.extend(statements_of(&list(kind, filters, SortKey::Name)));
     }
-    for (text, ops) in plans_of(&db, statements).await {
+    for (text, ops) in crate::plans::plans_of(&db, statements).await {
         assert!(
             ops.iter().any(|o| o.contains("IndexSeek")),
             "no seek of the anchor in {ops:?}\n{text}"
@@ -194,7 +173,7 @@ async fn a_list_without_an_anchor_reads_its_page_in_index_order_without_sorting_
             statements.push(page);
         }
     }
-    for (text, ops) in plans_of(&db, statements).await {
+    for (text, ops) in crate::plans::plans_of(&db, statements).await {
         assert!(
             ops.iter().any(|o| o.starts_with("NodeIndexScan")),
             "not read from the index: {ops:?}\n{text}"

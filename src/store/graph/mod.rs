@@ -246,7 +246,7 @@ macro_rules! projection {
     ($v:literal) => {
         concat!(
             $v,
-            " {.*, labels: labels(",
+            " {.*, searchText: null, labels: labels(",
             $v,
             "), ",
             "dateEarliest: toString(",

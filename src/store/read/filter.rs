@@ -44,7 +44,8 @@ pub enum Filter {
     CountOfEvent(String),
     /// Claims with one of these statuses (for claim lists).
     ClaimStatusIn(Vec<ClaimStatus>),
-    /// Case-insensitive substring of the node's names, title, description, subject or excerpt.
+    /// Case-insensitive substring of the node's names, aliases, title, description, subject, wording
+    /// or excerpt (one field: the stored search key, see `records::SEARCH_SEPARATOR`).
     Text(String),
     /// The node has at least one claim with one of these statuses.
     ProvenanceStatusIn(Vec<ClaimStatus>),
@@ -323,11 +324,17 @@ impl Filter {
                 one("v", names(s, ClaimStatus::as_str))
             }
             Filter::Text(t) => {
-                text!(
-                    "any(x IN [n.title, n.name, n.description, n.subject, n.excerpt, n.label] + coalesce(n.aliases, []) \
-                     WHERE x IS NOT NULL AND toLower(x) CONTAINS ", ("v"), ")"
-                );
-                one("v", t.to_lowercase().into())
+                // The stored search key (`records::SEARCH_SEPARATOR`), read through its TEXT index. A
+                // word holding the key's field separator would match across two fields; no stored
+                // text holds it, so it matches nothing (`CONTAINS null` is null: no row).
+                text!("n.searchText CONTAINS ", ("v"));
+                let word = t.to_lowercase();
+                let word = if word.contains(crate::store::records::SEARCH_SEPARATOR) {
+                    Value::Null
+                } else {
+                    word.into()
+                };
+                one("v", word)
             }
             Filter::ProvenanceStatusIn(s) => {
                 text!(

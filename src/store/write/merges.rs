@@ -116,7 +116,8 @@ pub async fn merge_nodes(
         if kind == NodeKind::Place { ", k.location = coalesce(k.location, d.location)" } else { "" },
         " WITH k, d, k.aliases AS al \
          SET k.aliases = reduce(acc = [], a IN al | CASE WHEN a IN acc THEN acc ELSE acc + a END) \
-         DETACH DELETE d"
+         DETACH DELETE d \
+         WITH k AS n SET ", crate::store::records::SORT_KEYS
     );
     tx.run(finish.param("dup", duplicate).param("keep", keep))
         .await?;

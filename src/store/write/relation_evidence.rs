@@ -193,7 +193,8 @@ fn write_statement(relation: Relation) -> Statement {
          UNWIND row.claims AS c \
          MERGE (n:Node {id: c.id}) ON CREATE SET n:Claim, n.createdAt = datetime() \
          SET n.collection = a.collection, n.aboutRelation = r.id, n.excerpt = c.excerpt, \
-             n.status = c.status, n.note = c.note, ", crate::store::records::SORT_KEYS, " \
+             n.status = c.status, n.note = c.note \
+         SET ", crate::store::records::SORT_KEYS, " \
          WITH n, c \
          CALL (n) { OPTIONAL MATCH (n)-[old:ABOUT]->() DELETE old } \
          CALL (n, c) { OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> c.source DELETE old } \
