@@ -1,7 +1,8 @@
 // Loads a generated collection into Neo4j in casegraph's own graph shape (docs/model.md, the statements
 // of src/store/write.rs): every node carries `Node` and its kind's label, `id`, `collection` and
 // `createdAt`; fuzzy dates are split into `date*` / `published*` properties with Neo4j dates; places
-// carry WGS-84 points. Batched UNWIND over Bolt into an empty database (CREATE, not MERGE: this is a
+// carry WGS-84 points; the relations an analyst draws carry casegraph's relation id (`TYPE:from->to`,
+// what claims about a relation point at). Batched UNWIND over Bolt into an empty database (CREATE, not MERGE: this is a
 // throw-away database, and the ids are unique by construction).
 
 import { readFileSync } from "node:fs";
@@ -43,13 +44,13 @@ const S = {
     n.description = row.description, n.precision = row.precision,
     n.location = CASE WHEN row.lat IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END`),
   within: `UNWIND $rows AS row MATCH (a:Node {id: row.id}) MATCH (b:Node {id: row.within})
-    CREATE (a)-[:WITHIN]->(b)`,
+    CREATE (a)-[:WITHIN {id: 'WITHIN:' + a.id + '->' + b.id}]->(b)`,
   actor: NODE("Actor", "n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, n.description = row.description"),
   source: NODE("Source", `n.kind = row.kind, n.title = row.title, n.url = row.url, n.language = row.language, ${DATE_SET("published", "published")}`),
   publisher: `UNWIND $rows AS row MATCH (s:Node {id: row.id}) MATCH (a:Node {id: row.publisher})
-    CREATE (s)-[:PUBLISHED_BY]->(a)`,
+    CREATE (s)-[:PUBLISHED_BY {id: 'PUBLISHED_BY:' + s.id + '->' + a.id}]->(a)`,
   event: NODE("Event", `n.type = row.type, n.title = row.title, n.description = row.description, ${DATE_SET("date", "date")}
-    WITH n, row MATCH (p:Node {id: row.place}) CREATE (n)-[:AT]->(p)`),
+    WITH n, row MATCH (p:Node {id: row.place}) CREATE (n)-[:AT {id: 'AT:' + n.id + '->' + p.id}]->(p)`),
   participation: NODE("Participation", `n.role = row.role
     WITH n, row MATCH (e:Node {id: row.event}) MATCH (a:Node {id: row.actor})
     CREATE (a)-[:PARTICIPATES_AS]->(n)-[:IN_EVENT]->(e)`),

@@ -12,10 +12,13 @@ const value = (v) => {
 export async function dump(driver) {
   const nodes = new Map();
   const { records } = await driver.executeQuery(
-    "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props");
+    // The importer's checkpoints (`ImportBatch`, `ImportPending`) are its bookkeeping, not the graph.
+    "MATCH (n) WHERE NOT n:ImportBatch AND NOT n:ImportPending \
+     RETURN n.id AS id, labels(n) AS labels, properties(n) AS props");
   for (const r of records) {
     const props = Object.fromEntries(Object.entries(r.get("props"))
-      .filter(([k]) => k !== "createdAt").sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, value(v)]));
+      // The write time, and the sort key casegraph derives from it, differ between any two writes.
+      .filter(([k]) => k !== "createdAt" && k !== "sortCreated").sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, value(v)]));
     nodes.set(r.get("id"), { labels: [...r.get("labels")].sort(), props });
   }
   const rels = new Set();
