@@ -37,7 +37,7 @@ struct Row {
 pub fn statement(relation: Relation, from: &str, to: &str) -> Statement {
     let rule = relation.rule();
     cypher!(
-        "MATCH (a:Node {id: $from}) WHERE a:",
+        "MATCH (a:Node {id: $from}) USING INDEX SEEK a:Node(id) WHERE a:",
         rule.from.label(),
         " AND ($collections IS NULL OR a.collection IN $collections) \
          MATCH (a)-[r:",

@@ -274,7 +274,7 @@ pub async fn rate_claim(
     let updated: Vec<String> = tx
         .rows(
             super::Statement::new(
-                "MATCH (n:Node {id: $id}) WHERE n:Claim AND ($collections IS NULL OR n.collection IN $collections) \
+                "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:Claim AND ($collections IS NULL OR n.collection IN $collections) \
              SET n.status = $status, n.note = coalesce($note, n.note), n.ratedAt = datetime() RETURN n.id AS row",
             )
             .param("id", id)

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use casegraph::store::{
     plans::{operators, Collection},
+    read::{Filter, ListKind, ListQuery, SortKey},
     Db, Statement,
 };
 use serde_json::Value;
@@ -121,4 +122,30 @@ pub async fn plans_of(db: &Db, statements: Vec<Statement>) -> Vec<(String, Vec<S
         .into_iter()
         .map(|(t, plan)| (t, operators(&plan)))
         .collect()
+}
+
+/// Fails the test if the operators of `text`'s plan scan a label, all nodes or a whole index.
+pub fn assert_no_scan(text: &str, ops: &[String]) {
+    for scan in SCANS {
+        assert!(
+            !ops.iter().any(|o| o.starts_with(scan)),
+            "{scan} in {ops:?}\n{text}"
+        );
+    }
+}
+
+/// The first page (20) of a list, ascending.
+pub fn first_page(kind: ListKind, filters: Vec<Filter>, sort: SortKey) -> ListQuery {
+    ListQuery {
+        kind,
+        filters,
+        sort,
+        descending: false,
+        after: None,
+        before: None,
+        limit: 20,
+        from_end: false,
+        props: None,
+        below: vec![],
+    }
 }

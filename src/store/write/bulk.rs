@@ -33,7 +33,7 @@ pub async fn stored_nodes(db: &Db, ids: &[&str]) -> AppResult<Vec<StoredNode>> {
     }
     db.rows(
         Statement::new(
-            "UNWIND $ids AS id MATCH (x:Node {id: id}) \
+            "UNWIND $ids AS id MATCH (x:Node {id: id}) USING INDEX SEEK x:Node(id) \
              RETURN {id: x.id, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
         )
         .param("ids", ids),

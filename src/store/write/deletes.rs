@@ -33,7 +33,7 @@ pub async fn delete_node(
         .rows(
             cypher!(
                 // By the id index: `{id}` under the kind's own label would scan the label.
-                "MATCH (n:Node {id: $id}) WHERE n:",
+                "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:",
                 label,
                 " AND ($collections IS NULL OR n.collection IN $collections) RETURN n.id AS row"
             )
@@ -103,7 +103,7 @@ pub async fn delete_node(
                 .rows(
                     Statement::new(
                         // Uses are found by the type and role indexes, not by reading the collection.
-                        "MATCH (t:Node {id: $id}) WHERE t:Term \
+                        "MATCH (t:Node {id: $id}) USING INDEX SEEK t:Node(id) WHERE t:Term \
                      CALL (t) { OPTIONAL MATCH (e:Event {type: t.key}) \
                        WHERE t.vocabulary = 'EVENT_TYPE' AND e.collection = t.collection \
                        RETURN count(e) AS events } \
@@ -128,7 +128,7 @@ pub async fn delete_node(
     // The claims are found from each doomed node (an anchored expansion), never by scanning all claims;
     // the claims about its relations through their ids (an index seek on `Claim(aboutRelation)`).
     let statement = cypher!(
-        "MATCH (n:Node {id: $id}) WHERE n:",
+        "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:",
         label,
         " ",
         dependents(kind),

@@ -178,8 +178,8 @@ async fn create_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
         (
             participation_rows(cs),
             cypher!(
-                "UNWIND $rows AS row MATCH (e:Node {id: row.event}) WHERE e:Event \
-                 CALL (e, row) { MATCH (a:Node {id: row.actor}) WHERE a:Actor \
+                "UNWIND $rows AS row MATCH (e:Node {id: row.event}) USING INDEX SEEK e:Node(id) WHERE e:Event \
+                 CALL (e, row) { MATCH (a:Node {id: row.actor}) USING INDEX SEEK a:Node(id) WHERE a:Actor \
                  CREATE (n:Node:Participation {id: row.id, createdAt: datetime()}) SET ",
                 PARTICIPATION_SET,
                 " SET ",
@@ -191,7 +191,7 @@ async fn create_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
         (
             count_rows(cs),
             cypher!(
-                "UNWIND $rows AS row MATCH (e:Node {id: row.event}) WHERE e:Event \
+                "UNWIND $rows AS row MATCH (e:Node {id: row.event}) USING INDEX SEEK e:Node(id) WHERE e:Event \
                  CREATE (n:Node:Count {id: row.id, createdAt: datetime()}) SET ",
                 COUNT_SET,
                 " SET ",
@@ -203,8 +203,8 @@ async fn create_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
             claim_rows(cs),
             cypher!(
                 "UNWIND $rows AS row \
-                 MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
-                 CALL (x, row) { MATCH (s:Node {id: row.source}) WHERE s:Source \
+                 MATCH (x:Node {id: row.about}) USING INDEX SEEK x:Node(id) WHERE x:Event OR x:Participation OR x:Count \
+                 CALL (x, row) { MATCH (s:Node {id: row.source}) USING INDEX SEEK s:Node(id) WHERE s:Source \
                  CREATE (n:Node:Claim {id: row.id, createdAt: datetime()}) SET ",
                 CLAIM_SET,
                 " SET ",
@@ -308,9 +308,9 @@ async fn create_links(tx: &mut Tx, sets: &[LinkSet]) -> AppResult<()> {
         }
         let sent = rows.len();
         let statement = cypher!(
-            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:",
             from_label,
-            " CALL (a, row) { MATCH (b:Node {id: row.to}) WHERE b:",
+            " CALL (a, row) { MATCH (b:Node {id: row.to}) USING INDEX SEEK b:Node(id) WHERE b:",
             to_label,
             " CREATE (a)-[r:",
             ty,

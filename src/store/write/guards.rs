@@ -93,7 +93,7 @@ pub(super) async fn lookup(tx: &mut Tx, mut ids: Vec<&str>) -> AppResult<Stored>
     let found: Vec<Found> = tx
         .rows(
             Statement::new(
-                "UNWIND $ids AS id MATCH (x:Node {id: id}) \
+                "UNWIND $ids AS id MATCH (x:Node {id: id}) USING INDEX SEEK x:Node(id) \
                  RETURN {id: x.id, labels: [l IN labels(x) WHERE l <> 'Node'], collection: x.collection} AS row",
             )
             .param("ids", ids),
@@ -382,7 +382,7 @@ pub(super) fn check_found(refs: &[Reference], stored: &Stored) -> AppResult<()> 
 pub async fn expect_unchanged(tx: &mut Tx, before: &NodeRecord) -> AppResult<()> {
     // Setting and removing a property is Neo4j's way to take a node's exclusive lock in Cypher.
     let statement = cypher!(
-        "MATCH (n:Node {id: $id}) WHERE ($collections IS NULL OR n.collection IN $collections) \
+        "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE ($collections IS NULL OR n.collection IN $collections) \
          SET n._lock = true REMOVE n._lock RETURN ",
         NODE_PROJECTION,
         " AS row"

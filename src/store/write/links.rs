@@ -102,7 +102,7 @@ async fn clear_empty_sets(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
         .collect();
     tx.run(
         Statement::new(
-            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) \
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) \
              CALL (a, row) { MATCH (a)-[old]->() WHERE type(old) IN row.types \
                              CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
                              DELETE old }",
@@ -164,8 +164,8 @@ async fn apply_relation(
     // Checks return every bad row and the caller reports the first: with `LIMIT 1` the planner may
     // prefer scanning the id index lazily, row after row, to seeking it (tests/api/import_plans.rs).
     let check = cypher!(
-        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
-         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) \
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:", from_label, " \
+         UNWIND row.targets AS t OPTIONAL MATCH (b:Node {id: t.id}) USING INDEX SEEK b:Node(id) \
          WITH row, t, CASE WHEN b IS NULL THEN 'missing' \
                            WHEN NOT b:", to_label, " THEN 'kind' \
                            WHEN b.collection <> a.collection THEN 'collection' ELSE null END AS reason \
@@ -191,7 +191,7 @@ async fn apply_relation(
     // new target replaces the old one. A target linked again without an excerpt keeps the one it has.
     let replace = mode == LinkMode::Replace || rule.to_one;
     let write = cypher!(
-        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
+        "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:",
         from_label,
         " \
          CALL (a, row) { OPTIONAL MATCH (a)-[old:",
@@ -202,7 +202,7 @@ async fn apply_relation(
                          WHERE $replace AND NOT b.id IN row.ids \
                          CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
                          DELETE old } \
-         CALL (a, row) { UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
+         CALL (a, row) { UNWIND row.targets AS t MATCH (b:Node {id: t.id}) USING INDEX SEEK b:Node(id) WHERE b:",
         to_label,
         " \
                          MERGE (a)-[r:",
@@ -233,10 +233,10 @@ pub(super) async fn check_cycles(
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     if rule.acyclic && !targeted.is_empty() {
         let cycle = cypher!(
-            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) WHERE a:",
+            "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:",
             from_label,
             " \
-             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) WHERE b:",
+             UNWIND row.targets AS t MATCH (b:Node {id: t.id}) USING INDEX SEEK b:Node(id) WHERE b:",
             to_label,
             " AND (a)-[:",
             ty,
@@ -289,9 +289,9 @@ pub async fn link_one(
     let ends: Vec<Ends> = tx
         .rows(
             cypher!(
-                "OPTIONAL MATCH (a:Node {id: $from}) \
+                "OPTIONAL MATCH (a:Node {id: $from}) USING INDEX SEEK a:Node(id) \
                    WHERE a:", from_label, " AND ($collections IS NULL OR a.collection IN $collections) \
-                 OPTIONAL MATCH (b:Node {id: $to}) \
+                 OPTIONAL MATCH (b:Node {id: $to}) USING INDEX SEEK b:Node(id) \
                    WHERE ($collections IS NULL OR b.collection IN $collections) \
                  OPTIONAL MATCH (a)-[r:", ty, "]->(b:", to_label, ") \
                  RETURN {from: a IS NOT NULL, to: b IS NOT NULL, linked: r IS NOT NULL, excerpt: r.excerpt} AS row \
@@ -319,9 +319,9 @@ pub async fn link_one(
         }
         tx.run(
             cypher!(
-                "MATCH (a:Node {id: $from}) WHERE a:",
+                "MATCH (a:Node {id: $from}) USING INDEX SEEK a:Node(id) WHERE a:",
                 from_label,
-                " MATCH (b:Node {id: $to}) WHERE b:",
+                " MATCH (b:Node {id: $to}) USING INDEX SEEK b:Node(id) WHERE b:",
                 to_label,
                 " MATCH (a)-[r:",
                 ty,

@@ -57,10 +57,10 @@ pub async fn merge_nodes(
     let pair: Vec<Pair> = tx
         .rows(
             cypher!(
-                "OPTIONAL MATCH (k:Node {id: $keep}) WHERE k:",
+                "OPTIONAL MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:",
                 label,
                 " AND ($collections IS NULL OR k.collection IN $collections) \
-                 OPTIONAL MATCH (d:Node {id: $dup}) WHERE d:",
+                 OPTIONAL MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:",
                 label,
                 " AND ($collections IS NULL OR d.collection IN $collections) \
                  RETURN {keep: k.collection, dup: d.collection} AS row"
@@ -95,8 +95,8 @@ pub async fn merge_nodes(
     // A relation of the duplicate that the kept node already had (or that was dropped) takes its
     // claims to the kept node's relation, or, where there is none, with it.
     let reanchor = cypher!(
-        "MATCH (d:Node {id: $dup}) WHERE d:", label, " \
-         MATCH (k:Node {id: $keep}) WHERE k:", label, " \
+        "MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:", label, " \
+         MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:", label, " \
          MATCH (d)-[r]-(x) WHERE r.id IS NOT NULL \
          OPTIONAL MATCH (k)-[r2]-(x) WHERE type(r2) = type(r) AND (startNode(r2) = k) = (startNode(r) = d) \
          WITH r, head(collect(r2)) AS r2 \
@@ -108,8 +108,8 @@ pub async fn merge_nodes(
     tx.run(reanchor.param("dup", duplicate).param("keep", keep))
         .await?;
     let finish = cypher!(
-        "MATCH (k:Node {id: $keep}) WHERE k:", label, " \
-         MATCH (d:Node {id: $dup}) WHERE d:", label, " \
+        "MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:", label, " \
+         MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:", label, " \
          SET k.aliases = [a IN coalesce(k.aliases, []) + [d.name] + coalesce(d.aliases, []) WHERE a <> k.name | a], \
              k.mergedIds = coalesce(k.mergedIds, []) + [d.id] + coalesce(d.mergedIds, []), \
              k.description = coalesce(k.description, d.description) ",
@@ -136,9 +136,9 @@ fn move_statement(
     if outgoing {
         cypher!(
             // Both ends by the id index (a `{id}` under the kind's own label would scan the label).
-            "MATCH (d:Node {id: $dup}) WHERE d:",
+            "MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:",
             label,
-            " MATCH (k:Node {id: $keep}) WHERE k:",
+            " MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:",
             label,
             " MATCH (d)-[r:",
             ty,
@@ -167,9 +167,9 @@ fn move_statement(
         )
     } else {
         cypher!(
-            "MATCH (d:Node {id: $dup}) WHERE d:",
+            "MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:",
             label,
-            " MATCH (k:Node {id: $keep}) WHERE k:",
+            " MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:",
             label,
             " MATCH (d)<-[r:",
             ty,

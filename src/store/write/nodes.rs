@@ -221,9 +221,9 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                  CALL (n, row) { \
                    OPTIONAL MATCH (a)-[old:PARTICIPATES_AS]->(n) WHERE a.id <> row.actor DELETE old } \
                  CALL (n, row) { \
-                   MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
+                   MATCH (e:Node {id: row.event}) USING INDEX SEEK e:Node(id) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
                  CALL (n, row) { \
-                   MATCH (a:Node {id: row.actor}) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }"
+                   MATCH (a:Node {id: row.actor}) USING INDEX SEEK a:Node(id) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }"
             ),
         ),
         (
@@ -237,7 +237,7 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                  CALL (n, row) { \
                    OPTIONAL MATCH (n)-[old:COUNT_OF]->(e) WHERE e.id <> row.event DELETE old } \
                  CALL (n, row) { \
-                   MATCH (e:Node {id: row.event}) WHERE e:Event MERGE (n)-[:COUNT_OF]->(e) }"
+                   MATCH (e:Node {id: row.event}) USING INDEX SEEK e:Node(id) WHERE e:Event MERGE (n)-[:COUNT_OF]->(e) }"
             ),
         ),
         (
@@ -253,10 +253,10 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                  CALL (n, row) { \
                    OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> row.source DELETE old } \
                  CALL (n, row) { \
-                   MATCH (x:Node {id: row.about}) WHERE x:Event OR x:Participation OR x:Count \
+                   MATCH (x:Node {id: row.about}) USING INDEX SEEK x:Node(id) WHERE x:Event OR x:Participation OR x:Count \
                    MERGE (n)-[:ABOUT]->(x) } \
                  CALL (n, row) { \
-                   MATCH (s:Node {id: row.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
+                   MATCH (s:Node {id: row.source}) USING INDEX SEEK s:Node(id) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
             ),
         ),
     ];

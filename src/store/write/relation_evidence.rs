@@ -153,7 +153,7 @@ fn check_statement(relation: Relation) -> Statement {
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         OPTIONAL MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
+         OPTIONAL MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:", from_label, " \
          OPTIONAL MATCH (a)-[r:", ty, "]->(b) WHERE b.id = row.to AND b:", to_label, " \
          WITH row, a, r \
          CALL (row, a, r) { \
@@ -165,8 +165,8 @@ fn check_statement(relation: Relation) -> Statement {
            UNION ALL \
            WITH row, a, r WHERE r IS NOT NULL \
            UNWIND row.claims AS c \
-           OPTIONAL MATCH (s:Node {id: c.source}) \
-           OPTIONAL MATCH (x:Node {id: c.id}) \
+           OPTIONAL MATCH (s:Node {id: c.source}) USING INDEX SEEK s:Node(id) \
+           OPTIONAL MATCH (x:Node {id: c.id}) USING INDEX SEEK x:Node(id) \
            WITH row, a, c, s, x \
            WHERE s IS NULL OR NOT s:Source OR s.collection <> a.collection \
               OR (x IS NOT NULL AND (NOT x:Claim OR x.collection <> a.collection)) \
@@ -185,7 +185,7 @@ fn write_statement(relation: Relation) -> Statement {
     let (ty, from_label, to_label) = (rel_type(relation), rule.from.label(), rule.to.label());
     cypher!(
         "UNWIND $rows AS row \
-         MATCH (a:Node {id: row.from}) WHERE a:", from_label, " \
+         MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) WHERE a:", from_label, " \
          MATCH (a)-[r:", ty, "]->(b) WHERE b.id = row.to AND b:", to_label, " \
          SET r.id = coalesce(r.id, '", ty, ":' + a.id + '->' + b.id), \
              r.inference = CASE WHEN row.replace THEN row.inference ELSE coalesce(row.inference, r.inference) END \
@@ -198,7 +198,7 @@ fn write_statement(relation: Relation) -> Statement {
          WITH n, c \
          CALL (n) { OPTIONAL MATCH (n)-[old:ABOUT]->() DELETE old } \
          CALL (n, c) { OPTIONAL MATCH (n)-[old:CITES]->(s) WHERE s.id <> c.source DELETE old } \
-         CALL (n, c) { MATCH (s:Node {id: c.source}) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
+         CALL (n, c) { MATCH (s:Node {id: c.source}) USING INDEX SEEK s:Node(id) WHERE s:Source MERGE (n)-[:CITES]->(s) }"
     )
 }
 
