@@ -52,7 +52,7 @@ export function writeReport(path, r) {
   const bad = r.checks.filter((c) => c.problems.length);
   L.push("## Answer check", "");
   L.push(`Each question was asked with the parameters above and with ${r.extraChecks} other parameter sets (other regions at every level, windows, events, words and event types; \`variants\` in \`bench/lib/queries.js\`), and each canonical answer compared with the floor's.`, "");
-  if (!bad.length) L.push("All three systems gave the same answer every time.");
+  if (!bad.length) L.push(r.systems.length === 3 ? "All three systems gave the same answer every time." : `${r.systems.join(" and ")} gave the same answer every time (the peer was left out: \`--systems\`).`);
   for (const c of bad) for (const p of c.problems) L.push(`- **${c.name}**: ${p}`);
   L.push("");
   for (const concurrency of r.levels) {
@@ -60,7 +60,7 @@ export function writeReport(path, r) {
     L.push("| question | system | requests/s | p50 ms | p99 ms | errors |", "|---|---|---:|---:|---:|---:|");
     for (const row of r.results.filter((x) => x.concurrency === concurrency)) {
       const flag = bad.some((c) => c.name === row.query) ? " ⚠ answers differ" : "";
-      for (const s of ["casegraph", "peer", "floor"]) {
+      for (const s of r.systems) {
         const m = row[s];
         L.push(`| ${s === "casegraph" ? row.query + flag : ""} | ${s} | ${f1(m.rps)} | ${f1(m.p50)} | ${f1(m.p99)} | ${m.errors}${m.errors ? ` (${String(m.lastError).slice(0, 80).replace(/\|/g, "/")})` : ""} |`);
       }
@@ -76,12 +76,12 @@ export function writeReport(path, r) {
     return Number.isFinite(x) ? `${x.toFixed(2)}${good(x) ? "" : " ✗"}` : "—";
   };
   for (const row of r.results) {
-    const { casegraph: c, peer: p, floor: f } = row;
+    const { casegraph: c, peer: p = {}, floor: f } = row;
     L.push(`| ${row.query} | ${row.concurrency} | ${ratio(c.rps, p.rps, (x) => x >= 2)} | ${ratio(c.p99, p.p99, (x) => x <= 0.5)} | ${ratio(c.p50, f.p50, (x) => x <= 1.3)} |`);
   }
   L.push("");
   L.push("## Peak RSS under the benchmark", "", "| system | MiB |", "|---|---:|");
-  L.push(`| casegraph | ${f0(r.peaks.casegraph)} |`, `| peer (Node.js) | ${f0(r.peaks.peer)} |`, "| floor | — (in the load generator) |", "");
+  L.push(`| casegraph | ${f0(r.peaks.casegraph)} |`, `| peer (Node.js) | ${r.systems.includes("peer") ? f0(r.peaks.peer) : "— (left out)"} |`, "| floor | — (in the load generator) |", "");
   if (r.importResult) {
     L.push("## Import", "");
     L.push(`\`casegraph import\` of the same data as a \`casegraph/v1\` file: ${r.importResult.seconds.toFixed(1)} s, ${r.importResult.rate.toFixed(0)} events/s.`);
