@@ -118,6 +118,12 @@ if (!opt.import) {
   await load(driver, repo, baseData, seed, progress("loaded"));
   loadSeconds = (Date.now() - t) / 1000;
   log(`loaded in ${loadSeconds.toFixed(1)}s`);
+  // casegraph fills in the keys it derives (sort and search keys) on the loader's graph, as a service
+  // starting on data loaded by other means does: here, so that its time is shown and not mistaken for
+  // a slow start.
+  const m = Date.now();
+  execFileSync(process.env.CASEGRAPH_BIN, ["migrate"], { stdio: "inherit", env: { ...process.env, RUST_LOG: "info" } });
+  log(`casegraph migrate (derived keys filled in) in ${((Date.now() - m) / 1000).toFixed(1)}s`);
 }
 const dataset = (await driver.executeQuery(
   "MATCH (n:Node) WITH [l IN labels(n) WHERE l <> 'Node'][0] AS kind RETURN kind, count(*) AS n ORDER BY kind",

@@ -74,6 +74,10 @@ pub struct Neo4jConfig {
     pub query_timeout: Duration,
     /// How long start-up keeps trying to reach Neo4j before giving up with an explanation.
     pub startup_timeout: Duration,
+    /// Upper bound for one schema statement of the migrations (an index, a backfill of derived keys,
+    /// the wait for indexes to come online). Separate from `query_timeout`: a backfill over 10^6 nodes
+    /// takes minutes, and an operator runs it once, not a client on every request.
+    pub migration_timeout: Duration,
 }
 
 /// Limits that keep one request from monopolising the service or the database, or crashing it.
@@ -237,6 +241,7 @@ impl Config {
                 connect_timeout: secs(src, "NEO4J_CONNECT_TIMEOUT_SECS", "5")?,
                 query_timeout: secs(src, "NEO4J_QUERY_TIMEOUT_SECS", "15")?,
                 startup_timeout: secs(src, "NEO4J_STARTUP_TIMEOUT_SECS", "30")?,
+                migration_timeout: secs(src, "NEO4J_MIGRATION_TIMEOUT_SECS", "3600")?,
             },
             graphql: GraphqlLimits {
                 // Beyond these the parser and the validator recurse deeper than a 2 MiB stack is

@@ -82,8 +82,9 @@ pub async fn apply(store: &Store) -> AppResult<()> {
     }
     // Neo4j builds a new index in the background. Lists name the search indexes in hints (see
     // `read::ListKind`), and a hint on an index still being built fails the statement: so the
-    // service answers only once every index is online (within the statement timeout).
-    let wait = store.query_timeout.as_secs().max(1);
+    // service answers only once every index is online (within the migration timeout: a new index
+    // over 10^6 nodes takes a while to populate).
+    let wait = store.migration_timeout.as_secs().max(1);
     store
         .run_schema_statement(&format!("CALL db.awaitIndexes({wait})"))
         .await?;

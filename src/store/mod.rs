@@ -209,6 +209,12 @@ pub enum Readiness {
 /// The process-wide connection to Neo4j.
 pub struct Store {
     graph: Graph,
+    /// A pool of its own for the migrations: neo4rs waits for each reply at most its connection
+    /// timeout, which for `graph` is about the statement timeout, while a backfill over a large graph
+    /// answers only when it is done (minutes at 10^6 nodes). Connections are opened lazily, so this
+    /// costs nothing until the migrations run.
+    schema: Graph,
+    migration_timeout: Duration,
     query_timeout: Duration,
     connect_timeout: Duration,
     migrations_applied: AtomicBool,
@@ -222,32 +228,39 @@ const CLIENT_GRACE: Duration = Duration::from_secs(1);
 impl Store {
     /// Builds the connection pool. Connections are opened lazily, so this does not touch the network.
     pub fn connect(config: &Neo4jConfig) -> AppResult<Arc<Self>> {
+        // neo4rs 0.9 has one setting for opening a connection *and* for waiting on each reply
+        // (`Connection::recv`): given the connect timeout, it cut every statement slower than that.
+        // Each pool gets the longer of the two, and the statement deadline is enforced here.
+        let graph = Self::pool(
+            config,
+            config.max_connections,
+            config.query_timeout + CLIENT_GRACE * 2,
+        )?;
+        let schema = Self::pool(config, 1, config.migration_timeout + CLIENT_GRACE * 2)?;
+        Ok(Arc::new(Store {
+            graph,
+            schema,
+            migration_timeout: config.migration_timeout,
+            query_timeout: config.query_timeout,
+            connect_timeout: config.connect_timeout,
+            migrations_applied: AtomicBool::new(false),
+        }))
+    }
+
+    /// A pool of at most `max` connections whose replies may take up to `reply` (see [`Store::connect`]).
+    fn pool(config: &Neo4jConfig, max: usize, reply: Duration) -> AppResult<Graph> {
         let neo4j = ConfigBuilder::default()
             .uri(&config.uri)
             .user(&config.user)
             .password(config.password.expose())
             .db(config.database.as_str())
-            .max_connections(config.max_connections)
-            // neo4rs 0.9 has one setting for opening a connection *and* for waiting on each reply
-            // (`Connection::recv`): given the connect timeout, it cut every statement slower than
-            // that. It gets the longer of the two, and the statement deadline is enforced here.
-            .connection_timeout(
-                config
-                    .connect_timeout
-                    .max(config.query_timeout + CLIENT_GRACE * 2),
-            )
+            .max_connections(max)
+            .connection_timeout(config.connect_timeout.max(reply))
             // Recycle idle connections so that a restarted Neo4j is met with fresh sockets.
             .idle_timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| AppError::internal(format!("invalid Neo4j configuration: {e}")))?;
-        let graph =
-            Graph::connect(neo4j).map_err(|e| AppError::internal(format!("Neo4j pool: {e}")))?;
-        Ok(Arc::new(Store {
-            graph,
-            query_timeout: config.query_timeout,
-            connect_timeout: config.connect_timeout,
-            migrations_applied: AtomicBool::new(false),
-        }))
+        Graph::connect(neo4j).map_err(|e| AppError::internal(format!("Neo4j pool: {e}")))
     }
 
     /// A request-scoped handle.
@@ -273,8 +286,10 @@ impl Store {
 
     async fn run_schema_statement(&self, text: &str) -> AppResult<()> {
         tracing::debug!(cypher = text, "schema statement");
-        let fut = self.graph.run(neo4rs::query(text));
-        timed(self.query_timeout, fut).await?;
+        let started = std::time::Instant::now();
+        let fut = self.schema.run(neo4rs::query(text));
+        timed_by(self.migration_timeout, "NEO4J_MIGRATION_TIMEOUT_SECS", fut).await?;
+        log_slow_schema_statement(text, started.elapsed());
         Ok(())
     }
 
@@ -334,16 +349,32 @@ impl Store {
     }
 }
 
+/// A backfill over a large graph takes minutes: the log says what the time went to.
+fn log_slow_schema_statement(text: &str, took: Duration) {
+    if took > Duration::from_secs(2) {
+        tracing::info!(cypher = text, seconds = took.as_secs_f64(), "schema statement");
+    }
+}
+
 /// Runs one exchange with Neo4j under the statement timeout `limit` (plus [`CLIENT_GRACE`]). A
 /// statement the server stopped at its own timeout and one the client gave up on fail alike.
-async fn timed<T>(
+// Not an `async fn` itself: one more async layer on this hot path pushed `main`'s future past the
+// compiler's layout depth limit.
+fn timed<T>(
     limit: Duration,
+    fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
+) -> impl std::future::Future<Output = AppResult<T>> {
+    timed_by(limit, "NEO4J_QUERY_TIMEOUT_SECS", fut)
+}
+
+/// [`timed`] under the limit that `setting` configures (named in the error).
+async fn timed_by<T>(
+    limit: Duration,
+    setting: &str,
     fut: impl std::future::Future<Output = Result<T, neo4rs::Error>>,
 ) -> AppResult<T> {
     let timed_out = || {
-        AppError::DatabaseUnavailable(format!(
-            "statement timed out after {limit:?} (NEO4J_QUERY_TIMEOUT_SECS)"
-        ))
+        AppError::DatabaseUnavailable(format!("statement timed out after {limit:?} ({setting})"))
     };
     match tokio::time::timeout(limit + CLIENT_GRACE, fut).await {
         Ok(Err(neo4rs::Error::Neo4j(e))) if e.code().contains("TransactionTimedOut") => {
