@@ -34,8 +34,11 @@ pub const MAX_CACHED_BYTES: usize = 8 * 1024;
 /// Eviction scans the map: it only happens on a miss, which costs a parse, far more than the scan.
 struct Bounded<K, V> {
     capacity: usize,
-    inner: Mutex<(u64, HashMap<K, (V, u64)>)>,
+    inner: Mutex<Clocked<K, V>>,
 }
+
+/// The entries, each with the tick of its last use, and the clock that ticks at every access.
+type Clocked<K, V> = (u64, HashMap<K, (V, u64)>);
 
 impl<K: Hash + Eq + Clone, V: Clone> Bounded<K, V> {
     fn new(capacity: usize) -> Self {
