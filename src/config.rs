@@ -109,6 +109,9 @@ pub struct GraphqlLimits {
     pub max_delete_nodes: usize,
     /// Bounds of the graph questions (neighbourhood, paths, timeline …).
     pub graph: GraphBounds,
+    /// Parsed and validated documents kept for the next request with the same text
+    /// (`api::documents`), entries of each cache; 0 keeps none.
+    pub document_cache: usize,
 }
 
 /// Bounds of every graph question, so that none can hang a request or exhaust Neo4j. A question that
@@ -152,6 +155,7 @@ impl Default for GraphqlLimits {
             max_batch_size: 10,
             max_delete_nodes: 10_000,
             graph: GraphBounds::default(),
+            document_cache: 128,
         }
     }
 }
@@ -259,6 +263,7 @@ impl Config {
                 max_batch_size: parse(src, "CASEGRAPH_MAX_BATCH_SIZE", "10")?,
                 max_delete_nodes: parse(src, "CASEGRAPH_MAX_DELETE_NODES", "10000")?,
                 graph: graph_bounds(src)?,
+                document_cache: parse(src, "CASEGRAPH_DOCUMENT_CACHE_SIZE", "128")?,
             },
             log: LogConfig {
                 filter: src.var("RUST_LOG").unwrap_or_else(|| "info".into()),

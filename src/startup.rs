@@ -94,9 +94,13 @@ impl Application {
 
 /// The router over an existing store: what tests use to drive requests without a listener.
 pub fn router_for(store: Arc<Store>, config: Config) -> axum::Router {
-    let schema = api::build_schema(config.graphql);
+    let documents = Arc::new(api::documents::Documents::new(
+        config.graphql.document_cache,
+    ));
+    let schema = api::build_schema_with(config.graphql, documents.clone());
     http::router(http::AppState {
         schema,
+        documents,
         store,
         config: Arc::new(config),
     })

@@ -6,6 +6,7 @@
 //! per kind under `mutation/`, each translating its input into a draft of the application layer
 //! (`crate::app`). Resolvers never write Cypher.
 
+pub mod documents;
 pub mod graph;
 pub mod limits;
 pub mod loaders;
@@ -41,11 +42,23 @@ pub type CasegraphSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 /// (its complexity multiplies by page sizes); async-graphql's own limits stay as a second line for
 /// any other caller of the schema.
 pub fn build_schema(limits: GraphqlLimits) -> CasegraphSchema {
+    build_schema_with(
+        limits,
+        std::sync::Arc::new(documents::Documents::new(limits.document_cache)),
+    )
+}
+
+/// [`build_schema`] answering validation from `documents` (the HTTP handler keeps its parses there).
+pub fn build_schema_with(
+    limits: GraphqlLimits,
+    documents: std::sync::Arc<documents::Documents>,
+) -> CasegraphSchema {
     // `Default::default()`: the mutation root is merged from parts (see `mutation.rs`).
     Schema::build(Query::default(), Default::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .data(limits)
+        .extension(documents::CachedValidation(documents))
         .finish()
 }
 

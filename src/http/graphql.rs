@@ -186,7 +186,11 @@ pub async fn get(
         }
     };
     // Measured before the parse below, which a deep enough document would crash (`api::limits`).
-    if let Err(refused) = crate::api::limits::check(&mut request, &state.config.graphql) {
+    if let Err(refused) = crate::api::limits::check_cached(
+        &mut request,
+        &state.config.graphql,
+        Some(&state.documents),
+    ) {
         return refusal(media, refused);
     }
     // GET must not change anything (it may be cached or prefetched); the spec asks for 405 here. The
@@ -235,15 +239,24 @@ async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> 
     tracing::Span::current().record("graphql.operation", operation.as_str());
 
     // Measured before async-graphql parses anything: hostile documents must never reach it.
-    if let Err(refused) = crate::api::limits::check_batch(&mut batch, &state.config.graphql) {
+    if let Err(refused) =
+        crate::api::limits::check_batch(&mut batch, &state.config.graphql, Some(&state.documents))
+    {
         return refusal(media, refused);
     }
-    // Parse each document once, here: async-graphql executes the parsed form, and the response
-    // ordering below walks the same document.
+    // Parse each document once, here (or take it from the kept ones): async-graphql executes the
+    // parsed form, and the response ordering below walks the same document.
+    let documents = &state.documents;
     let plans: Vec<Option<OrderPlan>> = match &mut batch {
-        BatchRequest::Single(r) => vec![OrderPlan::of(r)],
-        BatchRequest::Batch(rs) => rs.iter_mut().map(OrderPlan::of).collect(),
+        BatchRequest::Single(r) => vec![OrderPlan::of(r, documents)],
+        BatchRequest::Batch(rs) => rs.iter_mut().map(|r| OrderPlan::of(r, documents)).collect(),
     };
+    // Validation is answered from the kept results for a request seen before (`api::documents`).
+    for r in batch.iter_mut() {
+        if let Some(key) = crate::api::documents::ValidationKey::of(r) {
+            r.data.insert(key);
+        }
+    }
 
     let db = state.store.session(crate::store::Scope::all());
     let batch = crate::api::attach_request_data(batch, &db);
@@ -302,7 +315,7 @@ async fn execute(state: AppState, mut batch: BatchRequest, media: MediaType) -> 
 
 /// What [`super::order::reorder`] needs to put one request's result into the query's order.
 struct OrderPlan {
-    doc: async_graphql::parser::types::ExecutableDocument,
+    doc: std::sync::Arc<async_graphql::parser::types::ExecutableDocument>,
     operation: Option<String>,
     variables: async_graphql::Variables,
 }
@@ -310,8 +323,14 @@ struct OrderPlan {
 impl OrderPlan {
     /// Parses the request's document (async-graphql then reuses it); `None` when it does not parse,
     /// which execution reports as a request error.
-    fn of(request: &mut async_graphql::Request) -> Option<OrderPlan> {
-        let doc = request.parsed_query().ok()?.clone();
+    fn of(
+        request: &mut async_graphql::Request,
+        documents: &crate::api::documents::Documents,
+    ) -> Option<OrderPlan> {
+        let doc = match documents.parsed(&request.query) {
+            Some(kept) => kept,
+            None => std::sync::Arc::new(request.parsed_query().ok()?.clone()),
+        };
         Some(OrderPlan {
             doc,
             operation: request.operation_name.clone(),

@@ -28,6 +28,8 @@ use crate::{api::CasegraphSchema, config::Config, error::codes, store::Store};
 #[derive(Clone)]
 pub struct AppState {
     pub schema: CasegraphSchema,
+    /// The parsed and validated documents the schema also answers validation from.
+    pub documents: Arc<crate::api::documents::Documents>,
     pub store: Arc<Store>,
     pub config: Arc<Config>,
 }

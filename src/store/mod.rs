@@ -95,6 +95,12 @@ impl Cypher {
         self.0.is_empty()
     }
 
+    /// Appends another text built the same way (so, of the code's fragments only).
+    pub(crate) fn append(&mut self, other: Cypher) -> &mut Self {
+        self.0.push_str(&other.0);
+        self
+    }
+
     pub fn into_statement(self) -> Statement {
         Statement {
             text: self.0.into(),

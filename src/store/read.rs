@@ -276,6 +276,17 @@ impl ListQuery {
     /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
     /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
+        let hint = self
+            .filters
+            .iter()
+            .any(|f| matches!(f, Filter::Text(_)))
+            .then(|| self.kind.search_hint())
+            .flatten();
+        self.matching_with(hint)
+    }
+
+    /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor.
+    fn matching_with(&self, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
         let mut text = Cypher::new();
         let mut params = Vec::new();
         // The first filter that can anchor does; the others stay predicates on what it reaches.
@@ -292,10 +303,8 @@ impl ListQuery {
             }
             None => {
                 text.push("MATCH (n:").push(self.kind.label()).push(")");
-                if self.filters.iter().any(|f| matches!(f, Filter::Text(_))) {
-                    if let Some(hint) = self.kind.search_hint() {
-                        text.push(hint);
-                    }
+                if let Some(hint) = hint {
+                    text.push(hint);
                 }
                 text.push(" WHERE ").push(SCOPE);
                 None
@@ -317,13 +326,19 @@ impl ListQuery {
     }
 }
 
-/// The statement that fetches one page (see [`list`]).
-fn page_statement(q: &ListQuery) -> Statement {
-    let (mut text, mut params) = q.matching();
+/// How many search-index entries a text-filtered page reads to tell a common word from a rare one,
+/// per item of the page (see [`page_statement`]). A word with fewer matches than this is read from
+/// the search index and sorted: at most this many nodes. A word with at least this many is read by
+/// walking the sort key's index in order, which stops at the page's end: with matches spread evenly,
+/// after about `page / share of matching nodes` nodes, here at most a tenth of the label.
+pub const TEXT_PROBE_PER_ITEM: usize = 10;
+
+/// The nodes of one page, bound to `n` in the list's order: the matching nodes from `hint`'s index
+/// (the search index, the sort key's, or the planner's choice), cut at `$limit`.
+fn ordered(q: &ListQuery, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
+    let (mut text, params) = q.matching_with(hint);
     let key = q.sort.property();
-    // Ascending in the list's own order, unless we page backwards from the end.
-    let ascending = q.descending == q.from_end;
-    let dir = if ascending { " ASC" } else { " DESC" };
+    let dir = direction(q);
     // `after` always means "further along the list's order", `before` the opposite. Each bound is
     // written as a range on the key (which an index can seek) narrowed by the id tie-breaker, and only
     // when given: `$x IS NULL OR …` would hide the range from the planner.
@@ -364,10 +379,105 @@ fn page_statement(q: &ListQuery) -> Statement {
         dir,
         ", n.id",
         dir,
-        " LIMIT $limit RETURN {key: ",
-        key,
-        ", node: ",
+        " LIMIT $limit",
     ] {
+        text.push(piece);
+    }
+    (text, params)
+}
+
+/// Ascending in the list's own order, unless we page backwards from the end.
+fn direction(q: &ListQuery) -> &'static str {
+    if q.descending == q.from_end {
+        " ASC"
+    } else {
+        " DESC"
+    }
+}
+
+/// A text-filtered page without an anchor, whose sort key has an index: the two ways to read it
+/// (see [`TEXT_PROBE_PER_ITEM`]) and a probe that picks one, in one statement. The probe counts the
+/// search-index entries of the word in the request's collections, up to `$probe`; only the branch
+/// it picks runs (an `UNWIND` of an empty list ends the other before its `MATCH`). Either branch
+/// returns the same page: the choice is only about cost.
+///
+/// `None` when the page is read as before, from the search index alone: no text filter, an
+/// anchor, or a kind or sort key without the needed indexes.
+fn text_page(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
+    let (i, word) = q
+        .filters
+        .iter()
+        .enumerate()
+        .find(|(_, f)| matches!(f, Filter::Text(_)))?;
+    let search = q.kind.search_hint()?;
+    let walk = sort_index_hint(q.kind, q.sort)?;
+    let anchored = q
+        .filters
+        .iter()
+        .enumerate()
+        .any(|(i, f)| f.anchor(i, q.kind.label(), &mut Cypher::new()).is_some());
+    if anchored {
+        return None;
+    }
+    let mut text = Cypher::new();
+    text.push("CALL () { MATCH (n:")
+        .push(q.kind.label())
+        .push(")")
+        .push(search)
+        .push(" WHERE ")
+        .push(SCOPE)
+        .push(" AND ");
+    let mut params = word.predicate(i, &mut text);
+    text.push(" WITH n LIMIT $probe RETURN count(n) AS hits } CALL (hits) {");
+    for (cmp, hint) in [("<", search), (">=", walk)] {
+        if cmp == ">=" {
+            text.push(" UNION ALL");
+        }
+        let (branch, p) = ordered(q, Some(hint));
+        text.push(" UNWIND CASE WHEN hits ")
+            .push(cmp)
+            .push(" $probe THEN [true] ELSE [] END AS go CALL (go) { ");
+        text.append(branch).push(" RETURN n } RETURN n");
+        params = p;
+    }
+    let key = q.sort.property();
+    let dir = direction(q);
+    for piece in [" } WITH n ORDER BY ", key, dir, ", n.id", dir] {
+        text.push(piece);
+    }
+    Some((text, params))
+}
+
+/// The hint that reads a list in the order of its sort key's index, for the (kind, key) pairs
+/// that have one (`schema/constraints.cypher`).
+fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
+    Some(match (kind, sort) {
+        (ListKind::Event, SortKey::DateEarliest) => " USING INDEX n:Event(sortDate)",
+        (ListKind::Event, SortKey::Title) => " USING INDEX n:Event(sortTitle)",
+        (ListKind::Actor, SortKey::Name) => " USING INDEX n:Actor(sortName)",
+        (ListKind::Place, SortKey::Name) => " USING INDEX n:Place(sortName)",
+        (ListKind::Source, SortKey::Published) => " USING INDEX n:Source(sortPublished)",
+        (ListKind::Claim, SortKey::CreatedAt) => " USING INDEX n:Claim(sortCreated)",
+        (ListKind::Count, SortKey::Figure) => " USING INDEX n:Count(sortFigure)",
+        _ => return None,
+    })
+}
+
+/// The statement that fetches one page (see [`list`]).
+fn page_statement(q: &ListQuery) -> Statement {
+    let probed = text_page(q);
+    let probe = probed.is_some();
+    let (mut text, mut params) = probed.unwrap_or_else(|| {
+        let hint = q
+            .filters
+            .iter()
+            .any(|f| matches!(f, Filter::Text(_)))
+            .then(|| q.kind.search_hint())
+            .flatten();
+        ordered(q, hint)
+    });
+    let key = q.sort.property();
+    for piece in [" RETURN {key: ", key, ", node: "] {
         text.push(piece);
     }
     match &q.props {
@@ -383,6 +493,9 @@ fn page_statement(q: &ListQuery) -> Statement {
     }
     text.push("} AS row");
     let mut statement = ListQuery::statement(text, params).param("limit", (q.limit + 1) as i64);
+    if probe {
+        statement = statement.param("probe", (TEXT_PROBE_PER_ITEM * (q.limit + 1)) as i64);
+    }
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
             statement = statement

@@ -490,3 +490,45 @@ fragment TypeRef on __Type {
     ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
 }
 "#;
+
+/// Documents are parsed and validated once and kept (`api::documents`); a request that repeats a
+/// document with other variables still gets the answer a fresh validation gives it.
+#[tokio::test]
+async fn a_kept_document_is_validated_again_with_other_variables() {
+    let app = TestApp::spawn().await;
+    let query = "query($n: Int, $c: [ID!]) { events(collections: $c, first: $n) { totalCount } }";
+    let fine = json!({ "n": 5, "c": [app.collection] });
+    for _ in 0..2 {
+        let r = app.gql(query, fine.clone()).await;
+        assert_eq!(r["data"]["events"]["totalCount"], 0, "{r}");
+    }
+    // The same text, a variable of the wrong type: refused by validation, nothing executed.
+    let r = app
+        .gql(query, json!({ "n": "five", "c": [app.collection] }))
+        .await;
+    assert!(r.get("data").is_none(), "{r:#}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Invalid value for argument"),
+        "{r:#}"
+    );
+    // The same text under another operation name is another request: unknown here.
+    let r = app
+        .send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
+                .body(Body::from(
+                    json!({ "query": query, "variables": fine, "operationName": "Other" })
+                        .to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    let body: Value = serde_json::from_slice(&r.body).unwrap();
+    assert!(body.get("data").is_none(), "{body:#}");
+    let r = app.gql(query, fine).await;
+    assert_eq!(r["data"]["events"]["totalCount"], 0, "{r}");
+}

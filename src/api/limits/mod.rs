@@ -16,10 +16,14 @@ mod scan;
 mod shape;
 mod walk;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use async_graphql::{parser::types::OperationType, BatchRequest, Request, Value as ConstValue};
+use async_graphql::{
+    parser::types::{ExecutableDocument, OperationType},
+    BatchRequest, Request, Value as ConstValue,
+};
 
+use super::documents::Documents;
 use crate::{config::GraphqlLimits, error::codes};
 
 pub use shape::Shapes;
@@ -44,10 +48,15 @@ fn shapes() -> &'static Shapes {
 }
 
 /// Checks every request of a batch; the first refusal refuses the whole batch. Accepted documents
-/// are handed to async-graphql already parsed, so they are parsed once.
-pub fn check_batch(batch: &mut BatchRequest, limits: &GraphqlLimits) -> Result<(), Refusal> {
+/// are handed to async-graphql already parsed, so they are parsed once, and not at all when
+/// `documents` holds the parse of the same text.
+pub fn check_batch(
+    batch: &mut BatchRequest,
+    limits: &GraphqlLimits,
+    documents: Option<&Documents>,
+) -> Result<(), Refusal> {
     match batch {
-        BatchRequest::Single(request) => check(request, limits),
+        BatchRequest::Single(request) => check_cached(request, limits, documents),
         BatchRequest::Batch(requests) => {
             if requests.len() > limits.max_batch_size {
                 return Err(Refusal::new(
@@ -61,7 +70,7 @@ pub fn check_batch(batch: &mut BatchRequest, limits: &GraphqlLimits) -> Result<(
                 ));
             }
             for (i, request) in requests.iter_mut().enumerate() {
-                check(request, limits).map_err(|r| Refusal {
+                check_cached(request, limits, documents).map_err(|r| Refusal {
                     message: format!("request {i} of the batch: {}", r.message),
                     ..r
                 })?;
@@ -73,6 +82,17 @@ pub fn check_batch(batch: &mut BatchRequest, limits: &GraphqlLimits) -> Result<(
 
 /// Checks one request against every limit; see the module documentation for the order.
 pub fn check(request: &mut Request, limits: &GraphqlLimits) -> Result<(), Refusal> {
+    check_cached(request, limits, None)
+}
+
+/// [`check`], taking the parse of a text seen before from `documents` (it passed the scan, which
+/// depends on the text alone) and keeping new ones there. The walk, which reads the variables, runs
+/// on every request.
+pub fn check_cached(
+    request: &mut Request,
+    limits: &GraphqlLimits,
+    documents: Option<&Documents>,
+) -> Result<(), Refusal> {
     let bytes = request.query.len();
     if bytes > limits.max_document_bytes {
         return Err(Refusal::new(
@@ -94,34 +114,18 @@ pub fn check(request: &mut Request, limits: &GraphqlLimits) -> Result<(), Refusa
         return Err(value_too_deep("a variable", limits));
     }
 
-    let scanned = scan::scan(
-        &request.query,
-        scan::ScanLimits {
-            tokens: limits.max_tokens,
-            value_depth: limits.max_value_depth,
-            // Inline fragments add braces but no field depth; the walk measures fields exactly.
-            selection_depth: 2 * limits.max_depth + 1,
+    let doc = match documents.and_then(|d| d.parsed(&request.query)) {
+        Some(doc) => doc,
+        None => match scan_and_parse(&request.query, limits)? {
+            Some(doc) => {
+                let doc = Arc::new(doc);
+                if let Some(d) = documents {
+                    d.keep_parsed(&request.query, doc.clone());
+                }
+                doc
+            }
+            None => return Ok(()),
         },
-    );
-    match scanned {
-        Ok(_) => {}
-        Err(scan::Exceeded::Tokens) => {
-            return Err(Refusal::new(
-                codes::TOO_MANY_TOKENS,
-                format!(
-                    "the document has more than {} tokens (CASEGRAPH_MAX_TOKENS)",
-                    limits.max_tokens
-                ),
-            ))
-        }
-        Err(scan::Exceeded::ValueDepth) => return Err(value_too_deep("a value", limits)),
-        Err(scan::Exceeded::SelectionDepth) => return Err(too_deep("fields", limits)),
-    }
-
-    // A document that does not parse is left to async-graphql, which reports where and why; with
-    // its nesting bounded, parsing it again there is safe.
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return Ok(());
     };
     let walk_limits = walk::WalkLimits {
         depth: limits.max_depth,
@@ -162,8 +166,43 @@ pub fn check(request: &mut Request, limits: &GraphqlLimits) -> Result<(), Refusa
             ));
         }
     }
-    request.set_parsed_query(doc);
+    // async-graphql consumes the document it executes: it gets a copy of the kept one.
+    request.set_parsed_query(ExecutableDocument::clone(&doc));
     Ok(())
+}
+
+/// Steps 2 and 3 of the module documentation up to the parse: `None` when the document does not
+/// parse, which is left to async-graphql, which reports where and why; with its nesting bounded,
+/// parsing it again there is safe.
+fn scan_and_parse(
+    query: &str,
+    limits: &GraphqlLimits,
+) -> Result<Option<ExecutableDocument>, Refusal> {
+    let scanned = scan::scan(
+        query,
+        scan::ScanLimits {
+            tokens: limits.max_tokens,
+            value_depth: limits.max_value_depth,
+            // Inline fragments add braces but no field depth; the walk measures fields exactly.
+            selection_depth: 2 * limits.max_depth + 1,
+        },
+    );
+    match scanned {
+        Ok(_) => {}
+        Err(scan::Exceeded::Tokens) => {
+            return Err(Refusal::new(
+                codes::TOO_MANY_TOKENS,
+                format!(
+                    "the document has more than {} tokens (CASEGRAPH_MAX_TOKENS)",
+                    limits.max_tokens
+                ),
+            ))
+        }
+        Err(scan::Exceeded::ValueDepth) => return Err(value_too_deep("a value", limits)),
+        Err(scan::Exceeded::SelectionDepth) => return Err(too_deep("fields", limits)),
+    }
+
+    Ok(async_graphql::parser::parse_query(query).ok())
 }
 
 fn over_limit(over: walk::Over, limits: &GraphqlLimits) -> Refusal {

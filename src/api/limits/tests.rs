@@ -181,14 +181,14 @@ fn every_message_names_the_variable_that_changes_the_limit() {
 fn a_batch_is_refused_when_too_long_or_when_any_request_is() {
     let mut batch = BatchRequest::Batch((0..11).map(|_| Request::new("{ __typename }")).collect());
     assert_eq!(
-        check_batch(&mut batch, &limits()).unwrap_err().code,
+        check_batch(&mut batch, &limits(), None).unwrap_err().code,
         codes::BATCH_TOO_LARGE
     );
     let mut batch = BatchRequest::Batch(vec![
         Request::new("{ __typename }"),
         Request::new(nested_list(1_750)),
     ]);
-    let refused = check_batch(&mut batch, &limits()).unwrap_err();
+    let refused = check_batch(&mut batch, &limits(), None).unwrap_err();
     assert_eq!(refused.code, codes::VALUE_NESTING_TOO_DEEP);
     assert!(
         refused.message.starts_with("request 1 of the batch"),
