@@ -15,6 +15,9 @@
 //!    checkpoint is there. A checkpoint is keyed by the collection, the batch size, the batch's number
 //!    and a hash of its records' text, so an edited file re-imports exactly the batches that changed.
 //!
+//! Steps 1 and 2 of a batch run while the batch before it is written (step 3), one transaction at a
+//! time; see [`import`].
+//!
 //! With [`OnError::Stop`] (the default) the first bad record ends the import, its batch unwritten; with
 //! [`OnError::Skip`] bad records are left out, counted and listed, and a record that refers to a
 //! skipped one is itself skipped (its reference cannot resolve).
