@@ -18,6 +18,7 @@ pub mod stream;
 pub mod validation;
 
 mod progress;
+mod report;
 
 #[cfg(test)]
 mod tests;

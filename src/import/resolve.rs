@@ -196,11 +196,17 @@ pub(super) fn references(
 
 /// Resolves every record's references in file order: the records that may be written, and the
 /// problems of the others (in file order).
+///
+/// `earlier` holds the ids (with their kinds) that the previous batch writes, when that batch's
+/// transaction is still in flight (`super::bulk` prepares a batch while the one before it is
+/// written): a reference to one of them resolves as it would once that batch has committed, as a
+/// node of that kind in this collection. The import stops if that batch does not commit.
 pub(super) async fn resolve(
     store: &Arc<Store>,
     collection: &str,
     checked: Vec<Checked>,
     failed: Vec<(usize, String, Vec<String>)>,
+    earlier: &HashMap<String, NodeKind>,
 ) -> AppResult<Resolved> {
     // Where each id is defined in this batch (the first time), to tell "later" from "skipped".
     let mut in_batch: HashMap<String, (usize, String)> = HashMap::new();
@@ -222,7 +228,7 @@ pub(super) async fn resolve(
     let ids: HashSet<&str> = checked
         .iter()
         .flat_map(|r| r.refers.iter().map(|x| x.id.as_str()))
-        .filter(|id| !in_batch.contains_key(*id))
+        .filter(|id| !in_batch.contains_key(*id) && !earlier.contains_key(*id))
         .collect();
     let db = store.session(Scope::all());
     let ids: Vec<&str> = ids.into_iter().collect();
@@ -260,7 +266,9 @@ pub(super) async fn resolve(
         {
             let found = defined
                 .get(id)
-                .map(|(k, _)| (vec![k.label().to_owned()], Some(collection)))
+                .map(|(k, _)| k)
+                .or_else(|| earlier.get(id))
+                .map(|k| (vec![k.label().to_owned()], Some(collection)))
                 .or_else(|| {
                     stored
                         .get(id)

@@ -488,7 +488,9 @@ impl Db {
             Ok(value) => {
                 let txn = tx.txn.take().expect("transaction still open");
                 self.count_trip("COMMIT");
+                let started = std::time::Instant::now();
                 let committed = timed(limit, txn.commit()).await;
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "committed");
                 // Again after the commit: anything read (and cached) meanwhile predates it.
                 self.writes.fetch_add(1, Ordering::SeqCst);
                 committed?;
@@ -531,7 +533,9 @@ impl Tx {
             }
             Ok::<_, neo4rs::Error>(out)
         };
+        let started = std::time::Instant::now();
         let rows = timed(limit, fetch).await?;
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "statement done");
         rows.iter().map(decode_row).collect()
     }
 
@@ -541,7 +545,9 @@ impl Tx {
         let query = statement.into_query(&self.db.scope)?;
         let limit = self.db.store.query_timeout;
         let txn = self.txn.as_mut().expect("transaction still open");
+        let started = std::time::Instant::now();
         timed(limit, txn.run(query)).await?;
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "statement done");
         Ok(())
     }
 }

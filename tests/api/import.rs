@@ -320,6 +320,12 @@ async fn a_bad_record_stops_the_import_with_its_line_and_reason_and_its_batch_un
         message.starts_with("line 12: date.edtf: `2025-02-30`"),
         "{message}"
     );
+    // Line 12 is found while the first batch is still being written (the next batch is checked
+    // meanwhile): the message counts it only as it commits.
+    assert!(
+        message.contains("(the import stopped there: 1 batch(es) written"),
+        "{message}"
+    );
     // The first batch (lines 2–11) committed; the second, holding line 12, did not.
     assert_eq!(
         crate::helpers::total_in(&app, "events", &app.collection).await,
