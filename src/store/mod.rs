@@ -358,7 +358,11 @@ impl Store {
 /// A backfill over a large graph takes minutes: the log says what the time went to.
 fn log_slow_schema_statement(text: &str, took: Duration) {
     if took > Duration::from_secs(2) {
-        tracing::info!(cypher = text, seconds = took.as_secs_f64(), "schema statement");
+        tracing::info!(
+            cypher = text,
+            seconds = took.as_secs_f64(),
+            "schema statement"
+        );
     }
 }
 
