@@ -3,7 +3,11 @@
 //! collector (`casegraph::store::plans`), and any plan that scans a label, all nodes or a whole index is
 //! reported.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, Once, OnceLock},
+    thread::ThreadId,
+};
 
 use casegraph::store::{
     plans::{operators, Collection},
@@ -11,14 +15,32 @@ use casegraph::store::{
     Db, Statement,
 };
 use serde_json::Value;
-use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// The plan operators that read more than the ids asked for.
 const SCANS: [&str; 3] = ["NodeByLabelScan", "AllNodesScan", "NodeIndexScan"];
 
-/// Collects the statement texts the store logs (`cypher = …`).
-struct Statements(Arc<Mutex<Vec<String>>>);
+/// The open captures, by the thread whose statements each one collects.
+type Captures = Mutex<HashMap<ThreadId, Arc<Mutex<Vec<String>>>>>;
+
+fn captures() -> &'static Captures {
+    static CAPTURES: OnceLock<Captures> = OnceLock::new();
+    CAPTURES.get_or_init(Default::default)
+}
+
+/// Collects the statement texts the store logs (`cypher = …`) into the capture of the thread that
+/// logs them. One process-wide subscriber, installed once: a thread-local one (`set_default`) lost
+/// every event now and then while other tests ran, since tracing caches each call site's interest
+/// process-wide and a call site first met on another thread could be cached as disabled.
+struct Statements;
+
+fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Statements))
+            .expect("no other global subscriber in the test binary");
+    });
+}
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
@@ -31,10 +53,18 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
             }
             fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
         }
+        let Some(capture) = captures()
+            .lock()
+            .unwrap()
+            .get(&std::thread::current().id())
+            .cloned()
+        else {
+            return;
+        };
         let mut found = Cypher(None);
         event.record(&mut found);
         if let Some(text) = found.0 {
-            self.0.lock().unwrap().push(text);
+            capture.lock().unwrap().push(text);
         }
     }
 }
@@ -44,7 +74,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
 pub struct PlanCheck<'a> {
     collection: Collection<'a>,
     texts: Arc<Mutex<Vec<String>>>,
-    capture: DefaultGuard,
+    thread: ThreadId,
 }
 
 impl<'a> PlanCheck<'a> {
@@ -52,13 +82,14 @@ impl<'a> PlanCheck<'a> {
         let collection = Collection::start(db)
             .await
             .expect("query collection starts");
+        install();
         let texts = Arc::new(Mutex::new(Vec::new()));
-        let subscriber = tracing_subscriber::registry().with(Statements(texts.clone()));
-        let capture = tracing::subscriber::set_default(subscriber);
+        let thread = std::thread::current().id();
+        captures().lock().unwrap().insert(thread, texts.clone());
         PlanCheck {
             collection,
             texts,
-            capture,
+            thread,
         }
     }
 
@@ -66,7 +97,7 @@ impl<'a> PlanCheck<'a> {
     /// test if fewer than `at_least` distinct statements were captured or none contains one of
     /// `needed` (so that a capture that missed the work cannot pass).
     pub async fn scans(self, at_least: usize, needed: &[&str]) -> Vec<String> {
-        drop(self.capture);
+        captures().lock().unwrap().remove(&self.thread);
         let mut texts: Vec<String> = self.texts.lock().unwrap().clone();
         texts.retain(|t| t != "BEGIN" && t != "COMMIT" && !t.starts_with("CALL db.stats"));
         texts.sort();
