@@ -276,13 +276,16 @@ impl ListQuery {
     /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
     /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
-        let hint = self
-            .filters
+        self.matching_with(self.text_hint())
+    }
+
+    /// The search index to name in a hint: the kind's, when the list filters by text.
+    fn text_hint(&self) -> Option<&'static str> {
+        self.filters
             .iter()
             .any(|f| matches!(f, Filter::Text(_)))
             .then(|| self.kind.search_hint())
-            .flatten();
-        self.matching_with(hint)
+            .flatten()
     }
 
     /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor.
@@ -467,15 +470,7 @@ fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
 fn page_statement(q: &ListQuery) -> Statement {
     let probed = text_page(q);
     let probe = probed.is_some();
-    let (mut text, mut params) = probed.unwrap_or_else(|| {
-        let hint = q
-            .filters
-            .iter()
-            .any(|f| matches!(f, Filter::Text(_)))
-            .then(|| q.kind.search_hint())
-            .flatten();
-        ordered(q, hint)
-    });
+    let (mut text, mut params) = probed.unwrap_or_else(|| ordered(q, q.text_hint()));
     let key = q.sort.property();
     for piece in [" RETURN {key: ", key, ", node: "] {
         text.push(piece);
