@@ -1,7 +1,8 @@
 //! /ready follows Neo4j down and up, without restarting the service. This test runs its own Neo4j
 //! (through scripts/neo4j-local, on its own port and data directory) so that stopping it does not
 //! disturb the tests that share the suite's database. It also drops an index there, to see that the
-//! probe reports missing migrations without writing.
+//! probe reports missing migrations without writing. A second test uses its own Neo4j to run the
+//! migrations over nodes written without their derived keys.
 
 use std::{path::PathBuf, process::Command, time::Duration};
 
@@ -145,4 +146,56 @@ async fn ready_follows_neo4j_down_and_up_without_a_restart() {
         status, 200,
         "ready again once Neo4j is back, with no restart of the service"
     );
+}
+
+/// Start-up on a graph written by other means (a loader, a restored dump) fills in every node's
+/// derived sort and search keys, which at 10^6 events takes minutes. The migrations are held to
+/// `NEO4J_MIGRATION_TIMEOUT_SECS`, on a pool of their own, not to the statement timeout: under that
+/// one a 1M graph could not start ("statement timed out after 15s"). Here the statement timeout is
+/// zero, so any schema statement held to it fails after its one-second grace; the backfill of 50,000
+/// events takes longer than that. Its own Neo4j: nodes without keys in the suite's database would be
+/// backfilled by every test starting meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_are_held_to_their_own_timeout_not_the_statement_timeout() {
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("casegraph-migrate-{}", uuid::Uuid::now_v7()));
+    let neo4j = OwnNeo4j { dir, port };
+    assert!(
+        tokio::task::block_in_place(|| neo4j.script("start")),
+        "own Neo4j starts"
+    );
+    let mut config = test_config();
+    config.neo4j.uri = format!("bolt://127.0.0.1:{port}");
+    let raw = raw_graph(&config);
+    raw.run(neo4rs::query(
+        "UNWIND range(1, 50000) AS i CALL (i) { CREATE (:Node:Event {id: 'old:' + i, \
+         collection: 'old', type: 'raid', title: 'An event written before its keys existed, number ' + i}) \
+         } IN TRANSACTIONS OF 10000 ROWS",
+    ))
+    .await
+    .expect("events without derived keys");
+
+    config.neo4j.query_timeout = Duration::ZERO;
+    config.neo4j.migration_timeout = Duration::from_secs(600);
+    let store = casegraph::store::Store::connect(&config.neo4j).expect("pool");
+    let started = std::time::Instant::now();
+    store
+        .migrate()
+        .await
+        .expect("migrations apply, however short the statement timeout");
+    eprintln!("migrations with the backfill took {:?}", started.elapsed());
+
+    let mut rows = raw
+        .execute(neo4rs::query(
+            "MATCH (n:Event) WHERE n.sortDate IS NULL OR n.searchText IS NULL RETURN count(n) AS n",
+        ))
+        .await
+        .expect("count");
+    let row = rows.next().await.expect("a row").expect("a row");
+    assert_eq!(
+        row.get::<i64>("n").expect("a count"),
+        0,
+        "every key filled in"
+    );
+    assert!(store.migrations_applied());
 }
