@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use casegraph::{config::Config, error::AppError, startup, telemetry};
 
+/// mimalloc rather than glibc's malloc: see docs/decisions.md, "Allocator".
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "casegraph",

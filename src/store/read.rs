@@ -519,7 +519,7 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
         .map(|r| {
             let node = NodeRecord::decode(r.node)?;
             if !q.below.is_empty() {
-                tree::decode(node.id(), &r.sub, &q.below, &mut loaded)?;
+                tree::decode(node.id(), r.sub, &q.below, &mut loaded)?;
             }
             Ok((
                 Position {

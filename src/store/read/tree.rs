@@ -306,15 +306,19 @@ struct Item {
     sub: Value,
 }
 
+/// Decodes the answer `sub` of one node's branches into `out`. It takes `sub` by value and moves
+/// each branch's list out of it: a borrowed answer had to be cloned at every level, so a deep
+/// selection copied its lower levels once per level above them (perf: allocation was ~30% of a
+/// nested read's CPU).
 pub(super) fn decode(
     parent: &str,
-    sub: &Value,
+    mut sub: Value,
     list: &[Branch],
     out: &mut Vec<Loaded>,
 ) -> AppResult<()> {
     for (i, b) in list.iter().enumerate() {
-        let mut items: Vec<Item> = match sub.get(format!("f{i}")) {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
+        let mut items: Vec<Item> = match sub.get_mut(format!("f{i}")).map(Value::take) {
+            Some(v) => serde_json::from_value(v).map_err(|e| {
                 crate::error::AppError::internal(format!("malformed nested answer: {e}"))
             })?,
             None => Vec::new(),
@@ -332,7 +336,7 @@ pub(super) fn decode(
             let node = NodeRecord::decode(item.node)?;
             if let Some((_, below)) = b.below.iter().find(|(l, _)| *l == node.label()) {
                 if !below.is_empty() {
-                    decode(node.id(), &item.sub, below, out)?;
+                    decode(node.id(), item.sub, below, out)?;
                 }
             }
             linked.push(Linked {
@@ -425,7 +429,7 @@ pub async fn load_roots(
     for row in rows.into_iter().filter(|r| !r.node.is_null()) {
         let node = NodeRecord::decode(row.node)?;
         if let Some((_, _, list)) = roots.iter().find(|(l, _, _)| *l == node.label()) {
-            decode(node.id(), &row.sub, list, &mut loaded)?;
+            decode(node.id(), row.sub, list, &mut loaded)?;
         }
         nodes.push(node);
     }
@@ -445,7 +449,7 @@ pub async fn load(db: &Db, ids: &[String], list: &[Branch]) -> AppResult<Vec<Loa
     let rows: Vec<Row> = db.rows(statement(list).param("ids", ids)).await?;
     let mut out = Vec::new();
     for row in rows {
-        decode(&row.id, &row.sub, list, &mut out)?;
+        decode(&row.id, row.sub, list, &mut out)?;
     }
     Ok(out)
 }
