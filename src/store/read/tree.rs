@@ -231,10 +231,11 @@ pub(super) fn branches(
             " WITH "
         });
         push_var(out, vars.n);
-        if let Some(props) = b.edge.edge_props() {
+        if b.edge.edge_props().is_some() {
+            // The relationship itself, its properties read after the page is cut (below), not for
+            // every neighbour the sort has to see.
             out.push(", ");
-            render(out, props, vars);
-            out.push(" AS e").push(k);
+            push_var(out, vars.r);
         }
         // A to-one level (an event's place) has nothing to order.
         let sorted = b.window.is_some() || !b.edge.to_one();
@@ -264,8 +265,9 @@ pub(super) fn branches(
         if b.window.is_some() {
             out.push(", key: o").push(k);
         }
-        if b.edge.edge_props().is_some() {
-            out.push(", edge: e").push(k);
+        if let Some(props) = b.edge.edge_props() {
+            out.push(", edge: ");
+            render(out, props, vars);
         }
         out.push(", sub: ");
         let below: Vec<&(&'static str, Vec<Branch>)> =
