@@ -286,12 +286,22 @@ pub(super) fn branches(
         }
         out.push("} }");
         if b.window.as_ref().is_some_and(|w| w.total) {
-            // Its own subquery: the page's LIMIT must not cut the count.
-            out.push(", t").push(i).push(": size(COLLECT { ");
-            matching(out, b, vars, k, params);
-            out.push(" RETURN DISTINCT ");
-            push_var(out, vars.n);
-            out.push(".id })");
+            // Its own subquery: the page's LIMIT must not cut the count. A pattern that meets each
+            // neighbour once is counted as it matches (`COUNT {}`: no property read, measured 20,007
+            // db hits instead of 25,007 for 5,000 citers); one that can meet a neighbour twice (an
+            // actor's events) counts distinct ids.
+            out.push(", t").push(i);
+            if b.edge.repeats() {
+                out.push(": size(COLLECT { ");
+                matching(out, b, vars, k, params);
+                out.push(" RETURN DISTINCT ");
+                push_var(out, vars.n);
+                out.push(".id })");
+            } else {
+                out.push(": COUNT { ");
+                matching(out, b, vars, k, params);
+                out.push(" }");
+            }
         }
     }
     out.push("}");
