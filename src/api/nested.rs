@@ -24,7 +24,7 @@ use crate::{
     store::{
         read::{
             tree::{Only, Window},
-            Edge, Position, SortKey,
+            Edge, Linked, Position, SortKey,
         },
         records::NodeRecord,
     },
@@ -177,6 +177,18 @@ pub(crate) async fn page<T: OutputType>(
     args: NestedArgs,
     pick: fn(NodeRecord) -> Option<T>,
 ) -> Result<ListConnection<T>, AppError> {
+    page_linked(ctx, edge, id, args, |linked| pick(linked.node)).await
+}
+
+/// [`page`] for lists whose items carry the relationship's properties as well as the neighbour (a
+/// citation and its excerpt): `pick` gets both.
+pub(crate) async fn page_linked<T: OutputType>(
+    ctx: &Context<'_>,
+    edge: Edge,
+    id: &str,
+    args: NestedArgs,
+    pick: impl Fn(Linked) -> Option<T>,
+) -> Result<ListConnection<T>, AppError> {
     let target = edge
         .target()
         .ok_or_else(|| AppError::internal(format!("{edge:?} has no single target")))?;
@@ -193,12 +205,12 @@ pub(crate) async fn page<T: OutputType>(
     };
     let mut connection: Connection<String, T, ListExtra> =
         Connection::with_additional_fields(has_previous, has_next, ListExtra::Nested(listed.total));
-    for linked in listed.items {
+    for mut linked in listed.items {
         let cursor = encode(&Position {
-            key: linked.key,
+            key: linked.key.take(),
             id: linked.node.id().to_string(),
         });
-        if let Some(item) = pick(linked.node) {
+        if let Some(item) = pick(linked) {
             connection.edges.push(RelayEdge::new(cursor, item));
         }
     }

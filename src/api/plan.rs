@@ -29,12 +29,13 @@ use crate::{
 enum Next {
     /// The neighbours themselves (`place { name }`).
     Same,
-    /// A field of a wrapper object around each neighbour (`cites { source { … } }`).
-    Sub(&'static str),
     /// Nothing further: the field only summarises the neighbours (`provenance`).
     Leaf,
     /// A page of the neighbours, as a connection (`events(first: 5) { edges { node { … } } }`).
     Page,
+    /// A page of objects that each wrap a neighbour under this field, with the relationship's own
+    /// properties beside it (`cites(first: 5) { nodes { excerpt source { … } } }`).
+    PageOf(&'static str),
 }
 
 /// How field `field` of a node with this label is resolved, if it follows a relationship.
@@ -49,17 +50,17 @@ fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
         ("Event", "place") => (EventPlace, Same),
         ("Event", "participants") => (EventParticipations, Page),
         ("Event", "counts") => (EventCounts, Page),
-        ("Event", "partOf") => (EventPartOf, Same),
+        ("Event", "partOf") => (EventPartOf, Page),
         ("Event", "parts") => (EventParts, Page),
-        ("Event", "followedBy") => (EventFollowedBy, Same),
-        ("Event", "precededBy") => (EventPrecededBy, Same),
-        ("Event", "ledTo") => (EventLedTo, Same),
-        ("Event", "causedBy") => (EventCausedBy, Same),
+        ("Event", "followedBy") => (EventFollowedBy, Page),
+        ("Event", "precededBy") => (EventPrecededBy, Page),
+        ("Event", "ledTo") => (EventLedTo, Page),
+        ("Event", "causedBy") => (EventCausedBy, Page),
         ("Actor", "participations") => (ActorParticipations, Page),
         ("Actor", "events") => (ActorEvents, Page),
-        ("Actor", "memberOf") => (ActorMemberOf, Same),
+        ("Actor", "memberOf") => (ActorMemberOf, Page),
         ("Actor", "members") => (ActorMembers, Page),
-        ("Actor", "answersTo") => (ActorAnswersTo, Same),
+        ("Actor", "answersTo") => (ActorAnswersTo, Page),
         ("Actor", "subordinates") => (ActorSubordinates, Page),
         ("Actor", "publications") => (ActorPublications, Page),
         ("Place", "parent") => (PlaceParent, Same),
@@ -67,8 +68,8 @@ fn step(label: &str, field: &str) -> Option<(Edge, Next)> {
         ("Place", "children") => (PlaceChildren, Page),
         ("Place", "events") => (PlaceEvents, Page),
         ("Source", "publisher") => (SourcePublisher, Same),
-        ("Source", "cites") => (SourceCites, Sub("source")),
-        ("Source", "citedBy") => (SourceCitedBy, Sub("source")),
+        ("Source", "cites") => (SourceCites, PageOf("source")),
+        ("Source", "citedBy") => (SourceCitedBy, PageOf("source")),
         ("Source", "claims") => (SourceClaims, Page),
         ("Participation", "roleTerm") => (ParticipationRoleTerm, Same),
         ("Participation", "actor") => (ParticipationActor, Same),
@@ -100,7 +101,7 @@ fn plan<'a>(
             // A paged field is read as the page its arguments ask for; one with arguments that do not
             // hold is left to its resolver, which reports them.
             let window = match next {
-                Next::Page => match nested::planned_window(ctx, edge, &field) {
+                Next::Page | Next::PageOf(_) => match nested::planned_window(ctx, edge, &field) {
                     Some(w) => Some(w),
                     None => continue,
                 },
@@ -118,10 +119,12 @@ fn plan<'a>(
             };
             match next {
                 Next::Same => wanted[at].2.push(field),
-                Next::Sub(name) => wanted[at]
-                    .2
-                    .extend(field.selection_set().filter(|f| f.name() == name)),
                 Next::Page => wanted[at].2.extend(nested::item_selections(&field)),
+                Next::PageOf(name) => wanted[at].2.extend(
+                    nested::item_selections(&field)
+                        .iter()
+                        .flat_map(|item| item.selection_set().filter(|f| f.name() == name)),
+                ),
                 Next::Leaf => {}
             }
         }

@@ -196,7 +196,7 @@ pub fn seed_id(kind: &str, name: &str) -> String {
 // What the tests select of each kind of node.
 
 pub const ACTOR: &str =
-    "id collection kind name aliases description memberOf { id } answersTo { id }";
+    "id collection kind name aliases description memberOf { nodes { id } } answersTo { nodes { id } }";
 pub const PLACE: &str =
     "id collection kind name aliases description location { latitude longitude } precision parent { id }";
 pub const DATE: &str = "edtf earliest latest precision approximate uncertain inferred basis";
@@ -210,11 +210,11 @@ pub fn selection(kind: &str) -> String {
         "Place" => PLACE.into(),
         "Source" => format!(
             "id collection kind title url language published {{ {DATE} }} publisher {{ id }} \
-             cites {{ excerpt source {{ id }} }}"
+             cites {{ nodes {{ excerpt source {{ id }} }} }}"
         ),
         "Event" => format!(
-            "id collection type title description date {{ {DATE} }} place {{ id }} partOf {{ id }} \
-             followedBy {{ id }} ledTo {{ id }} claims {{ nodes {{ {CLAIM_BRIEF} }} }}"
+            "id collection type title description date {{ {DATE} }} place {{ id }} partOf {{ nodes {{ id }} }} \
+             followedBy {{ nodes {{ id }} }} ledTo {{ nodes {{ id }} }} claims {{ nodes {{ {CLAIM_BRIEF} }} }}"
         ),
         "Participation" => {
             format!("id collection role description actor {{ id }} event {{ id }} claims {{ nodes {{ {CLAIM_BRIEF} }} }}")
@@ -540,10 +540,10 @@ pub async fn outgoing(app: &TestApp, id: &str) -> Value {
     node_with(
         app,
         id,
-        "... on Event { place { id } eventPartOf: partOf { id } followedBy { id } ledTo { id } }
+        "... on Event { place { id } eventPartOf: partOf { nodes { id } } followedBy { nodes { id } } ledTo { nodes { id } } }
          ... on Place { parent { id } }
-         ... on Actor { memberOf { id } answersTo { id } }
-         ... on Source { publisher { id } cites { excerpt source { id } } }
+         ... on Actor { memberOf { nodes { id } } answersTo { nodes { id } } }
+         ... on Source { publisher { id } cites { nodes { excerpt source { id } } } }
          ... on Count { countPartOf: partOf { id } }",
     )
     .await
@@ -554,10 +554,10 @@ pub async fn incoming(app: &TestApp, id: &str) -> Value {
     node_with(
         app,
         id,
-        "... on Event { parts { nodes { id } } precededBy { id } causedBy { id } }
+        "... on Event { parts { nodes { id } } precededBy { nodes { id } } causedBy { nodes { id } } }
          ... on Place { events { nodes { id } } children { nodes { id } } }
          ... on Actor { members { nodes { id } } subordinates { nodes { id } } publications { nodes { id } } }
-         ... on Source { citedBy { excerpt source { id } } }
+         ... on Source { citedBy { nodes { excerpt source { id } } } }
          ... on Count { breakdown { nodes { id } } }",
     )
     .await

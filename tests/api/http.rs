@@ -398,8 +398,8 @@ async fn response_fields_come_back_in_the_query_order_at_every_level() {
     // must not follow that order but the query's (GraphQL spec, "Serialized Map Ordering").
     let query = r#"{
         rb: events(first: 5) { edges { node {
-            nb: claims { nodes { id } } nz: followedBy { id } na: id nm: participants { nodes { role } } nc: title
-            ... on Event { nd: causedBy { id } nb: claims { nodes { id } } }
+            nb: claims { nodes { id } } nz: followedBy { nodes { id } } na: id nm: participants { nodes { role } } nc: title
+            ... on Event { nd: causedBy { nodes { id } } nb: claims { nodes { id } } }
         } } }
         rz: actors(first: 2) { totalCount }
         ra: collections { totalCount }

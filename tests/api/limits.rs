@@ -149,7 +149,7 @@ async fn the_largest_value_depth_the_configuration_allows_is_still_safe() {
     // Both at once: a 64-deep value at the bottom of 32 levels of fields.
     let both = format!(
         "{{ node(id: \"x\") {{ ... on Actor {{ {}events(role: {}1{}) {{ nodes {{ id }} }}{} }} }} }}",
-        "memberOf { ".repeat(28),
+        "memberOf { nodes { ".repeat(14),
         "{a: ".repeat(64),
         "}".repeat(64),
         " }".repeat(28)

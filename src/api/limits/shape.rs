@@ -105,19 +105,38 @@ mod tests {
             Fanout::PageItems
         );
         assert_eq!(shapes.get("Query", "nodes").unwrap().fanout, Fanout::ByIds);
+        // The few plain lists left are bounded by the data's shape (a place's ancestors).
         assert_eq!(
-            shapes.get("Actor", "memberOf").unwrap().fanout,
+            shapes.get("Place", "ancestors").unwrap().fanout,
             Fanout::List
         );
         // Nested lists that grow with the data are pages: the estimate multiplies by their size.
-        for (parent, field) in [
-            ("Actor", "events"),
-            ("Place", "children"),
-            ("Fact", "claims"),
+        for (parent, field, returns) in [
+            ("Actor", "events", "EventConnection"),
+            ("Place", "children", "PlaceConnection"),
+            ("Fact", "claims", "ClaimConnection"),
+            ("Source", "cites", "CitationConnection"),
+            ("Source", "citedBy", "CitationConnection"),
+            ("Event", "partOf", "EventConnection"),
+            ("Event", "followedBy", "EventConnection"),
+            ("Event", "precededBy", "EventConnection"),
+            ("Event", "ledTo", "EventConnection"),
+            ("Event", "causedBy", "EventConnection"),
+            ("Actor", "memberOf", "ActorConnection"),
+            ("Actor", "answersTo", "ActorConnection"),
         ] {
             let shape = shapes.get(parent, field).unwrap();
             assert_eq!(shape.fanout, Fanout::Paged, "{parent}.{field}");
+            assert_eq!(shape.returns, returns, "{parent}.{field}");
         }
+        // A citation is the page's item, its source one object below it.
+        let items = shapes.get("CitationConnection", "nodes").unwrap();
+        assert_eq!(
+            (items.fanout, items.returns.as_str()),
+            (Fanout::PageItems, "Citation")
+        );
+        let source = shapes.get("Citation", "source").unwrap();
+        assert_eq!(source.fanout, Fanout::One);
         let events = shapes.get("Actor", "events").unwrap();
         assert_eq!(events.returns, "EventConnection");
         let edge = shapes.get("EventEdge", "node").unwrap();

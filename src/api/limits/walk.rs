@@ -315,8 +315,14 @@ mod tests {
     fn plain_lists_count_as_default_pages_and_nodes_by_the_ids_given() {
         let m = measure("{ nodes(ids: [\"a\", \"b\", \"c\"]) { id } }").unwrap();
         assert_eq!(m.complexity, 1 + 3);
-        let m = measure("{ node(id: \"x\") { ... on Actor { memberOf { name } } } }").unwrap();
+        let m = measure("{ node(id: \"x\") { ... on Place { ancestors { name } } } }").unwrap();
         assert_eq!(m.complexity, 1 + (1 + 20));
+        // Citations are a page like any nested list: `first` sets what they cost.
+        let m = measure(
+            "{ node(id: \"x\") { ... on Source { citedBy(first: 3) { nodes { excerpt source { title } } } } } }",
+        )
+        .unwrap();
+        assert_eq!(m.complexity, 1 + (1 + 3 * (1 + 1 + 1 + 1)));
         // A nested page costs its page size, like a root list.
         let m = measure(
             "{ node(id: \"x\") { ... on Actor { members(first: 5) { nodes { name } } } } }",

@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, ID};
 
 use super::{
-    as_actor, as_event, as_participation, as_source, follow_as, stored, Event, EventSort,
-    Participation, Source,
+    as_actor, as_event, as_participation, as_source, stored, Event, EventSort, Participation,
+    Source,
 };
 use crate::{
     api::{
@@ -98,8 +98,20 @@ impl Actor {
         nested::page(ctx, Edge::ActorEvents, &self.0.id, args, as_event).await
     }
     /// Bodies or groups the actor belongs to (a press service of the courts; men among the detainees).
-    async fn member_of(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
-        follow_as(ctx, Edge::ActorMemberOf, &self.0.id, as_actor).await
+    #[allow(clippy::too_many_arguments)]
+    async fn member_of(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Actor>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::ActorMemberOf, &self.0.id, args, as_actor).await
     }
     /// Actors that belong to this one.
     #[allow(clippy::too_many_arguments)]
@@ -118,8 +130,20 @@ impl Actor {
         nested::page(ctx, Edge::ActorMembers, &self.0.id, args, as_actor).await
     }
     /// Bodies the actor answers to.
-    async fn answers_to(&self, ctx: &Context<'_>) -> Result<Vec<Actor>, AppError> {
-        follow_as(ctx, Edge::ActorAnswersTo, &self.0.id, as_actor).await
+    #[allow(clippy::too_many_arguments)]
+    async fn answers_to(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by name (default: ascending).")] direction: Option<
+            SortDirection,
+        >,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Actor>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        nested::page(ctx, Edge::ActorAnswersTo, &self.0.id, args, as_actor).await
     }
     /// Actors that answer to this one.
     #[allow(clippy::too_many_arguments)]

@@ -5,7 +5,7 @@ use async_graphql::{Context, Object, ID};
 use super::{
     as_claim, as_count, as_event, as_participation, as_place,
     date::FuzzyDateObject,
-    follow_as, follow_one,
+    follow_one,
     provenance::{provenance_of, Provenance},
     Claim, Count, Participation, Place, Term,
 };
@@ -136,8 +136,21 @@ impl Event {
         provenance_of(ctx, &self.0.id).await
     }
     /// Larger events this one is part of.
-    async fn part_of(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventPartOf, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn part_of(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventPartOf, &self.0.id, args, as_event).await
     }
     /// Events that are part of this one.
     #[allow(clippy::too_many_arguments)]
@@ -157,20 +170,72 @@ impl Event {
         nested::page(ctx, Edge::EventParts, &self.0.id, args, as_event).await
     }
     /// Events that came next.
-    async fn followed_by(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventFollowedBy, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn followed_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventFollowedBy, &self.0.id, args, as_event).await
     }
     /// Events that came before and were followed by this one.
-    async fn preceded_by(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventPrecededBy, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn preceded_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventPrecededBy, &self.0.id, args, as_event).await
     }
     /// Events this one led to (a causal link the sources make).
-    async fn led_to(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventLedTo, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn led_to(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventLedTo, &self.0.id, args, as_event).await
     }
     /// Events that led to this one.
-    async fn caused_by(&self, ctx: &Context<'_>) -> Result<Vec<Event>, AppError> {
-        follow_as(ctx, Edge::EventCausedBy, &self.0.id, as_event).await
+    #[allow(clippy::too_many_arguments)]
+    async fn caused_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort key (default: date).")] sort: Option<EventSort>,
+        #[graphql(desc = "Sort direction (default: ascending).")] direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Event>, AppError> {
+        let args = NestedArgs::page(first, after, last, before)
+            .direction(direction)
+            .sort(sort);
+        nested::page(ctx, Edge::EventCausedBy, &self.0.id, args, as_event).await
     }
 }
 

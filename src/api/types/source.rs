@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
-use super::{as_actor, as_claim, date::FuzzyDateObject, follow, follow_one, stored, Actor, Claim};
+use super::{as_actor, as_claim, date::FuzzyDateObject, follow_one, stored, Actor, Claim};
 use crate::{
     api::{
         nested::{self, NestedArgs},
@@ -21,7 +21,10 @@ use crate::{
 #[derive(Clone)]
 pub struct Source(pub SourceRecord);
 
-/// One source citing another, with the passage that does so.
+/// One source citing another, with the passage that does so: an item of `cites`/`citedBy`. The
+/// citation is the list's item (`nodes`, `edges { node }`), with the other source under `source`,
+/// as a participation is an item of `participants` with its actor under `actor`: the schema shows a
+/// relationship that carries facts of its own as an object, not as fields on the connection's edge.
 #[derive(SimpleObject)]
 pub struct Citation {
     /// The other source.
@@ -74,13 +77,37 @@ impl Source {
     async fn publisher(&self, ctx: &Context<'_>) -> Result<Option<Actor>, AppError> {
         follow_one(ctx, Edge::SourcePublisher, &self.0.id, as_actor).await
     }
-    /// The sources this one cites (Meduza cites Fontanka).
-    async fn cites(&self, ctx: &Context<'_>) -> Result<Vec<Citation>, AppError> {
-        citations(ctx, Edge::SourceCites, &self.0.id).await
+    /// The sources this one cites (Meduza cites Fontanka), each with the citing passage; ordered by
+    /// the cited source's publication date, then id.
+    #[allow(clippy::too_many_arguments)]
+    async fn cites(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by publication date (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Citation>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        citations(ctx, Edge::SourceCites, &self.0.id, args).await
     }
-    /// The sources that cite this one.
-    async fn cited_by(&self, ctx: &Context<'_>) -> Result<Vec<Citation>, AppError> {
-        citations(ctx, Edge::SourceCitedBy, &self.0.id).await
+    /// The sources that cite this one, each with its citing passage; ordered by the citing source's
+    /// publication date, then id. A much-cited source has many: page through them.
+    #[allow(clippy::too_many_arguments)]
+    async fn cited_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort direction by publication date (default: ascending).")]
+        direction: Option<SortDirection>,
+        #[graphql(desc = "Page size from the start (or from `after`).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (or from `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> Result<ListConnection<Citation>, AppError> {
+        let args = NestedArgs::page(first, after, last, before).direction(direction);
+        citations(ctx, Edge::SourceCitedBy, &self.0.id, args).await
     }
     /// The claims that rest on this source.
     #[allow(clippy::too_many_arguments)]
@@ -99,22 +126,25 @@ impl Source {
     }
 }
 
-async fn citations(ctx: &Context<'_>, edge: Edge, id: &str) -> Result<Vec<Citation>, AppError> {
-    Ok(follow(ctx, edge, id)
-        .await?
-        .into_iter()
-        .filter_map(|l| match l.node {
-            NodeRecord::Source(s) => Some(Citation {
-                source: Source(s),
-                excerpt: l
-                    .edge
-                    .get("excerpt")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
-            }),
-            _ => None,
-        })
-        .collect())
+/// A page of citations: the other source, with the excerpt the relationship carries.
+async fn citations(
+    ctx: &Context<'_>,
+    edge: Edge,
+    id: &str,
+    args: NestedArgs,
+) -> Result<ListConnection<Citation>, AppError> {
+    nested::page_linked(ctx, edge, id, args, |l| match l.node {
+        NodeRecord::Source(s) => Some(Citation {
+            source: Source(s),
+            excerpt: l
+                .edge
+                .get("excerpt")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+        }),
+        _ => None,
+    })
+    .await
 }
 
 pub use filter::SourceFilter;

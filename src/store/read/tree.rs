@@ -231,10 +231,12 @@ pub(super) fn branches(
             " WITH "
         });
         push_var(out, vars.n);
-        if let Some(props) = b.edge.edge_props() {
+        if b.edge.edge_props().is_some() {
+            // The relationship itself; its properties are read in the RETURN, after the page is
+            // cut. (Neo4j 5.26 already deferred `properties(r)` past the sort's Top when it stood
+            // here, PROFILE showed equal db hits; the text no longer relies on it.)
             out.push(", ");
-            render(out, props, vars);
-            out.push(" AS e").push(k);
+            push_var(out, vars.r);
         }
         // A to-one level (an event's place) has nothing to order.
         let sorted = b.window.is_some() || !b.edge.to_one();
@@ -264,8 +266,9 @@ pub(super) fn branches(
         if b.window.is_some() {
             out.push(", key: o").push(k);
         }
-        if b.edge.edge_props().is_some() {
-            out.push(", edge: e").push(k);
+        if let Some(props) = b.edge.edge_props() {
+            out.push(", edge: ");
+            render(out, props, vars);
         }
         out.push(", sub: ");
         let below: Vec<&(&'static str, Vec<Branch>)> =
@@ -284,12 +287,22 @@ pub(super) fn branches(
         }
         out.push("} }");
         if b.window.as_ref().is_some_and(|w| w.total) {
-            // Its own subquery: the page's LIMIT must not cut the count.
-            out.push(", t").push(i).push(": size(COLLECT { ");
-            matching(out, b, vars, k, params);
-            out.push(" RETURN DISTINCT ");
-            push_var(out, vars.n);
-            out.push(".id })");
+            // Its own subquery: the page's LIMIT must not cut the count. A pattern that meets each
+            // neighbour once is counted as it matches (`COUNT {}`: no property read, measured 20,007
+            // db hits instead of 25,007 for 5,000 citers); one that can meet a neighbour twice (an
+            // actor's events) counts distinct ids.
+            out.push(", t").push(i);
+            if b.edge.repeats() {
+                out.push(": size(COLLECT { ");
+                matching(out, b, vars, k, params);
+                out.push(" RETURN DISTINCT ");
+                push_var(out, vars.n);
+                out.push(".id })");
+            } else {
+                out.push(": COUNT { ");
+                matching(out, b, vars, k, params);
+                out.push(" }");
+            }
         }
     }
     out.push("}");

@@ -4,6 +4,7 @@
 mod lists;
 mod nested_pages;
 mod questions;
+mod relation_pages;
 mod round_trips;
 
 use serde_json::Value;

@@ -258,11 +258,11 @@ async fn which_sources_meduza_cites() {
     let data = app
         .data(
             r#"query($id: ID!) { node(id: $id) { ... on Source { title publisher { name }
-                 cites { excerpt source { publisher { name } citedBy { source { id } } } } } } }"#,
+                 cites { nodes { excerpt source { publisher { name } citedBy { nodes { source { id } } } } } } } } }"#,
             json!({ "id": seed_id("source", "meduza-report") }),
         )
         .await;
-    let cites = data["node"]["cites"].as_array().unwrap();
+    let cites = data["node"]["cites"]["nodes"].as_array().unwrap();
     let outlets: Vec<&str> = cites
         .iter()
         .filter_map(|c| c["source"]["publisher"]["name"].as_str())
@@ -279,7 +279,7 @@ async fn which_sources_meduza_cites() {
         "each citation carries its passage"
     );
     assert_eq!(
-        cites[0]["source"]["citedBy"][0]["source"]["id"],
+        cites[0]["source"]["citedBy"]["nodes"][0]["source"]["id"],
         seed_id("source", "meduza-report")
     );
 }

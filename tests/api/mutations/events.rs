@@ -43,9 +43,9 @@ async fn upserting_an_event_returns_it_with_place_relations_and_claims_and_node_
     // The other ends see the relations too.
     let back = node_with(&app, &big, "... on Event { parts { nodes { id } } }").await;
     assert_eq!(ids(&back["parts"]), vec![e.clone()]);
-    let back = node_with(&app, &next, "... on Event { precededBy { id } }").await;
+    let back = node_with(&app, &next, "... on Event { precededBy { nodes { id } } }").await;
     assert_eq!(ids(&back["precededBy"]), vec![e.clone()]);
-    let back = node_with(&app, &later, "... on Event { causedBy { id } }").await;
+    let back = node_with(&app, &later, "... on Event { causedBy { nodes { id } } }").await;
     assert_eq!(ids(&back["causedBy"]), vec![e.clone()]);
     let back = node_with(&app, &p, "... on Place { events { nodes { id } } }").await;
     assert_eq!(ids(&back["events"]), vec![e.clone()]);

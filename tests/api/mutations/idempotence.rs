@@ -109,13 +109,13 @@ async fn snapshot(app: &TestApp) -> Value {
     let q = format!(
         "query($c: [ID!]) {{
            events(collections: $c, first: 100) {{ totalCount nodes {{
-             id type title date {{ {DATE} }} place {{ id }} partOf {{ id }} followedBy {{ id }} ledTo {{ id }} {claims}
+             id type title date {{ {DATE} }} place {{ id }} partOf {{ nodes {{ id }} }} followedBy {{ nodes {{ id }} }} ledTo {{ nodes {{ id }} }} {claims}
              participants {{ nodes {{ id role actor {{ id }} {claims} }} }}
              counts {{ nodes {{ id subject value qualifier lower upper unit subgroup partOf {{ id }} {claims} }} }} }} }}
            actors(collections: $c, first: 100) {{ totalCount nodes {{ {ACTOR} publications {{ nodes {{ id }} }} }} }}
            places(collections: $c, first: 100) {{ totalCount nodes {{ {PLACE} children {{ nodes {{ id }} }} }} }}
            sources(collections: $c, first: 100) {{ totalCount nodes {{ id title url language published {{ edtf }}
-             publisher {{ id }} cites {{ excerpt source {{ id }} }} }} }}
+             publisher {{ id }} cites {{ nodes {{ excerpt source {{ id }} }} }} }} }}
            counts(collections: $c, first: 100) {{ totalCount }}
            claims(collections: $c, first: 100) {{ totalCount nodes {{ id status createdAt }} }}
            terms(collections: $c) {{ nodes {{ id key label }} }}

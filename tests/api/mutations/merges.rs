@@ -265,7 +265,7 @@ async fn merging_never_creates_a_cycle_or_a_self_link() {
     .await;
     let merged = app
         .data(
-            "mutation($k: ID!, $d: ID!) { mergeActors(keep: $k, duplicate: $d) { memberOf { id } members { nodes { id } } } }",
+            "mutation($k: ID!, $d: ID!) { mergeActors(keep: $k, duplicate: $d) { memberOf { nodes { id } } members { nodes { id } } } }",
             json!({"k": keep, "d": dup}),
         )
         .await["mergeActors"]

@@ -32,7 +32,7 @@ async fn upserting_a_source_returns_it_with_publisher_citations_and_date_and_nod
     let back = node_with(
         &app,
         &fontanka,
-        "... on Source { citedBy { excerpt source { id } } }",
+        "... on Source { citedBy { nodes { excerpt source { id } } } }",
     )
     .await;
     assert_eq!(
@@ -121,7 +121,7 @@ async fn updating_a_source_changes_only_the_given_fields_and_its_relations_only_
     let old = node_with(
         &app,
         &fontanka,
-        "... on Source { citedBy { source { id } } }",
+        "... on Source { citedBy { nodes { source { id } } } }",
     )
     .await;
     assert_eq!(old["citedBy"], json!([]));
@@ -158,7 +158,12 @@ async fn deleting_a_source_no_claim_cites_removes_it_and_its_citations() {
     );
     assert!(!exists(&app, &s).await);
     assert_eq!(read(&app, "Source", &cited).await["cites"], json!([]));
-    let back = node_with(&app, &cited, "... on Source { citedBy { source { id } } }").await;
+    let back = node_with(
+        &app,
+        &cited,
+        "... on Source { citedBy { nodes { source { id } } } }",
+    )
+    .await;
     assert_eq!(back["citedBy"], json!([]));
     app.cleanup().await;
 }

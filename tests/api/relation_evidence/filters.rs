@@ -68,13 +68,13 @@ async fn the_chain_of_citation_is_followed_in_one_query_with_its_passages_and_ou
         .data(
             r#"query($id: ID!) { node(id: $id) { ... on Source {
                  publisher { name }
-                 cites { excerpt source { id publisher { name } citedBy { source { publisher { name } } } } } } } }"#,
+                 cites { nodes { excerpt source { id publisher { name } citedBy { nodes { source { publisher { name } } } } } } } } } }"#,
             json!({"id": seed_id("source", "meduza-report")}),
         )
         .await;
     let source = &d["node"];
     assert_eq!(source["publisher"]["name"], "Meduza");
-    let fontanka = source["cites"]
+    let fontanka = source["cites"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -85,7 +85,7 @@ async fn the_chain_of_citation_is_followed_in_one_query_with_its_passages_and_ou
         "St. Petersburg police arrested at least 3,000 migrants on December 31 and January 1, reports local outlet Fontanka."
     );
     assert_eq!(
-        fontanka["source"]["citedBy"][0]["source"]["publisher"]["name"],
+        fontanka["source"]["citedBy"]["nodes"][0]["source"]["publisher"]["name"],
         "Meduza"
     );
 }
