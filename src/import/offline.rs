@@ -126,7 +126,7 @@ fn relation_key(relation: Relation, from: &str, to: &str) -> u128 {
 
 /// The file's `relations` entries that pass their own checks: each relation's reasoning, if any.
 async fn evidence(path: &str) -> AppResult<HashMap<u128, Option<String>>> {
-    let mut rx = stream::spawn(path, Arc::new(AtomicU64::new(0))).map_err(cannot_read(path))?;
+    let mut rx = stream::spawn_relations(path).map_err(cannot_read(path))?;
     let mut collection = String::new();
     let mut out = HashMap::new();
     while let Some(item) = rx.recv().await {
@@ -251,6 +251,17 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
             let cs = draft
                 .check(&at, Origin::Import)
                 .map_err(|e| problem(&at, e))?;
+            if let Record::Relation(r) = &record {
+                // The first pass skipped it (an NDJSON line is read there only if it holds the
+                // string "relation"): its reasoning would be missing from its relationship.
+                if !reasoning.contains_key(&relation_key(r.relation, &r.from, &r.to)) {
+                    let message = "this entry was not found by the first pass over the file";
+                    return Err(problem(
+                        &at,
+                        vec![ValidationError::new(at.clone(), message)],
+                    ));
+                }
+            }
             let term = |vocabulary, key: &str, field: &str| {
                 (!terms.contains(&term_id(&c, vocabulary, key))).then(|| {
                     let message = format!("no {vocabulary} term `{key}` before this record");

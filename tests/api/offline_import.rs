@@ -215,6 +215,31 @@ fn no_partial_left(dir: &Path) -> bool {
         .all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(&name))
 }
 
+/// The first pass finds a document's `relations` too (the equality test above reads NDJSON): the
+/// reasoning of an inferred relation is on its relationship's row.
+#[tokio::test]
+async fn a_document_s_relation_evidence_reaches_its_relationship() {
+    let c = format!("offline-doc-{}", uuid::Uuid::now_v7());
+    let doc = with_relations(document(&c, 3));
+    let file = temp_file("offline-doc.json", &doc.to_string());
+    let csv = export_dir("offline-doc-csv");
+    offline::export(file.to_str().unwrap(), &csv, true)
+        .await
+        .expect("the export");
+    let within = std::fs::read_to_string(csv.join("rels-WITHIN-Place-Place.csv")).unwrap();
+    assert!(
+        within.contains(",\"the city is named with the country\""),
+        "{within}"
+    );
+    let claims = std::fs::read_to_string(csv.join("nodes-Claim.csv")).unwrap();
+    assert!(
+        claims.contains(&format!("\"{c}:claim:member\"")),
+        "{claims}"
+    );
+    let _ = std::fs::remove_dir_all(&csv);
+    let _ = std::fs::remove_file(&file);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_record_or_a_missing_node_is_an_error_that_names_it_and_leaves_nothing_behind() {
     let c = format!("offline-bad-{}", uuid::Uuid::now_v7());
