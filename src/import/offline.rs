@@ -8,7 +8,7 @@
 //! into rows (`store::write::csv`), the same graph the online import writes, checkpoints included
 //! (so a later `casegraph import` of the same file finds every batch done). Memory stays flat in the
 //! file's size: each record is written as it is read, and only the `relations` entries (the evidence
-//! for relations, a few per case) and the terms are held.
+//! for relations, a few per case), the terms and the links of hierarchies (to find loops) are held.
 //!
 //! What needs the whole graph is left to the import's ID spaces: a reference to a missing id or to a
 //! node of another kind fails `neo4j-admin`, naming the id. The first bad record the export sees
@@ -213,6 +213,11 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
     // Each `relations` entry: where it is, and whether a record has drawn its relation.
     let mut entries: HashMap<u128, (String, bool)> = HashMap::new();
     let mut drawn: HashSet<u128> = HashSet::new();
+    // The links of the relations that must not go round (`within`, `partOf`, `memberOf`,
+    // `answersTo`): the online import looks for a loop in the stored graph; here they are held (ids
+    // hashed: 48 bytes a link) and searched once the file is read. Hierarchies are a small part of a
+    // file (the benchmark's: 3,000 links at 100,000 events).
+    let mut hierarchies: Vec<(Relation, u64, u64, stream::Position)> = Vec::new();
     let result: AppResult<()> = async {
         while let Some(item) = rx.recv().await {
             let entry = match item {
@@ -282,8 +287,12 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
             for t in &cs.terms {
                 terms.insert(term_id(&c, t.vocabulary, t.key.as_str()));
             }
+            let position = &entry.at;
             graph
                 .write(&cs, &mut |relation, from, to| {
+                    if relation.rule().acyclic {
+                        hierarchies.push((relation, hash(from), hash(to), position.clone()));
+                    }
                     let key = relation_key(relation, from, to);
                     let known = reasoning.get(&key)?;
                     drawn.insert(key);
@@ -310,6 +319,20 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
                 return Err(problem(at, vec![ValidationError::new(at.clone(), message)]));
             }
         }
+        if let Some((relation, at)) = cycle(&hierarchies) {
+            let at = at.to_string();
+            let field = match relation {
+                Relation::PlaceWithin => "within",
+                Relation::ActorMemberOf => "memberOf",
+                Relation::ActorAnswersTo => "answersTo",
+                _ => "partOf",
+            };
+            let message = format!("closes a loop of {relation:?} links: the file's links go round");
+            return Err(problem(
+                &at,
+                vec![ValidationError::new(format!("{at}.{field}"), message)],
+            ));
+        }
         run.close(&mut graph).map_err(io)?;
         Ok(())
     }
@@ -319,6 +342,49 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
     graph.finish(dir).map_err(io)?;
     run.report.elapsed = started.elapsed();
     Ok(run.report)
+}
+
+fn hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
+/// A link that closes a loop of one acyclic relation, if any: its relation and its record's position.
+fn cycle(
+    links: &[(Relation, u64, u64, stream::Position)],
+) -> Option<(Relation, &stream::Position)> {
+    let mut next: HashMap<(Relation, u64), Vec<usize>> = HashMap::new();
+    for (i, (relation, from, _, _)) in links.iter().enumerate() {
+        next.entry((*relation, *from)).or_default().push(i);
+    }
+    // Depth first from every node, without recursion: 1 on the current path, 2 done.
+    let mut state: HashMap<(Relation, u64), u8> = HashMap::new();
+    for (relation, start, _, _) in links {
+        if state.contains_key(&(*relation, *start)) {
+            continue;
+        }
+        let mut path: Vec<((Relation, u64), usize)> = vec![((*relation, *start), 0)];
+        state.insert((*relation, *start), 1);
+        while let Some((node, k)) = path.last_mut() {
+            let node = *node;
+            let out = next.get(&node).map(Vec::as_slice).unwrap_or_default();
+            let Some(&link) = out.get(*k) else {
+                state.insert(node, 2);
+                path.pop();
+                continue;
+            };
+            *k += 1;
+            let target = (node.0, links[link].2);
+            match state.get(&target) {
+                Some(1) => return Some((node.0, &links[link].3)),
+                Some(_) => {}
+                None => {
+                    state.insert(target, 1);
+                    path.push((target, 0));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The checkpoints: batches of [`DEFAULT_BATCH_SIZE`] entries, keyed as `super::bulk` keys them.
@@ -360,5 +426,40 @@ impl Run {
         self.number += 1;
         self.report.batches += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(edges: &[(u64, u64)]) -> Vec<(Relation, u64, u64, stream::Position)> {
+        edges
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                (
+                    Relation::EventPartOf,
+                    *a,
+                    *b,
+                    stream::Position::Line(i as u64 + 2),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_loop_is_found_at_the_link_that_closes_it_and_a_diamond_is_no_loop() {
+        assert!(cycle(&links(&[(1, 2), (1, 3), (2, 4), (3, 4), (4, 5)])).is_none());
+        let looped = links(&[(1, 2), (2, 3), (3, 1), (7, 1)]);
+        let (relation, at) = cycle(&looped).expect("a loop");
+        assert_eq!(
+            (relation, at),
+            (Relation::EventPartOf, &stream::Position::Line(4))
+        );
+        // The same ids under two relations are two graphs.
+        let mut two = links(&[(1, 2)]);
+        two.push((Relation::PlaceWithin, 2, 1, stream::Position::Line(9)));
+        assert!(cycle(&two).is_none());
     }
 }

@@ -278,6 +278,29 @@ async fn a_bad_record_or_a_missing_node_is_an_error_that_names_it_and_leaves_not
     assert!(e.detail().contains(&expected), "{}", e.detail());
     assert!(!csv.exists() && no_partial_left(&csv));
 
+    // Places within each other: a loop the online import refuses too.
+    let place = lines
+        .iter()
+        .position(|l| l.contains("\"record\":\"place\""))
+        .unwrap();
+    let looped = lines[place].replace(
+        "\"record\":\"place\"",
+        &format!("\"record\":\"place\",\"within\":\"{c}:place:1\""),
+    );
+    let mut bad = lines.clone();
+    bad[place] = &looped;
+    let file = temp_file("offline-loop.ndjson", &(bad.join("\n") + "\n"));
+    let e = offline::export(file.to_str().unwrap(), &csv, true)
+        .await
+        .expect_err("a loop");
+    assert!(
+        e.detail()
+            .contains("within: closes a loop of PlaceWithin links"),
+        "{}",
+        e.detail()
+    );
+    assert!(!csv.exists() && no_partial_left(&csv));
+
     // A participation naming an actor the file does not have: the records are fine on their own, so
     // the export writes them; the import's ID spaces find the missing node, name it and the
     // participation, and leave no store files behind.
