@@ -47,6 +47,16 @@ enum Command {
         #[arg(long)]
         restart: bool,
     },
+    /// Write a casegraph/v1 file as CSV files for Neo4j's offline bulk importer (`neo4j-admin
+    /// database import full`), for the first load of an empty database: checked record by record
+    /// as `import` checks it, the same graph, at the bulk importer's speed. `scripts/bulk-load FILE`
+    /// runs the whole load; see the README ("Loading a large file").
+    ExportCsv {
+        /// Path to the data file: a casegraph/v1 JSON document or NDJSON (one record per line).
+        file: String,
+        /// A new directory for the CSV files and `neo4j-admin.args` (it must not exist).
+        dir: std::path::PathBuf,
+    },
     /// Delete a collection and everything in it, in batches of bounded size (for collections larger
     /// than one `deleteCollection` request deletes: see CASEGRAPH_MAX_DELETE_NODES). Each batch
     /// commits on its own; if interrupted, run it again to delete the rest.
@@ -84,6 +94,19 @@ async fn main() -> ExitCode {
         print!("{}", casegraph::api::sdl());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::ExportCsv { file, dir }) = &cli.command {
+        // No database: no configuration needed.
+        return match casegraph::import::offline::export(file, dir, false).await {
+            Ok(report) => {
+                println!("wrote {}: {report}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("casegraph: {}", e.detail());
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -113,7 +136,7 @@ async fn main() -> ExitCode {
             import(config, file, options).await
         }
         Command::DeleteCollection { id } => delete_collection(config, id).await,
-        Command::ExportSchema => unreachable!("handled above"),
+        Command::ExportSchema | Command::ExportCsv { .. } => unreachable!("handled above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,16 +36,19 @@ const DATE_SET = (prefix, field) =>
   `n.${prefix}Approximate = row.${field}.approximate, n.${prefix}Uncertain = row.${field}.uncertain, ` +
   `n.${prefix}Inferred = false`;
 
+const ALIASES = "CASE WHEN size(row.aliases) = 0 THEN null ELSE row.aliases END";
+
 const S = {
   collection: `CREATE (n:Node:Collection {id: $collection}) SET n.collection = $collection,
     n.createdAt = datetime(), n.name = $name, n.description = $description`,
   term: NODE("Term", "n.vocabulary = row.vocabulary, n.key = row.key, n.label = row.label, n.description = row.description"),
-  place: NODE("Place", `n.kind = row.kind, n.name = row.name, n.aliases = row.aliases,
+  // No aliases: no property, as casegraph writes it (an empty list cannot be written by its offline load).
+  place: NODE("Place", `n.kind = row.kind, n.name = row.name, n.aliases = ${ALIASES},
     n.description = row.description, n.precision = row.precision,
     n.location = CASE WHEN row.lat IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END`),
   within: `UNWIND $rows AS row MATCH (a:Node {id: row.id}) MATCH (b:Node {id: row.within})
     CREATE (a)-[:WITHIN {id: 'WITHIN:' + a.id + '->' + b.id}]->(b)`,
-  actor: NODE("Actor", "n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, n.description = row.description"),
+  actor: NODE("Actor", `n.kind = row.kind, n.name = row.name, n.aliases = ${ALIASES}, n.description = row.description`),
   source: NODE("Source", `n.kind = row.kind, n.title = row.title, n.url = row.url, n.language = row.language, ${DATE_SET("published", "published")}`),
   publisher: `UNWIND $rows AS row MATCH (s:Node {id: row.id}) MATCH (a:Node {id: row.publisher})
     CREATE (s)-[:PUBLISHED_BY {id: 'PUBLISHED_BY:' + s.id + '->' + a.id}]->(a)`,

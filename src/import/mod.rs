@@ -8,9 +8,13 @@
 //! - [`import_json`]: a document held in memory (tests, small tools), checked whole without the
 //!   database with every problem reported at once ([`references`] for the document's own rules, then
 //!   [`validation`]) and written in one transaction.
+//!
+//! And a third way out: [`offline`] writes a file as `neo4j-admin` import CSV files, the same graph,
+//! for the first load of an empty database (`casegraph export-csv`, `scripts/bulk-load`).
 
 pub mod bulk;
 pub mod document;
+pub mod offline;
 pub mod references;
 pub mod relations;
 mod resolve;

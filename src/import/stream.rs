@@ -120,6 +120,21 @@ impl<R: Read> Read for Counting<R> {
 
 /// Starts reading `path` on a thread of its own; `done` follows the reading (see [`DONE`]).
 pub fn spawn(path: &str, done: Arc<AtomicU64>) -> std::io::Result<mpsc::Receiver<Item>> {
+    spawn_reading(path, done, &LISTS)
+}
+
+/// [`spawn`] for the `relations` entries only (and the collection): a document's one list of them,
+/// or the lines of an NDJSON file that can be one (every other line is skipped unparsed). For
+/// `crate::import::offline`, which needs the relations' evidence before the records that draw them.
+pub fn spawn_relations(path: &str) -> std::io::Result<mpsc::Receiver<Item>> {
+    spawn_reading(path, Arc::new(AtomicU64::new(0)), &["relations"])
+}
+
+fn spawn_reading(
+    path: &str,
+    done: Arc<AtomicU64>,
+    lists: &'static [&'static str],
+) -> std::io::Result<mpsc::Receiver<Item>> {
     let size = File::open(path)?.metadata()?.len().max(1);
     let path = path.to_owned();
     let (tx, rx) = mpsc::channel(1024);
@@ -140,7 +155,7 @@ pub fn spawn(path: &str, done: Arc<AtomicU64>) -> std::io::Result<mpsc::Receiver
                     },
                 ))
             };
-            if let Err(message) = read_all(open, &tx) {
+            if let Err(message) = read_all(open, &tx, lists) {
                 let _ = tx.blocking_send(Item::Fatal(message));
             }
         })?;
@@ -166,6 +181,7 @@ const LISTS: [&str; 8] = [
 fn read_all<R: BufRead>(
     open: impl Fn(u64, u64) -> std::io::Result<R>,
     tx: &mpsc::Sender<Item>,
+    lists: &'static [&'static str],
 ) -> Result<(), String> {
     let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
     let mut reader = open(0, 1).map_err(cannot)?;
@@ -175,10 +191,10 @@ fn read_all<R: BufRead>(
         check_format(&header.format)?;
         let hash = xxh3_128(first.trim().as_bytes());
         send(tx, Item::Collection(header.collection, hash))?;
-        return read_lines(reader, tx);
+        return read_lines(reader, tx, lists.len() < LISTS.len());
     }
     drop(reader);
-    read_document(open, tx)
+    read_document(open, tx, lists)
 }
 
 /// A whole document, in passes that each read the file in flat memory: the first finds `format` and
@@ -188,15 +204,16 @@ fn read_all<R: BufRead>(
 fn read_document<R: BufRead>(
     open: impl Fn(u64, u64) -> std::io::Result<R>,
     tx: &mpsc::Sender<Item>,
+    lists: &'static [&'static str],
 ) -> Result<(), String> {
     let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
-    let passes = 1 + LISTS.len() as u64;
+    let passes = 1 + lists.len() as u64;
     let mut de = serde_json::Deserializer::from_reader(open(0, passes).map_err(cannot)?);
     let (collection, hash) = de::Deserializer::deserialize_map(&mut de, Head)
         .and_then(|head| de.end().map(|()| head))
         .map_err(|e| stopped_or(e, "document"))?;
     send(tx, Item::Collection(collection, hash))?;
-    for (pass, list) in (1..).zip(LISTS) {
+    for (pass, list) in (1..).zip(lists.iter().copied()) {
         let mut de = serde_json::Deserializer::from_reader(open(pass, passes).map_err(cannot)?);
         de::Deserializer::deserialize_map(&mut de, Records { tx, list })
             .map_err(|e| stopped_or(e, "document"))?;
@@ -230,11 +247,17 @@ fn send(tx: &mpsc::Sender<Item>, item: Item) -> Result<(), String> {
     tx.blocking_send(item).map_err(|_| STOPPED.to_owned())
 }
 
-fn read_lines<R: BufRead>(reader: R, tx: &mpsc::Sender<Item>) -> Result<(), String> {
+/// `relations_only`: skip, unparsed, every line that cannot be a `relation` record (one has the
+/// JSON string `"relation"` as its `record`).
+fn read_lines<R: BufRead>(
+    reader: R,
+    tx: &mpsc::Sender<Item>,
+    relations_only: bool,
+) -> Result<(), String> {
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| format!("cannot read the file: {e}"))?;
         let at = Position::Line(i as u64 + 2);
-        if line.trim().is_empty() {
+        if line.trim().is_empty() || (relations_only && !line.contains("\"relation\"")) {
             continue;
         }
         let record = serde_json::from_str::<Record>(&line)
@@ -376,7 +399,7 @@ mod tests {
     fn read(text: &str) -> Vec<Item> {
         let (tx, mut rx) = mpsc::channel(1024);
         let open = |_, _| Ok(std::io::Cursor::new(text.as_bytes().to_vec()));
-        if let Err(e) = read_all(open, &tx) {
+        if let Err(e) = read_all(open, &tx, &LISTS) {
             tx.blocking_send(Item::Fatal(e)).unwrap();
         }
         drop(tx);
@@ -391,6 +414,44 @@ mod tests {
         match item {
             Item::Entry(e) => (&e.at, &e.record),
             other => panic!("not an entry: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reading_only_the_relations_hands_on_the_collection_and_the_relation_entries() {
+        let relation =
+            r#"{"relation":"PLACE_WITHIN","from":"c:p","to":"c:q","inference":{"reasoning":"r"}}"#;
+        let ndjson = format!(
+            "{}\n{}\n{}\n",
+            r#"{"format":"casegraph/v1","collection":{"id":"c","name":"C"}}"#,
+            r#"{"record":"term","vocabulary":"EVENT_TYPE","key":"raid","label":"Raid"}"#,
+            relation.replacen('{', r#"{"record":"relation","#, 1)
+        );
+        let document = format!(
+            r#"{{"relations":[{relation}],"format":"casegraph/v1","collection":{{"id":"c","name":"C"}},
+                "terms":[{{"vocabulary":"EVENT_TYPE","key":"raid","label":"Raid"}}]}}"#
+        );
+        for (text, at) in [
+            (ndjson, Position::Line(3)),
+            (
+                document,
+                Position::Item {
+                    list: "relations",
+                    index: 0,
+                },
+            ),
+        ] {
+            let (tx, mut rx) = mpsc::channel(16);
+            let open = |_, _| Ok(std::io::Cursor::new(text.as_bytes().to_vec()));
+            read_all(open, &tx, &["relations"]).unwrap();
+            drop(tx);
+            let mut items = Vec::new();
+            while let Some(i) = rx.blocking_recv() {
+                items.push(i);
+            }
+            assert!(matches!(&items[0], Item::Collection(c, _) if c.id == "c"));
+            assert!(matches!(entry(&items[1]), (p, Ok(Record::Relation(_))) if *p == at));
+            assert_eq!(items.len(), 2);
         }
     }
 

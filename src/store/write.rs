@@ -11,6 +11,7 @@
 //! lost-update guard of patches are in [`deletes`], [`merges`] and [`guards`].
 
 pub mod bulk;
+pub mod csv;
 mod deletes;
 mod fresh;
 mod guards;

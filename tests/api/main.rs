@@ -17,6 +17,7 @@ mod import_plans;
 mod limits;
 mod mutation_plans;
 mod mutations;
+mod offline_import;
 mod plans;
 mod reads;
 mod ready;

@@ -10,13 +10,15 @@ use axum::{body::Body, http::Request};
 
 use crate::helpers::{test_config, TestApp};
 
-struct OwnNeo4j {
-    dir: PathBuf,
-    port: u16,
+/// A Neo4j of the test's own (also used by tests/api/offline_import.rs), stopped and removed when
+/// dropped.
+pub struct OwnNeo4j {
+    pub dir: PathBuf,
+    pub port: u16,
 }
 
 impl OwnNeo4j {
-    fn script(&self, action: &str) -> bool {
+    pub fn script(&self, action: &str) -> bool {
         Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/neo4j-local"))
             .arg(action)
             .env("NEO4J_LOCAL_DIR", &self.dir)
@@ -24,6 +26,17 @@ impl OwnNeo4j {
             .status()
             .expect("scripts/neo4j-local runs")
             .success()
+    }
+
+    /// Runs `scripts/neo4j-local ARGS…` for this instance; its output is returned.
+    pub fn command(&self, args: &[&str]) -> std::process::Output {
+        Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/neo4j-local"))
+            .args(args)
+            .env("NEO4J_LOCAL_DIR", &self.dir)
+            .env("NEO4J_LOCAL_PORT", self.port.to_string())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("scripts/neo4j-local runs")
     }
 }
 
@@ -34,7 +47,7 @@ impl Drop for OwnNeo4j {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::ChangeSet;
 use crate::{
-    domain::FuzzyDate,
+    domain::{FuzzyDate, NonEmptyText},
     error::AppResult,
     store::{
         cypher,
@@ -82,12 +82,19 @@ pub(super) fn term_rows(cs: &ChangeSet) -> Vec<Value> {
         .collect()
 }
 
+/// A node without aliases stores none (null), not an empty list: a CSV file of the offline load
+/// (`csv.rs`) cannot hold an empty list, and both ways must write the same graph. Reads take a
+/// missing list as empty.
+fn aliases(list: &[NonEmptyText]) -> Option<&[NonEmptyText]> {
+    (!list.is_empty()).then_some(list)
+}
+
 pub(super) fn actor_rows(cs: &ChangeSet) -> Vec<Value> {
     cs.actors
         .iter()
         .map(|a| {
             json!({"id": a.ident.id, "collection": a.ident.collection, "kind": a.kind.as_str(),
-            "name": a.name, "aliases": a.aliases, "description": a.description})
+            "name": a.name, "aliases": aliases(&a.aliases), "description": a.description})
         })
         .collect()
 }
@@ -96,7 +103,7 @@ pub(super) fn place_rows(cs: &ChangeSet) -> Vec<Value> {
     cs.places
         .iter()
         .map(|p| json!({"id": p.ident.id, "collection": p.ident.collection, "kind": p.kind.as_str(),
-            "name": p.name, "aliases": p.aliases, "description": p.description,
+            "name": p.name, "aliases": aliases(&p.aliases), "description": p.description,
             "lat": p.location.as_ref().map(|l| l.latitude()), "lon": p.location.as_ref().map(|l| l.longitude()),
             "precision": p.precision.as_str()}))
         .collect()

@@ -1,0 +1,570 @@
+//! The graph a change set writes, as `neo4j-admin database import full` CSV files: the offline first
+//! load (`crate::import::offline`). Not Cypher, but the same graph shape as [`super::apply`] and
+//! [`super::apply_bulk`] — labels, properties, derived keys ([`crate::store::records::SORT_KEYS`]),
+//! relationship types and properties — so it lives next to the statements it mirrors (`nodes.rs`,
+//! `fresh.rs`, `relation_evidence.rs`). tests/api/offline_import.rs loads a file both ways and
+//! compares the two graphs property for property.
+//!
+//! Layout: one node file per label (`nodes-Event.csv` …, labels `Node:Event`), one relationship file
+//! per type and pair of end labels (`rels-PART_OF-Event-Event.csv` …). Each label is its own ID space
+//! (`:ID(Event)`, `:END_ID(Event)`), so a reference to a missing id, or to a node of another kind,
+//! fails the import. `neo4j-admin.args` lists the files and options (an argument file: `@path`).
+//!
+//! Values: text is always quoted (a quote doubled); an empty cell is null, i.e. no property — as a
+//! `SET n.x = null` stores nothing. Lists (aliases) are joined with U+001E, which stored text cannot
+//! hold (`domain::NonEmptyText` refuses control characters). An empty list cannot be written in
+//! CSV, so the store never stores one either (`nodes.rs`: no aliases, no property).
+
+use std::{
+    collections::HashMap,
+    fs::File,
+    io::{self, BufWriter, Write},
+    path::{Path, PathBuf},
+};
+
+use super::{
+    links::{check_shapes, rel_type},
+    relation_id, ChangeSet,
+};
+use crate::{
+    domain::{FuzzyDate, NodeKind, NonEmptyText, Relation},
+    error::AppResult,
+    store::records::{term_id, SEARCH_SEPARATOR},
+};
+
+/// The array delimiter of the files (see the module's documentation).
+const ARRAY_DELIMITER: char = '\u{1E}';
+
+/// The node files: label and header. Each header lists what the kind's `SET` in `nodes.rs` writes,
+/// then `createdAt` and the derived keys the kind has.
+const NODES: [(NodeKind, &str); 9] = [
+    (NodeKind::Collection, "id:ID(Collection),collection,name,description,createdAt:datetime,sortName"),
+    (NodeKind::Term, "id:ID(Term),collection,vocabulary,key,label,description,createdAt:datetime,sortTerm"),
+    (NodeKind::Actor, "id:ID(Actor),collection,kind,name,aliases:string[],description,createdAt:datetime,sortName,searchText"),
+    (NodeKind::Place, "id:ID(Place),collection,kind,name,aliases:string[],description,precision,location:point,createdAt:datetime,sortName,searchText"),
+    (NodeKind::Source, "id:ID(Source),collection,kind,title,url,language,publishedEdtf,publishedEarliest:date,publishedLatest:date,publishedPrecision,publishedApproximate:boolean,publishedUncertain:boolean,publishedInferred:boolean,publishedBasis,createdAt:datetime,sortPublished,searchText"),
+    (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,sortTitle,searchText"),
+    (NodeKind::Participation, "id:ID(Participation),collection,role,description,createdAt:datetime"),
+    (NodeKind::Count, "id:ID(Count),collection,subject,value:long,qualifier,lower:long,upper:long,unit,wording,subgroup,createdAt:datetime,sortFigure:long,searchText"),
+    (NodeKind::Claim, "id:ID(Claim),collection,excerpt,status,note,aboutRelation,createdAt:datetime,sortCreated,searchText"),
+];
+
+/// An import's checkpoints (`write/bulk.rs::record_batch`): no `Node` label, nothing refers to them.
+const BATCHES: &str = "key,collection,batch:long,records:long,committedAt:datetime";
+
+/// The relationships a node's own write draws (`fresh.rs::create_all`), without properties.
+const OWN: [(&str, NodeKind, NodeKind); 7] = [
+    ("IN_EVENT", NodeKind::Participation, NodeKind::Event),
+    ("PARTICIPATES_AS", NodeKind::Actor, NodeKind::Participation),
+    ("COUNT_OF", NodeKind::Count, NodeKind::Event),
+    ("ABOUT", NodeKind::Claim, NodeKind::Event),
+    ("ABOUT", NodeKind::Claim, NodeKind::Participation),
+    ("ABOUT", NodeKind::Claim, NodeKind::Count),
+    ("CITES", NodeKind::Claim, NodeKind::Source),
+];
+
+/// Where each file goes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Node(NodeKind),
+    Batches,
+    Own(usize),
+    Link(Relation),
+}
+
+struct Out {
+    file: BufWriter<File>,
+    path: PathBuf,
+    /// `--nodes=<labels>=` or `--relationships=<type>=`.
+    option: String,
+}
+
+/// Writes a graph as CSV files, change set by change set, with nothing held but the open files.
+pub struct CsvGraph {
+    dir: PathBuf,
+    outs: HashMap<Key, Out>,
+    /// Every node's `createdAt` (and a checkpoint's `committedAt`): when the files were written, in
+    /// whole seconds, so that `toString(createdAt)` (a claim's `sortCreated`) is this very text.
+    created_at: String,
+    line: String,
+}
+
+impl CsvGraph {
+    /// Creates every file (with its header) in `dir`, which must exist.
+    pub fn create(dir: &Path, created_at: chrono::DateTime<chrono::Utc>) -> io::Result<Self> {
+        let mut graph = CsvGraph {
+            dir: dir.to_owned(),
+            outs: HashMap::new(),
+            created_at: created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            line: String::new(),
+        };
+        for (kind, header) in NODES {
+            let name = format!("nodes-{}.csv", kind.label());
+            graph.open(
+                Key::Node(kind),
+                &name,
+                format!("--nodes=Node:{}=", kind.label()),
+                header,
+            )?;
+        }
+        graph.open(
+            Key::Batches,
+            "nodes-ImportBatch.csv",
+            "--nodes=ImportBatch=".into(),
+            BATCHES,
+        )?;
+        for (i, (ty, from, to)) in OWN.iter().enumerate() {
+            let name = format!("rels-{ty}-{}-{}.csv", from.label(), to.label());
+            let header = format!(":START_ID({}),:END_ID({})", from.label(), to.label());
+            graph.open(
+                Key::Own(i),
+                &name,
+                format!("--relationships={ty}="),
+                &header,
+            )?;
+        }
+        for r in Relation::ALL.iter().copied() {
+            let (ty, rule) = (rel_type(r), r.rule());
+            let (from, to) = (rule.from.label(), rule.to.label());
+            let name = format!("rels-{ty}-{from}-{to}.csv");
+            let header = format!(":START_ID({from}),:END_ID({to}),id,excerpt,inference");
+            graph.open(
+                Key::Link(r),
+                &name,
+                format!("--relationships={ty}="),
+                &header,
+            )?;
+        }
+        Ok(graph)
+    }
+
+    fn open(&mut self, key: Key, name: &str, option: String, header: &str) -> io::Result<()> {
+        let path = self.dir.join(name);
+        let mut file = BufWriter::with_capacity(1 << 16, File::create(&path)?);
+        writeln!(file, "{header}")?;
+        self.outs.insert(key, Out { file, path, option });
+        Ok(())
+    }
+
+    /// Writes a checked record's change set. Its link sets are checked as the store checks them (a
+    /// to-one relation takes one target, no node links to itself); `inference` gives the reasoning
+    /// of a relation the file gives evidence for (its `relations` entry), if any. What needs the
+    /// whole graph (references, kinds) is checked by the import through the ID spaces.
+    pub fn write(
+        &mut self,
+        cs: &ChangeSet,
+        inference: &mut dyn FnMut(Relation, &str, &str) -> Option<String>,
+    ) -> AppResult<()> {
+        check_shapes(&cs.links, true)?;
+        self.write_nodes(cs).map_err(io_error)?;
+        for set in &cs.links {
+            // Each target once, at its last place in the list (its excerpt is the one kept), as
+            // `fresh.rs::create_links` draws them.
+            for (i, (to, excerpt)) in set.targets.iter().enumerate() {
+                if set.targets[i + 1..].iter().any(|(t, _)| t == to) {
+                    continue;
+                }
+                let (from, to) = (set.from.as_str(), to.as_str());
+                let reasoning = inference(set.relation, from, to);
+                self.row(|l| {
+                    text(l, Some(from));
+                    text(l, Some(to));
+                    text(l, Some(&relation_id(set.relation, from, to)));
+                    text(l, excerpt.as_ref().map(NonEmptyText::as_str));
+                    text(l, reasoning.as_deref());
+                });
+                self.flush_row(Key::Link(set.relation)).map_err(io_error)?;
+            }
+        }
+        // Claims about relations (`relation_evidence.rs::write_statement`): anchored by the
+        // relationship's id, citing their source, in the relation's collection.
+        for item in &cs.relation_evidence {
+            let about = relation_id(item.relation, item.from.as_str(), item.to.as_str());
+            let collection = item.collection.as_ref().map(|c| c.as_str());
+            for c in &item.claims {
+                let (excerpt, note) = (opt(&c.excerpt), opt(&c.note));
+                self.claim(
+                    c.id.as_str(),
+                    collection,
+                    excerpt,
+                    c.status.as_str(),
+                    note,
+                    Some(&about),
+                )
+                .map_err(io_error)?;
+                self.own(6, c.id.as_str(), c.source.as_str())
+                    .map_err(io_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One checkpoint node (`write/bulk.rs::record_batch`).
+    pub fn batch(
+        &mut self,
+        key: &str,
+        collection: &str,
+        batch: u64,
+        records: usize,
+    ) -> io::Result<()> {
+        let at = self.created_at.clone();
+        self.row(|l| {
+            text(l, Some(key));
+            text(l, Some(collection));
+            raw(l, Some(batch));
+            raw(l, Some(records));
+            raw(l, Some(at));
+        });
+        self.flush_row(Key::Batches)
+    }
+
+    /// Flushes every file and writes `neo4j-admin.args` (the files by their final place, `final_dir`).
+    pub fn finish(self, final_dir: &Path) -> io::Result<()> {
+        let mut options = Vec::new();
+        let mut outs: Vec<Out> = self.outs.into_values().collect();
+        outs.sort_by(|a, b| a.path.cmp(&b.path));
+        for mut out in outs {
+            out.file.flush()?;
+            out.file
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .sync_all()?;
+            let name = out
+                .path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            // Quoted: a picocli argument file splits at spaces otherwise.
+            let path = final_dir.join(name).display().to_string();
+            options.push(format!(
+                "\"{}{}\"",
+                out.option,
+                path.replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+        }
+        let mut args = String::from(
+            "--delimiter=,\n--array-delimiter=U+001E\n--multiline-fields=true\n\
+             --ignore-empty-strings=false\n--id-type=string\n--bad-tolerance=0\n--strict=true\n\
+             --skip-bad-relationships=false\n--skip-duplicate-nodes=false\n--normalize-types=true\n",
+        );
+        for o in options {
+            args.push_str(&o);
+            args.push('\n');
+        }
+        std::fs::write(self.dir.join("neo4j-admin.args"), args)
+    }
+
+    fn write_nodes(&mut self, cs: &ChangeSet) -> io::Result<()> {
+        let at = self.created_at.clone();
+        for c in &cs.collections {
+            let name = c.name.as_str();
+            self.row(|l| {
+                text(l, Some(c.id.as_str()));
+                text(l, Some(c.id.as_str()));
+                text(l, Some(name));
+                text(l, opt(&c.description));
+                raw(l, Some(&at));
+                text(l, Some(&name.to_lowercase()));
+            });
+            self.flush_row(Key::Node(NodeKind::Collection))?;
+        }
+        for t in &cs.terms {
+            let (c, vocabulary) = (t.collection.as_str(), t.vocabulary.as_str());
+            self.row(|l| {
+                text(l, Some(&term_id(c, t.vocabulary, t.key.as_str())));
+                text(l, Some(c));
+                text(l, Some(vocabulary));
+                text(l, Some(t.key.as_str()));
+                text(l, Some(t.label.as_str()));
+                text(l, opt(&t.description));
+                raw(l, Some(&at));
+                text(l, Some(&format!("{vocabulary}:{}", t.key.as_str())));
+            });
+            self.flush_row(Key::Node(NodeKind::Term))?;
+        }
+        for a in &cs.actors {
+            let search = search_text(&[Some(a.name.as_str())], &a.aliases, &[opt(&a.description)]);
+            self.row(|l| {
+                text(l, Some(a.ident.id.as_str()));
+                text(l, Some(a.ident.collection.as_str()));
+                text(l, Some(a.kind.as_str()));
+                text(l, Some(a.name.as_str()));
+                list(l, &a.aliases);
+                text(l, opt(&a.description));
+                raw(l, Some(&at));
+                text(l, Some(&a.name.as_str().to_lowercase()));
+                text(l, Some(&search));
+            });
+            self.flush_row(Key::Node(NodeKind::Actor))?;
+        }
+        for p in &cs.places {
+            let search = search_text(&[Some(p.name.as_str())], &p.aliases, &[opt(&p.description)]);
+            let location = p
+                .location
+                .as_ref()
+                .map(|x| format!("{{latitude:{}, longitude:{}}}", x.latitude(), x.longitude()));
+            self.row(|l| {
+                text(l, Some(p.ident.id.as_str()));
+                text(l, Some(p.ident.collection.as_str()));
+                text(l, Some(p.kind.as_str()));
+                text(l, Some(p.name.as_str()));
+                list(l, &p.aliases);
+                text(l, opt(&p.description));
+                text(l, Some(p.precision.as_str()));
+                text(l, location.as_deref());
+                raw(l, Some(&at));
+                text(l, Some(&p.name.as_str().to_lowercase()));
+                text(l, Some(&search));
+            });
+            self.flush_row(Key::Node(NodeKind::Place))?;
+        }
+        for s in &cs.sources {
+            let search = search_text(&[Some(s.title.as_str())], &[], &[]);
+            let d = s.published.as_ref();
+            self.row(|l| {
+                text(l, Some(s.ident.id.as_str()));
+                text(l, Some(s.ident.collection.as_str()));
+                text(l, Some(s.kind.as_str()));
+                text(l, Some(s.title.as_str()));
+                text(l, s.url.as_ref().map(|u| u.as_str()));
+                text(l, s.language.as_ref().map(|x| x.as_str()));
+                date(l, d);
+                raw(l, Some(&at));
+                text(l, Some(&sort_date(d)));
+                text(l, Some(&search));
+            });
+            self.flush_row(Key::Node(NodeKind::Source))?;
+        }
+        for e in &cs.events {
+            let title = e.title.as_str();
+            let search = search_text(&[Some(title)], &[], &[opt(&e.description)]);
+            self.row(|l| {
+                text(l, Some(e.ident.id.as_str()));
+                text(l, Some(e.ident.collection.as_str()));
+                text(l, Some(e.event_type.as_str()));
+                text(l, Some(title));
+                text(l, opt(&e.description));
+                date(l, Some(&e.date));
+                raw(l, Some(&at));
+                text(l, Some(&sort_date(Some(&e.date))));
+                text(l, Some(&title.to_lowercase()));
+                text(l, Some(&search));
+            });
+            self.flush_row(Key::Node(NodeKind::Event))?;
+        }
+        for p in &cs.participations {
+            self.row(|l| {
+                text(l, Some(p.ident.id.as_str()));
+                text(l, Some(p.ident.collection.as_str()));
+                text(l, Some(p.role.as_str()));
+                text(l, opt(&p.description));
+                raw(l, Some(&at));
+            });
+            self.flush_row(Key::Node(NodeKind::Participation))?;
+            self.own(0, p.ident.id.as_str(), p.event.as_str())?;
+            self.own(1, p.actor.as_str(), p.ident.id.as_str())?;
+        }
+        for c in &cs.counts {
+            let f = &c.figure;
+            let search = search_text(&[Some(c.subject.as_str()), f.wording()], &[], &[]);
+            let sort = f.value().or(f.lower()).or(f.upper()).unwrap_or(-1);
+            self.row(|l| {
+                text(l, Some(c.ident.id.as_str()));
+                text(l, Some(c.ident.collection.as_str()));
+                text(l, Some(c.subject.as_str()));
+                raw(l, f.value());
+                text(l, Some(f.qualifier().as_str()));
+                raw(l, f.lower());
+                raw(l, f.upper());
+                text(l, Some(f.unit()));
+                text(l, f.wording());
+                text(l, opt(&c.subgroup));
+                raw(l, Some(&at));
+                raw(l, Some(sort));
+                text(l, Some(&search));
+            });
+            self.flush_row(Key::Node(NodeKind::Count))?;
+            self.own(2, c.ident.id.as_str(), c.event.as_str())?;
+        }
+        for c in &cs.claims {
+            let about = c.about.as_str();
+            // A record's claims are about the record itself: an event, participation or count.
+            let kind = if cs
+                .participations
+                .iter()
+                .any(|p| p.ident.id.as_str() == about)
+            {
+                4
+            } else if cs.counts.iter().any(|n| n.ident.id.as_str() == about) {
+                5
+            } else {
+                3
+            };
+            let (excerpt, note) = (opt(&c.excerpt), opt(&c.note));
+            let collection = Some(c.ident.collection.as_str());
+            self.claim(
+                c.ident.id.as_str(),
+                collection,
+                excerpt,
+                c.status.as_str(),
+                note,
+                None,
+            )?;
+            self.own(kind, c.ident.id.as_str(), about)?;
+            self.own(6, c.ident.id.as_str(), c.source.as_str())?;
+        }
+        Ok(())
+    }
+
+    fn claim(
+        &mut self,
+        id: &str,
+        collection: Option<&str>,
+        excerpt: Option<&str>,
+        status: &str,
+        note: Option<&str>,
+        about_relation: Option<&str>,
+    ) -> io::Result<()> {
+        let at = self.created_at.clone();
+        let search = search_text(&[], &[], &[excerpt]);
+        self.row(|l| {
+            text(l, Some(id));
+            text(l, collection);
+            text(l, excerpt);
+            text(l, Some(status));
+            text(l, note);
+            text(l, about_relation);
+            raw(l, Some(&at));
+            text(l, Some(&at));
+            text(l, Some(&search));
+        });
+        self.flush_row(Key::Node(NodeKind::Claim))
+    }
+
+    /// A relationship of [`OWN`] number `i`.
+    fn own(&mut self, i: usize, from: &str, to: &str) -> io::Result<()> {
+        self.row(|l| {
+            text(l, Some(from));
+            text(l, Some(to));
+        });
+        self.flush_row(Key::Own(i))
+    }
+
+    fn row(&mut self, fill: impl FnOnce(&mut String)) {
+        self.line.clear();
+        fill(&mut self.line);
+        // Every cell ends with a comma; the last one is the line's end.
+        self.line.pop();
+        self.line.push('\n');
+    }
+
+    fn flush_row(&mut self, key: Key) -> io::Result<()> {
+        let out = self
+            .outs
+            .get_mut(&key)
+            .expect("every file is opened by create");
+        out.file.write_all(self.line.as_bytes())
+    }
+}
+
+fn io_error(e: io::Error) -> crate::error::AppError {
+    crate::error::AppError::internal(format!("cannot write the CSV files: {e}"))
+}
+
+fn opt(t: &Option<NonEmptyText>) -> Option<&str> {
+    t.as_ref().map(NonEmptyText::as_str)
+}
+
+/// A text cell: quoted, quotes doubled; none is an empty cell (null).
+fn text(line: &mut String, value: Option<&str>) {
+    if let Some(v) = value {
+        line.push('"');
+        for ch in v.chars() {
+            if ch == '"' {
+                line.push('"');
+            }
+            line.push(ch);
+        }
+        line.push('"');
+    }
+    line.push(',');
+}
+
+/// A number, boolean or temporal cell, as is.
+fn raw(line: &mut String, value: Option<impl std::fmt::Display>) {
+    if let Some(v) = value {
+        use std::fmt::Write as _;
+        let _ = write!(line, "{v}");
+    }
+    line.push(',');
+}
+
+/// A list cell; an empty list is no property (see the module's documentation).
+fn list(line: &mut String, items: &[NonEmptyText]) {
+    if items.is_empty() {
+        return text(line, None);
+    }
+    let joined: Vec<&str> = items.iter().map(NonEmptyText::as_str).collect();
+    text(line, Some(&joined.join(&ARRAY_DELIMITER.to_string())));
+}
+
+/// A fuzzy date's eight cells, as `nodes.rs::date_json` and the kinds' `SET` store them.
+fn date(line: &mut String, d: Option<&FuzzyDate>) {
+    text(line, d.map(FuzzyDate::edtf));
+    raw(line, d.and_then(FuzzyDate::earliest));
+    raw(line, d.and_then(FuzzyDate::latest));
+    text(line, d.map(|d| d.precision().as_str()));
+    raw(line, d.map(FuzzyDate::approximate));
+    raw(line, d.map(FuzzyDate::uncertain));
+    raw(line, d.map(FuzzyDate::inferred));
+    text(line, d.and_then(FuzzyDate::basis));
+}
+
+/// `coalesce(toString(<date>Earliest), '')`.
+fn sort_date(d: Option<&FuzzyDate>) -> String {
+    d.and_then(FuzzyDate::earliest)
+        .map(|x| x.to_string())
+        .unwrap_or_default()
+}
+
+/// The search key of [`crate::store::records::SORT_KEYS`]: `[name, title, label, subject, wording]
+/// + aliases + [description, excerpt]`, each present one lowercased after a separator, the first
+/// 8,191 characters. `head` and `tail` are the kind's fields of the first and last list, in order.
+fn search_text(head: &[Option<&str>], aliases: &[NonEmptyText], tail: &[Option<&str>]) -> String {
+    let mut s = String::new();
+    let fields = head
+        .iter()
+        .copied()
+        .chain(aliases.iter().map(|a| Some(a.as_str())));
+    for x in fields.chain(tail.iter().copied()).flatten() {
+        s.push(SEARCH_SEPARATOR);
+        s.push_str(&x.to_lowercase());
+    }
+    match s.char_indices().nth(8191) {
+        Some((cut, _)) => s[..cut].to_owned(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_quoted_with_quotes_doubled_and_none_is_an_empty_cell() {
+        let mut l = String::new();
+        text(&mut l, Some("a \"b\", c\nd"));
+        text(&mut l, None);
+        raw(&mut l, Some(5));
+        assert_eq!(l, "\"a \"\"b\"\", c\nd\",,5,");
+    }
+
+    #[test]
+    fn the_search_key_keeps_8191_characters() {
+        let long = "Ж".repeat(9000);
+        let s = search_text(&[Some("Name")], &[], &[Some(&long)]);
+        assert!(s.starts_with("\u{1F}name\u{1F}жж"));
+        assert_eq!(s.chars().count(), 8191);
+    }
+}
