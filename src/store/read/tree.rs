@@ -144,8 +144,12 @@ fn only(out: &mut Cypher, edge: Edge, window: &Window, vars: Vars, k: usize, par
     params.push((format!("w{k}o"), value));
 }
 
-/// `… AND <key> > $after …`: the window's bounds, as a range on the key narrowed by the id (`key` and
-/// `tie` are their templates: the neighbour's, or their copies on a [`Seek`]'s indexed node).
+/// `… AND <key> >= $after AND NOT (<key> = $after AND <id> <= $afterId)`: the window's bounds, a range
+/// on the key narrowed by the id (`key` and `tie` are their templates: the neighbour's, or their copies
+/// on a [`Seek`]'s indexed node). The narrowing is not spelt `<key> > $k OR <id> > $i`: on a [`Seek`]
+/// both sides of that OR are properties of its index, and with a busy actor's statistics the planner
+/// answered it as a `Union` of two seeks, which loses the index order and sorts every row again
+/// (`Top`). Keys are never null (`records::SORT_KEYS`), so the two say the same.
 fn bounds(
     out: &mut Cypher,
     window: &Window,
@@ -154,13 +158,14 @@ fn bounds(
     k: usize,
     params: &mut Params,
 ) {
-    // `after` always means "further along the list's order", `before` the opposite.
+    // `after` always means "further along the list's order", `before` the opposite; each with the
+    // comparison of the ids it leaves out.
     let (after_op, before_op) = if window.descending {
-        ("<", ">")
+        (("<", ">="), (">", "<="))
     } else {
-        (">", "<")
+        ((">", "<="), ("<", ">="))
     };
-    for (bound, op, name) in [
+    for (bound, (op, not_op), name) in [
         (&window.after, after_op, "a"),
         (&window.before, before_op, "b"),
     ] {
@@ -172,17 +177,12 @@ fn bounds(
             .push("= $w")
             .push(k)
             .push(name)
-            .push("k AND (");
+            .push("k AND NOT (");
         render(out, key, vars);
-        out.push(" ")
-            .push(op)
-            .push(" $w")
-            .push(k)
-            .push(name)
-            .push("k OR ");
+        out.push(" = $w").push(k).push(name).push("k AND ");
         render(out, tie, vars);
         out.push(" ")
-            .push(op)
+            .push(not_op)
             .push(" $w")
             .push(k)
             .push(name)

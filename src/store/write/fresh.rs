@@ -188,9 +188,11 @@ async fn create_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                 PARTICIPATION_SET,
                 " SET ",
                 SORT_KEYS,
-                ", ",
+                // The copies of the event's key are read once the relationship locks the event: a
+                // concurrent new date of it is then committed and seen, or waits and passes itself on.
+                " CREATE (n)-[:IN_EVENT]->(e), (a)-[:PARTICIPATES_AS]->(n) SET ",
                 PARTICIPATION_KEYS,
-                " CREATE (n)-[:IN_EVENT]->(e), (a)-[:PARTICIPATES_AS]->(n) RETURN 1 AS done } \
+                " RETURN 1 AS done } \
                  RETURN count(*) AS row"
             ),
         ),
