@@ -74,3 +74,9 @@ CREATE TEXT INDEX cg_claim_search IF NOT EXISTS FOR (n:Claim) ON (n.searchText);
 CREATE CONSTRAINT cg_import_batch IF NOT EXISTS FOR (b:ImportBatch) REQUIRE b.key IS UNIQUE;
 // Relations of an import that name records later in the file, kept until those are written.
 CREATE CONSTRAINT cg_import_pending IF NOT EXISTS FOR (p:ImportPending) REQUIRE p.key IS UNIQUE;
+// Nested pages of an actor's and a place's events by date (src/store/read/seek.rs): each index holds
+// one anchor's neighbours in order, so a page is a seek up to its LIMIT instead of reading every
+// neighbour's key. A participation carries copies of its actor's id and its event's sort key and id,
+// an event its place's id (records::PARTICIPATION_KEYS, store/write/keys.rs).
+CREATE INDEX cg_participation_actor_events IF NOT EXISTS FOR (n:Participation) ON (n.actorId, n.eventSortDate, n.eventId);
+CREATE INDEX cg_event_place_events IF NOT EXISTS FOR (n:Event) ON (n.placeId, n.sortDate, n.id);

@@ -2,7 +2,10 @@
 
 use crate::error::AppResult;
 
-use super::{records::SORT_KEYS, Store};
+use super::{
+    records::{PARTICIPATION_KEYS, SORT_KEYS},
+    Store,
+};
 
 /// The statements of `schema/constraints.cypher`, compiled into the binary so that a deployed service
 /// never runs with a schema file from another version.
@@ -73,11 +76,31 @@ fn backfills() -> Vec<String> {
         .collect()
 }
 
+/// Fills in the copies the nested pages' indexes hold (`read::seek`) for nodes written before them:
+/// a participation's of its actor and event (`PARTICIPATION_KEYS`; after the events' sort keys),
+/// an event's of its place. Once done, each costs a scan of the label's property: only nodes without
+/// the copy are expanded.
+fn neighbour_backfills() -> [String; 2] {
+    [
+        format!(
+            "MATCH (n:Participation) WHERE n.eventId IS NULL \
+             MATCH (a:Actor)-[:PARTICIPATES_AS]->(n)-[:IN_EVENT]->(e:Event) \
+             CALL (n, a, e) {{ SET {PARTICIPATION_KEYS} }} IN TRANSACTIONS OF 10000 ROWS"
+        ),
+        "MATCH (e:Event) WHERE e.placeId IS NULL MATCH (e)-[:AT]->(p:Place) \
+         CALL (e, p) { SET e.placeId = p.id } IN TRANSACTIONS OF 10000 ROWS"
+            .to_string(),
+    ]
+}
+
 pub async fn apply(store: &Store) -> AppResult<()> {
     for statement in statements() {
         store.run_schema_statement(&statement).await?;
     }
     for statement in backfills() {
+        store.run_schema_statement(&statement).await?;
+    }
+    for statement in neighbour_backfills() {
         store.run_schema_statement(&statement).await?;
     }
     // Neo4j builds a new index in the background. Lists name the search indexes in hints (see

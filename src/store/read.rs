@@ -18,6 +18,7 @@ mod edge;
 /// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
 /// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
 mod filter;
+mod seek;
 pub mod tree;
 
 pub use edge::Edge;

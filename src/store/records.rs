@@ -41,6 +41,16 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
         + [n.description, n.excerpt] | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END), \
       8191) END";
 
+/// Sets the copies a participation `n` keeps of its actor `a` and its event `e`, for the index that
+/// holds an actor's events in date order (`cg_participation_actor_events`, `read::seek`): the actor's
+/// id, the event's sort key (`sortDate`, set by [`SORT_KEYS`]) and id. Every writer of a
+/// participation's ends sets them; an event's upsert passes a new `sortDate` on to its
+/// participations and a merge of actors re-points `actorId` (`write/nodes.rs`, `write/fresh.rs`,
+/// `write/merges.rs`); a migration fills them in for participations written before they existed.
+/// (An event's own copy of its place's id, `placeId`, is kept with the `AT` link: `write/links.rs`.)
+pub const PARTICIPATION_KEYS: &str =
+    "n.actorId = a.id, n.eventSortDate = e.sortDate, n.eventId = e.id";
+
 /// The separator of the fields in the search key `searchText` of the kinds with a `text` filter
 /// (see [`SORT_KEYS`]): every text field the filter searches (names,
 /// aliases, title, description, subject, wording, excerpt), each lowercased with Cypher's `toLower`

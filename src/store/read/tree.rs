@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{push_var, render, Edge, Linked, Position, SortKey, Vars, SCOPE_OF};
+use super::{push_var, render, seek::Seek, Edge, Linked, Position, SortKey, Vars, SCOPE_OF};
 use crate::{
     error::AppResult,
     store::{
@@ -144,20 +144,32 @@ fn only(out: &mut Cypher, edge: Edge, window: &Window, vars: Vars, k: usize, par
     params.push((format!("w{k}o"), value));
 }
 
-/// `… AND <key> > $after …`: the window's bounds, as a range on the key narrowed by the id.
-fn bounds(out: &mut Cypher, window: &Window, vars: Vars, k: usize, params: &mut Params) {
-    // `after` always means "further along the list's order", `before` the opposite.
+/// `… AND <key> >= $after AND NOT (<key> = $after AND <id> <= $afterId)`: the window's bounds, a range
+/// on the key narrowed by the id (`key` and `tie` are their templates: the neighbour's, or their copies
+/// on a [`Seek`]'s indexed node). The narrowing is not spelt `<key> > $k OR <id> > $i`: on a [`Seek`]
+/// both sides of that OR are properties of its index, and with a busy actor's statistics the planner
+/// answered it as a `Union` of two seeks, which loses the index order and sorts every row again
+/// (`Top`). Keys are never null (`records::SORT_KEYS`), so the two say the same.
+fn bounds(
+    out: &mut Cypher,
+    window: &Window,
+    (key, tie): (&'static str, &'static str),
+    vars: Vars,
+    k: usize,
+    params: &mut Params,
+) {
+    // `after` always means "further along the list's order", `before` the opposite; each with the
+    // comparison of the ids it leaves out.
     let (after_op, before_op) = if window.descending {
-        ("<", ">")
+        (("<", ">="), (">", "<="))
     } else {
-        (">", "<")
+        ((">", "<="), ("<", ">="))
     };
-    for (bound, op, name) in [
+    for (bound, (op, not_op), name) in [
         (&window.after, after_op, "a"),
         (&window.before, before_op, "b"),
     ] {
         let Some(p) = bound else { continue };
-        let key = window.sort.template();
         out.push(" AND ");
         render(out, key, vars);
         out.push(" ")
@@ -165,17 +177,12 @@ fn bounds(out: &mut Cypher, window: &Window, vars: Vars, k: usize, params: &mut 
             .push("= $w")
             .push(k)
             .push(name)
-            .push("k AND (");
+            .push("k AND NOT (");
         render(out, key, vars);
+        out.push(" = $w").push(k).push(name).push("k AND ");
+        render(out, tie, vars);
         out.push(" ")
-            .push(op)
-            .push(" $w")
-            .push(k)
-            .push(name)
-            .push("k OR ");
-        push_var(out, vars.n);
-        out.push(".id ")
-            .push(op)
+            .push(not_op)
             .push(" $w")
             .push(k)
             .push(name)
@@ -193,6 +200,59 @@ fn matching(out: &mut Cypher, b: &Branch, vars: Vars, k: usize, params: &mut Par
     render(out, SCOPE_OF, vars);
     if let Some(w) = &b.window {
         only(out, b.edge, w, vars, k, params);
+    }
+}
+
+/// `DESC` when the page is read against ascending order: a descending list, or (exclusive or) a
+/// page taken from the end.
+fn page_direction(w: &Window) -> &'static str {
+    if w.descending != w.from_end {
+        " DESC"
+    } else {
+        ""
+    }
+}
+
+/// The page (or the whole list) of a branch read along its pattern: every neighbour's key is read
+/// to order them.
+fn paged_or_whole(out: &mut Cypher, b: &Branch, vars: Vars, k: usize, params: &mut Params) {
+    matching(out, b, vars, k, params);
+    let order = match &b.window {
+        Some(w) => {
+            bounds(out, w, (w.sort.template(), "§n.id"), vars, k, params);
+            w.sort.template()
+        }
+        None => b.edge.order(),
+    };
+    out.push(if b.edge.repeats() {
+        " WITH DISTINCT "
+    } else {
+        " WITH "
+    });
+    push_var(out, vars.n);
+    if b.edge.edge_props().is_some() {
+        // The relationship itself; its properties are read in the RETURN, after the page is
+        // cut. (Neo4j 5.26 already deferred `properties(r)` past the sort's Top when it stood
+        // here, PROFILE showed equal db hits; the text no longer relies on it.)
+        out.push(", ");
+        push_var(out, vars.r);
+    }
+    // A to-one level (an event's place) has nothing to order.
+    let sorted = b.window.is_some() || !b.edge.to_one();
+    if sorted {
+        out.push(", ");
+        render(out, order, vars);
+        out.push(" AS o").push(k);
+        // Ascending in the list's own order, unless it pages backwards from the end.
+        let dir = b.window.as_ref().map_or("", page_direction);
+        out.push(" ORDER BY o").push(k).push(dir).push(", ");
+        push_var(out, vars.n);
+        out.push(".id").push(dir);
+    }
+    if let Some(w) = &b.window {
+        // One more than the page: whether there is a next page, without counting them all.
+        out.push(" LIMIT $w").push(k).push("l");
+        params.push((format!("w{k}l"), Value::from(w.limit as i64 + 1)));
     }
 }
 
@@ -217,46 +277,21 @@ pub(super) fn branches(
             out.push(", ");
         }
         out.push("f").push(i).push(": COLLECT { ");
-        matching(out, b, vars, k, params);
-        let order = match &b.window {
-            Some(w) => {
-                bounds(out, w, vars, k, params);
-                w.sort.template()
-            }
-            None => b.edge.order(),
-        };
-        out.push(if b.edge.repeats() {
-            " WITH DISTINCT "
-        } else {
-            " WITH "
-        });
-        push_var(out, vars.n);
-        if b.edge.edge_props().is_some() {
-            // The relationship itself; its properties are read in the RETURN, after the page is
-            // cut. (Neo4j 5.26 already deferred `properties(r)` past the sort's Top when it stood
-            // here, PROFILE showed equal db hits; the text no longer relies on it.)
-            out.push(", ");
-            push_var(out, vars.r);
-        }
-        // A to-one level (an event's place) has nothing to order.
-        let sorted = b.window.is_some() || !b.edge.to_one();
-        if sorted {
-            out.push(", ");
-            render(out, order, vars);
-            out.push(" AS o").push(k);
-            // Ascending in the list's own order, unless it pages backwards from the end.
-            let dir = match &b.window {
-                Some(w) if w.descending != w.from_end => " DESC",
-                _ => "",
-            };
-            out.push(" ORDER BY o").push(k).push(dir).push(", ");
-            push_var(out, vars.n);
-            out.push(".id").push(dir);
-        }
-        if let Some(w) = &b.window {
-            // One more than the page: whether there is a next page, without counting them all.
+        if let Some((w, seek)) = b
+            .window
+            .as_ref()
+            .and_then(|w| Some((w, Seek::of(b.edge, w)?)))
+        {
+            // From the index that holds the anchor's neighbours in this order (`seek.rs`).
+            seek.matching(out, vars);
+            only(out, b.edge, w, vars, k, params);
+            bounds(out, w, (seek.key, seek.tie), vars, k, params);
+            seek.order(out, vars, k, page_direction(w));
             out.push(" LIMIT $w").push(k).push("l");
             params.push((format!("w{k}l"), Value::from(w.limit as i64 + 1)));
+            seek.after_limit(out, vars, k);
+        } else {
+            paged_or_whole(out, b, vars, k, params);
         }
         out.push(" RETURN {node: ");
         match (&b.props, b.edge.targets()) {

@@ -125,6 +125,17 @@ pub async fn delete_node(
         }
         _ => {}
     }
+    if kind == NodeKind::Place {
+        // Its events are at no place any more: their copies of its id go (`links::PLACE_KEY`).
+        tx.run(
+            Statement::new(
+                "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:Place \
+                 MATCH (n)<-[:AT]-(e:Event) REMOVE e.placeId",
+            )
+            .param("id", id),
+        )
+        .await?;
+    }
     // The claims are found from each doomed node (an anchored expansion), never by scanning all claims;
     // the claims about its relations through their ids (an index seek on `Claim(aboutRelation)`).
     let statement = cypher!(

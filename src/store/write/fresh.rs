@@ -27,7 +27,11 @@ use super::{
 use crate::{
     domain::{NodeKind, Relation},
     error::{AppError, AppResult},
-    store::{cypher, records::SORT_KEYS, Statement, Tx},
+    store::{
+        cypher,
+        records::{PARTICIPATION_KEYS, SORT_KEYS},
+        Statement, Tx,
+    },
 };
 
 /// Applies a change set inside the caller's transaction, as [`super::apply`] does, in the fewest
@@ -184,7 +188,11 @@ async fn create_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                 PARTICIPATION_SET,
                 " SET ",
                 SORT_KEYS,
-                " CREATE (n)-[:IN_EVENT]->(e), (a)-[:PARTICIPATES_AS]->(n) RETURN 1 AS done } \
+                // The copies of the event's key are read once the relationship locks the event: a
+                // concurrent new date of it is then committed and seen, or waits and passes itself on.
+                " CREATE (n)-[:IN_EVENT]->(e), (a)-[:PARTICIPATES_AS]->(n) SET ",
+                PARTICIPATION_KEYS,
+                " RETURN 1 AS done } \
                  RETURN count(*) AS row"
             ),
         ),
@@ -314,7 +322,14 @@ async fn create_links(tx: &mut Tx, sets: &[LinkSet]) -> AppResult<()> {
             to_label,
             " CREATE (a)-[r:",
             ty,
-            " {id: row.id}]->(b) SET r.excerpt = row.excerpt RETURN 1 AS done } \
+            " {id: row.id}]->(b) SET r.excerpt = row.excerpt",
+            // An event keeps its place's id for the place's index of events (`links::PLACE_KEY`).
+            if relation == Relation::EventAt {
+                " SET a.placeId = b.id"
+            } else {
+                ""
+            },
+            " RETURN 1 AS done } \
              RETURN count(*) AS row"
         );
         let written: Vec<usize> = tx.rows(statement.param("rows", rows)).await?;

@@ -26,6 +26,13 @@ pub(in crate::store) const fn rel_type(relation: Relation) -> &'static str {
     }
 }
 
+/// An event keeps a copy of its place's id (`placeId`) for the place's index of its events in date
+/// order (`cg_event_place_events`, `read::seek`): set again from the event's `AT` link after every
+/// write of it (an event is at one place at most; none removes it). Removals outside link sets do
+/// the same: `unlink`, an empty set, deleting or merging a place.
+const PLACE_KEY: &str = " CALL (a) { OPTIONAL MATCH (a)-[:AT]->(p:Place) \
+    WITH a, min(p.id) AS place SET a.placeId = place }";
+
 /// Whether a link set says everything its node has (an upsert, an import) or adds to what is there
 /// (`link`). To-one relations replace their target either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +112,8 @@ async fn clear_empty_sets(tx: &mut Tx, links: &[LinkSet]) -> AppResult<()> {
             "UNWIND $rows AS row MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id) \
              CALL (a, row) { MATCH (a)-[old]->() WHERE type(old) IN row.types \
                              CALL (old) { MATCH (oc:Claim {aboutRelation: old.id}) DETACH DELETE oc } \
-                             DELETE old }",
+                             DELETE old } \
+             FOREACH (_ IN CASE WHEN 'AT' IN row.types AND a:Event THEN [1] ELSE [] END | REMOVE a.placeId)",
         )
         .param("rows", rows),
     )
@@ -212,7 +220,12 @@ async fn apply_relation(
                                               ELSE coalesce(t.excerpt, r.excerpt) END, \
                              r.id = coalesce(r.id, '",
         ty,
-        ":' + a.id + '->' + b.id) }"
+        ":' + a.id + '->' + b.id) }",
+        if relation == Relation::EventAt {
+            PLACE_KEY
+        } else {
+            ""
+        }
     );
     tx.run(write.param("rows", rows).param("replace", replace))
         .await?;
@@ -326,7 +339,13 @@ pub async fn link_one(
                 " MATCH (a)-[r:",
                 ty,
                 "]->(b) \
-                 CALL (r) { MATCH (c:Claim {aboutRelation: r.id}) DETACH DELETE c } DELETE r"
+                 CALL (r) { MATCH (c:Claim {aboutRelation: r.id}) DETACH DELETE c } DELETE r",
+                // An event is at one place at most: unlinked, it is at none.
+                if relation == Relation::EventAt {
+                    " REMOVE a.placeId"
+                } else {
+                    ""
+                }
             )
             .param("from", from)
             .param("to", to),

@@ -163,7 +163,13 @@ fn move_statement(
             "MERGE (k)-[nr:",
             ty,
             "]->(x) \
-             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)"
+             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)",
+            // A moved participation names its new actor in its copy (`records::PARTICIPATION_KEYS`).
+            if ty == "PARTICIPATES_AS" {
+                ", x.actorId = k.id"
+            } else {
+                ""
+            }
         )
     } else {
         cypher!(
@@ -187,7 +193,9 @@ fn move_statement(
             "MERGE (k)<-[nr:",
             ty,
             "]-(x) \
-             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)"
+             SET nr.id = coalesce(nr.id, r.id), nr.inference = coalesce(nr.inference, r.inference)",
+            // A moved event names its new place in its copy (`links::PLACE_KEY`).
+            if ty == "AT" { ", x.placeId = k.id" } else { "" }
         )
     }
 }

@@ -10,7 +10,7 @@ use crate::{
     error::AppResult,
     store::{
         cypher,
-        records::{term_id, SORT_KEYS},
+        records::{term_id, PARTICIPATION_KEYS, SORT_KEYS},
         Statement, Tx,
     },
 };
@@ -212,7 +212,11 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                 "UNWIND $rows AS row MERGE (n:Node {id: row.id}) ON CREATE SET n:Event, n.createdAt = datetime() SET ",
                 EVENT_SET,
                 " SET ",
-                SORT_KEYS
+                SORT_KEYS,
+                // A new date moves the event in its actors' lists: the participations' copies follow.
+                " WITH n CALL (n) { MATCH (n)<-[:IN_EVENT]-(p:Participation) \
+                   WHERE p.eventSortDate IS NULL OR p.eventSortDate <> n.sortDate \
+                   SET p.eventSortDate = n.sortDate, p.eventId = n.id }"
             ),
         ),
         (
@@ -230,7 +234,10 @@ pub(super) async fn upsert_all(tx: &mut Tx, cs: &ChangeSet) -> AppResult<()> {
                  CALL (n, row) { \
                    MATCH (e:Node {id: row.event}) USING INDEX SEEK e:Node(id) WHERE e:Event MERGE (n)-[:IN_EVENT]->(e) } \
                  CALL (n, row) { \
-                   MATCH (a:Node {id: row.actor}) USING INDEX SEEK a:Node(id) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) }"
+                   MATCH (a:Node {id: row.actor}) USING INDEX SEEK a:Node(id) WHERE a:Actor MERGE (a)-[:PARTICIPATES_AS]->(n) } \
+                 CALL (n) { MATCH (a:Actor)-[:PARTICIPATES_AS]->(n)-[:IN_EVENT]->(e:Event) SET ",
+                PARTICIPATION_KEYS,
+                " }"
             ),
         ),
         (
