@@ -43,7 +43,7 @@ const NODES: [(NodeKind, &str); 9] = [
     (NodeKind::Actor, "id:ID(Actor),collection,kind,name,aliases:string[],description,createdAt:datetime,sortName,searchText"),
     (NodeKind::Place, "id:ID(Place),collection,kind,name,aliases:string[],description,precision,location:point,createdAt:datetime,sortName,searchText"),
     (NodeKind::Source, "id:ID(Source),collection,kind,title,url,language,publishedEdtf,publishedEarliest:date,publishedLatest:date,publishedPrecision,publishedApproximate:boolean,publishedUncertain:boolean,publishedInferred:boolean,publishedBasis,createdAt:datetime,sortPublished,searchText"),
-    (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,sortTitle,searchText"),
+    (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,sortTitle,searchText,placeId"),
     (NodeKind::Participation, "id:ID(Participation),collection,role,description,createdAt:datetime"),
     (NodeKind::Count, "id:ID(Count),collection,subject,value:long,qualifier,lower:long,upper:long,unit,wording,subgroup,createdAt:datetime,sortFigure:long,searchText"),
     (NodeKind::Claim, "id:ID(Claim),collection,excerpt,status,note,aboutRelation,createdAt:datetime,sortCreated,searchText"),
@@ -339,6 +339,14 @@ impl CsvGraph {
         for e in &cs.events {
             let title = e.title.as_str();
             let search = search_text(&[Some(title)], &[], &[opt(&e.description)]);
+            // The copy of its place's id for the place's index of events (`links.rs::PLACE_KEY`):
+            // the event's `AT` set is in its own change set.
+            let place = cs
+                .links
+                .iter()
+                .filter(|set| set.relation == Relation::EventAt && set.from == e.ident.id)
+                .flat_map(|set| set.targets.iter().map(|(t, _)| t.as_str()))
+                .min();
             self.row(|l| {
                 text(l, Some(e.ident.id.as_str()));
                 text(l, Some(e.ident.collection.as_str()));
@@ -350,10 +358,15 @@ impl CsvGraph {
                 text(l, Some(&sort_date(Some(&e.date))));
                 text(l, Some(&title.to_lowercase()));
                 text(l, Some(&search));
+                text(l, place);
             });
             self.flush_row(Key::Node(NodeKind::Event))?;
         }
         for p in &cs.participations {
+            // No copies for the actor's index of events (`records::PARTICIPATION_KEYS`): they need
+            // the event's date, and a participation is its own record, anywhere in the file. Holding
+            // every event's date would make the export's memory grow with the file, so the
+            // migrations' backfill (which `scripts/bulk-load` runs) fills them in.
             self.row(|l| {
                 text(l, Some(p.ident.id.as_str()));
                 text(l, Some(p.ident.collection.as_str()));
