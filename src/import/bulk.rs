@@ -93,14 +93,22 @@ pub const DEFAULT_BATCH_SIZE: usize = 2000;
 
 pub use super::report::{Problem, Report};
 
-/// Imports the file at `path`.
-pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppResult<Report> {
-    let started = Instant::now();
-    let batch_size = options.batch_size.max(1);
-    let cannot_read =
-        |e: std::io::Error| AppError::bad_input("file", format!("cannot read {path}: {e}"));
+/// A file opened for reading: its records as they are read, the bytes read so far, and its
+/// collection (read first, checked) with the hash of the file's content.
+pub(super) struct Opened {
+    pub rx: tokio::sync::mpsc::Receiver<Item>,
+    pub read: Arc<AtomicU64>,
+    pub collection: super::document::CollectionRecord,
+    pub collection_hash: u128,
+    /// The collection's own change set.
+    pub base: ChangeSet,
+}
+
+/// Opens `path` as both importers (this one and the offline export) read it.
+pub(super) async fn open(path: &str) -> AppResult<Opened> {
     let read = Arc::new(AtomicU64::new(0));
-    let mut rx = stream::spawn(path, read.clone()).map_err(cannot_read)?;
+    let mut rx = stream::spawn(path, read.clone())
+        .map_err(|e| AppError::bad_input("file", format!("cannot read {path}: {e}")))?;
     let (collection, collection_hash) = match rx.recv().await {
         Some(Item::Collection(c, hash)) => (c, hash),
         Some(Item::Fatal(message)) => return Err(AppError::bad_input("file", message)),
@@ -116,6 +124,26 @@ pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppRes
             field: errors.first().map(|e| e.field.clone()),
             message: render_errors(&errors),
         })?;
+    Ok(Opened {
+        rx,
+        read,
+        collection,
+        collection_hash,
+        base,
+    })
+}
+
+/// Imports the file at `path`.
+pub async fn import(store: &Arc<Store>, path: &str, options: &Options) -> AppResult<Report> {
+    let started = Instant::now();
+    let batch_size = options.batch_size.max(1);
+    let Opened {
+        mut rx,
+        read,
+        collection,
+        collection_hash,
+        base,
+    } = open(path).await?;
     let prefix = format!("{}/{FORMAT_TAG}/{batch_size}/", collection.id);
     let db = store.session(Scope::all());
     let committed = if options.restart {

@@ -21,25 +21,21 @@
 use std::{
     collections::{HashMap, HashSet},
     path::{Path, PathBuf},
-    sync::{atomic::AtomicU64, Arc},
     time::{Duration, Instant},
 };
 
 use xxhash_rust::xxh3::Xxh3;
 
 use super::{
-    bulk::DEFAULT_BATCH_SIZE,
+    bulk::{self, DEFAULT_BATCH_SIZE},
     document::FORMAT_TAG,
     progress::Progress,
     stream::{self, Item, Record},
     validation as map,
 };
 use crate::{
-    app::{
-        batch::{self, Draft},
-        Origin,
-    },
-    domain::{render_errors, Relation, ValidationError, Vocabulary},
+    app::{batch::Draft, Origin},
+    domain::{Relation, ValidationError, Vocabulary},
     error::{AppError, AppResult},
     store::{records::term_id, write::csv::CsvGraph},
 };
@@ -175,23 +171,13 @@ fn problem(at: &str, errors: Vec<ValidationError>) -> AppError {
 async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppResult<Report> {
     let started = Instant::now();
     let reasoning = evidence(path).await?;
-    let read = Arc::new(AtomicU64::new(0));
-    let mut rx = stream::spawn(path, read.clone()).map_err(cannot_read(path))?;
-    let (collection, collection_hash) = match rx.recv().await {
-        Some(Item::Collection(c, hash)) => (c, hash),
-        Some(Item::Fatal(message)) => return Err(AppError::bad_input("file", message)),
-        _ => {
-            return Err(AppError::bad_input(
-                "file",
-                format!("{path} holds no collection"),
-            ))
-        }
-    };
-    let base = batch::check_collection(&map::collection_draft(&collection), Origin::Import)
-        .map_err(|errors| AppError::BadUserInput {
-            field: errors.first().map(|e| e.field.clone()),
-            message: render_errors(&errors),
-        })?;
+    let bulk::Opened {
+        mut rx,
+        read,
+        collection,
+        collection_hash,
+        base,
+    } = bulk::open(path).await?;
     let c = collection.id.clone();
     let io = |e: std::io::Error| AppError::internal(format!("cannot write the CSV files: {e}"));
     let mut graph = CsvGraph::create(partial, chrono::Utc::now()).map_err(io)?;
