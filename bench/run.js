@@ -3,12 +3,20 @@
 // same graph) -> start casegraph (release build) and the peer -> check that all three answer alike ->
 // time them alternately (A, B, C, A, B, C) at each concurrency -> write BENCHMARKS.md.
 //
-// Environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, CASEGRAPH_BIN, REPO (set by scripts/bench).
+// Two ways to load (--load): `bolt` (default), batched UNWIND over Bolt (bench/lib/load.js, ~540
+// events/s here: half an hour at 1M events); `offline`, the data written as a casegraph/v1 file and
+// put in with scripts/bulk-load (casegraph export-csv, Neo4j stopped, neo4j-admin import, started again,
+// casegraph migrate), minutes at 1M. Both write the same graph: `--import --load offline` checks it.
+//
+// Environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, CASEGRAPH_BIN, REPO, NEO4J_LOCAL_DIR and
+// NEO4J_LOCAL_PORT (the throw-away Neo4j, which the offline load stops and starts; set by scripts/bench).
 
 import { spawn, execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import os from "node:os";
 import neo4j from "neo4j-driver";
 import { base, block, blockCount, sizes, COLLECTION } from "./lib/generate.js";
@@ -29,6 +37,8 @@ const { values: opt } = parseArgs({
     out: { type: "string", default: "BENCHMARKS.md" },
     "import-file": { type: "string" },
     import: { type: "boolean", default: false },
+    // bolt: bench/lib/load.js over Bolt; offline: a casegraph/v1 file through scripts/bulk-load.
+    load: { type: "string", default: "bolt" },
     command: { type: "string", default: "scripts/bench" },
     note: { type: "string" },
     questions: { type: "string" },
@@ -44,6 +54,8 @@ const systems = opt.systems.split(",").map((s) => s.trim()).filter(Boolean);
 for (const s of systems) if (!["casegraph", "peer", "floor"].includes(s)) throw new Error(`--systems: no system named ${s}`);
 if (!systems.includes("casegraph") || !systems.includes("floor")) throw new Error("--systems: casegraph and the floor are always measured");
 const withPeer = systems.includes("peer");
+if (!["bolt", "offline"].includes(opt.load)) throw new Error(`--load ${opt.load}: use bolt or offline`);
+const offline = opt.load === "offline";
 const repo = process.env.REPO;
 const log = (m) => console.log(`bench: ${m}`);
 const children = [];
@@ -71,27 +83,62 @@ function start(name, cmd, args, env) {
   return child;
 }
 
-const driver = neo4j.driver(process.env.NEO4J_URI,
+const connect = () => neo4j.driver(process.env.NEO4J_URI,
   neo4j.auth.basic(process.env.NEO4J_USER || "neo4j", process.env.NEO4J_PASSWORD),
   { disableLosslessIntegers: true, maxConnectionPoolSize: 64 });
+// Replaced after an offline load: the pooled connections went down with the server it restarted.
+let driver = connect();
+
+/** scripts/bulk-load of `file` into the bench's Neo4j (replacing its database); its phases in seconds. */
+async function offlineLoad(file) {
+  await driver.close();
+  const child = spawn(`${repo}/scripts/bulk-load`, [file, "--overwrite"], {
+    env: { ...process.env, RUST_LOG: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+  let done = null;
+  for await (const line of createInterface({ input: child.stdout })) {
+    console.log(line);
+    done ??= /done: .* in ([\d.]+)s \(export ([\d.]+)s, import ([\d.]+)s, start ([\d.]+)s, migrate ([\d.]+)s\)/.exec(line);
+  }
+  const code = child.exitCode ?? child.signalCode ?? (await once(child, "exit"))[0];
+  if (code !== 0 || !done) throw new Error(`scripts/bulk-load ${file} failed (exit ${code})`);
+  driver = connect();
+  const [total, exportCsv, importCsv, startNeo4j, migrate] = done.slice(1).map(Number);
+  return { total, exportCsv, importCsv, startNeo4j, migrate };
+}
 
 const t0 = Date.now();
 const baseData = base(events, seed);
 const sz = sizes(events);
 log(`${events} events, ${sz.actors} actors, ${baseData.places.length} places, ${sz.sources} sources (seed ${seed})`);
 
-const tempImportFile = opt.import && !opt["import-file"];
-if (opt["import-file"] || opt.import) {
-  const path = opt["import-file"] ?? `${os.tmpdir()}/casegraph-bench-${events}-${seed}.json`;
+const tempImportFile = (opt.import || offline) && !opt["import-file"];
+let fileSeconds = null;
+if (opt["import-file"] || opt.import || offline) {
+  // The offline load reads NDJSON: it is written block by block, each block generated once (the
+  // document form regenerates every block for each of its three per-block lists).
+  const path = opt["import-file"] ?? `${os.tmpdir()}/casegraph-bench-${events}-${seed}.${offline ? "ndjson" : "json"}`;
   const t = Date.now();
-  await writeImportFile(path, baseData, seed);
-  log(`wrote ${path} (casegraph/v1) in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  await writeImportFile(path, baseData, seed, { ndjson: path.endsWith(".ndjson") });
+  fileSeconds = (Date.now() - t) / 1000;
+  log(`wrote ${path} (casegraph/v1${path.endsWith(".ndjson") ? ", NDJSON" : ""}) in ${fileSeconds.toFixed(1)}s`);
   opt["import-file"] = path;
 }
 
 let importResult = null;
+let offlineResult = null;
 const progress = (label) => (done) => log(`${label}: ${done}/${events} events, ${(done / ((Date.now() - t0) / 1000)).toFixed(0)} events/s`);
-if (opt.import) {
+if (opt.import && offline) {
+  // The Bolt loader's graph first (into the empty database), then the offline load's in its place:
+  // the two compared, and the benchmark runs on the offline load's.
+  await load(driver, repo, baseData, seed);
+  execFileSync(process.env.CASEGRAPH_BIN, ["migrate"], { stdio: "inherit", env: { ...process.env, RUST_LOG: "warn" } });
+  const loaded = await dump(driver);
+  offlineResult = await offlineLoad(opt["import-file"]);
+  const diffs = compare(await dump(driver), loaded);
+  importResult = { seconds: offlineResult.total, rate: events / offlineResult.total, shape: diffs, offline: true };
+  log(diffs.length ? `the Bolt loader's graph differs from the offline load's:\n  ${diffs.join("\n  ")}`
+    : `the offline load writes exactly the Bolt loader's graph (${loaded.nodes.size} nodes, ${loaded.rels.size} relationships)`);
+} else if (opt.import) {
   // The importer's time on the same data, then the loader's graph compared with the importer's.
   for (const s of constraintStatements(repo)) await driver.executeQuery(s);
   const t = Date.now();
@@ -113,7 +160,11 @@ if (opt.import) {
     : `the loader writes exactly the importer's graph (${imported.nodes.size} nodes, ${imported.rels.size} relationships)`);
 }
 let loadSeconds = null;
-if (!opt.import) {
+let migrateSeconds = null;
+if (offline && !opt.import) {
+  offlineResult = await offlineLoad(opt["import-file"]);
+  log(`offline load in ${offlineResult.total.toFixed(1)}s (file ${fileSeconds.toFixed(1)}s before it)`);
+} else if (!opt.import) {
   const t = Date.now();
   await load(driver, repo, baseData, seed, progress("loaded"));
   loadSeconds = (Date.now() - t) / 1000;
@@ -123,8 +174,11 @@ if (!opt.import) {
   // a slow start.
   const m = Date.now();
   execFileSync(process.env.CASEGRAPH_BIN, ["migrate"], { stdio: "inherit", env: { ...process.env, RUST_LOG: "info" } });
-  log(`casegraph migrate (derived keys filled in) in ${((Date.now() - m) / 1000).toFixed(1)}s`);
+  migrateSeconds = (Date.now() - m) / 1000;
+  log(`casegraph migrate (derived keys filled in) in ${migrateSeconds.toFixed(1)}s`);
 }
+// The file is large at 1M events (gigabytes) and no longer needed.
+if (tempImportFile) rmSync(opt["import-file"], { force: true });
 const dataset = (await driver.executeQuery(
   "MATCH (n:Node) WITH [l IN labels(n) WHERE l <> 'Node'][0] AS kind RETURN kind, count(*) AS n ORDER BY kind",
 )).records.map((r) => [r.get("kind"), r.get("n")]);
@@ -204,11 +258,10 @@ stopChildren();
 
 writeReport(opt.out, {
   command: opt.command, systems, events, seed, duration, rounds, levels, dataset, rels, params, checks, results, peaks,
-  resettable, extraChecks, loadBefore, loadAfter, neo4jVersion, importResult, loadSeconds, note: opt.note, repo, collection: COLLECTION,
+  resettable, extraChecks, loadBefore, loadAfter, neo4jVersion, importResult, loadSeconds, migrateSeconds, offlineResult, fileSeconds, note: opt.note, repo, collection: COLLECTION,
   blocks: blockCount(events), minutes: (Date.now() - t0) / 60000,
 });
 log(`wrote ${opt.out}`);
-if (tempImportFile) rmSync(opt["import-file"], { force: true });
 const failed = checks.filter((c) => c.problems.length);
 if (failed.length) {
   log(`answers differ on: ${failed.map((c) => c.name).join(", ")} (see ${opt.out})`);

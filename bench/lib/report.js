@@ -33,7 +33,14 @@ export function writeReport(path, r) {
     + `@neo4j/graphql ${pkg("@neo4j/graphql")} + @apollo/server ${pkg("@apollo/server")} + graphql ${pkg("graphql")} on Node.js ${process.version}, `
     + `floor over neo4j-driver ${pkg("neo4j-driver")}`);
   L.push(`- **Data** (\`bench/lib/generate.js\`, seed ${r.seed}, collection \`${r.collection}\`): ${r.dataset.map(([k, n]) => `${n.toLocaleString("en")} ${k}`).join(", ")}; ${r.rels.toLocaleString("en")} relationships`);
-  if (r.loadSeconds) L.push(`- **Loading** (\`bench/lib/load.js\`, batched \`UNWIND\` over Bolt into an empty database, schema from \`schema/constraints.cypher\`): ${r.loadSeconds.toFixed(0)} s, ${(r.events / r.loadSeconds).toFixed(0)} events/s with their participations, figures and claims`);
+  if (r.loadSeconds) L.push(`- **Loading** (\`--load bolt\`: \`bench/lib/load.js\`, batched \`UNWIND\` over Bolt into an empty database, schema from \`schema/constraints.cypher\`): ${r.loadSeconds.toFixed(0)} s, ${(r.events / r.loadSeconds).toFixed(0)} events/s with their participations, figures and claims`
+    + (r.migrateSeconds === null ? "" : `; then \`casegraph migrate\` (derived keys) ${r.migrateSeconds.toFixed(0)} s`));
+  if (r.offlineResult) {
+    const o = r.offlineResult;
+    L.push(`- **Loading** (\`--load offline\`: the data written as a \`casegraph/v1\` NDJSON file by \`bench/lib/importfile.js\` in ${r.fileSeconds.toFixed(0)} s, then \`scripts/bulk-load\` into the stopped Neo4j): `
+      + `${o.total.toFixed(0)} s, ${(r.events / o.total).toFixed(0)} events/s (\`casegraph export-csv\` ${o.exportCsv.toFixed(0)} s, \`neo4j-admin database import full\` ${o.importCsv.toFixed(0)} s, `
+      + `Neo4j start ${o.startNeo4j.toFixed(0)} s, \`casegraph migrate\` ${o.migrate.toFixed(0)} s); with the file, ${(r.fileSeconds + o.total).toFixed(0)} s`);
+  }
   L.push(`- **Method**: each system asked each question once and the canonical answers compared with the floor's; `
     + `3 warm-up requests each; then ${r.rounds} round(s) of ${r.duration} s per system, alternating `
     + `(casegraph, peer, floor, casegraph, …), at concurrency ${r.levels.join(" and ")}. A GraphQL response with `
@@ -84,11 +91,19 @@ export function writeReport(path, r) {
   L.push(`| casegraph | ${f0(r.peaks.casegraph)} |`, `| peer (Node.js) | ${r.systems.includes("peer") ? f0(r.peaks.peer) : "— (left out)"} |`, "| floor | — (in the load generator) |", "");
   if (r.importResult) {
     L.push("## Import", "");
-    L.push(`\`casegraph import\` of the same data as a \`casegraph/v1\` file: ${r.importResult.seconds.toFixed(1)} s, ${r.importResult.rate.toFixed(0)} events/s.`);
-    L.push(r.importResult.shape.length
-      ? `The benchmark loader's graph differs from the importer's:\n\n${r.importResult.shape.map((d) => `- ${d}`).join("\n")}`
-      : "The benchmark loader wrote exactly the importer's graph (every node's labels and properties but `createdAt` and `sortCreated`, every relationship, after casegraph's migration filled in its derived keys).");
-    L.push("");
+    if (r.importResult.offline) {
+      L.push(`The offline load (\`scripts/bulk-load\`) of the same data, after the Bolt loader's: ${r.importResult.seconds.toFixed(1)} s, ${r.importResult.rate.toFixed(0)} events/s.`);
+      L.push(r.importResult.shape.length
+        ? `The offline load's graph differs from the Bolt loader's:\n\n${r.importResult.shape.map((d) => `- ${d}`).join("\n")}`
+        : "The offline load wrote exactly the Bolt loader's graph (every node's labels and properties but `createdAt` and `sortCreated`, every relationship, both after `casegraph migrate`).");
+      L.push("");
+    } else {
+      L.push(`\`casegraph import\` of the same data as a \`casegraph/v1\` file: ${r.importResult.seconds.toFixed(1)} s, ${r.importResult.rate.toFixed(0)} events/s.`);
+      L.push(r.importResult.shape.length
+        ? `The benchmark loader's graph differs from the importer's:\n\n${r.importResult.shape.map((d) => `- ${d}`).join("\n")}`
+        : "The benchmark loader wrote exactly the importer's graph (every node's labels and properties but `createdAt` and `sortCreated`, every relationship, after casegraph's migration filled in its derived keys).");
+      L.push("");
+    }
   }
   writeFileSync(path, L.join("\n"));
 }
