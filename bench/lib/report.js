@@ -37,9 +37,9 @@ export function writeReport(path, r) {
     + (r.migrateSeconds === null ? "" : `; then \`casegraph migrate\` (derived keys) ${r.migrateSeconds.toFixed(0)} s`));
   if (r.offlineResult) {
     const o = r.offlineResult;
-    L.push(`- **Loading** (\`--load offline\`: the data written as a \`casegraph/v1\` NDJSON file by \`bench/lib/importfile.js\` in ${r.fileSeconds.toFixed(0)} s, then \`scripts/bulk-load\` into the stopped Neo4j): `
-      + `${o.total.toFixed(0)} s, ${(r.events / o.total).toFixed(0)} events/s (\`casegraph export-csv\` ${o.exportCsv.toFixed(0)} s, \`neo4j-admin database import full\` ${o.importCsv.toFixed(0)} s, `
-      + `Neo4j start ${o.startNeo4j.toFixed(0)} s, \`casegraph migrate\` ${o.migrate.toFixed(0)} s); with the file, ${(r.fileSeconds + o.total).toFixed(0)} s`);
+    L.push(`- **Loading** (\`--load offline\`: the data written as a \`casegraph/v1\` NDJSON file by \`bench/lib/importfile.js\` in ${f1(r.fileSeconds)} s, then \`scripts/bulk-load\` into the stopped Neo4j): `
+      + `${f1(o.total)} s, ${(r.events / o.total).toFixed(0)} events/s (\`casegraph export-csv\` ${f1(o.exportCsv)} s, \`neo4j-admin database import full\` ${f1(o.importCsv)} s, `
+      + `Neo4j start ${f1(o.startNeo4j)} s, \`casegraph migrate\` ${f1(o.migrate)} s); with the file, ${f1(r.fileSeconds + o.total)} s`);
   }
   L.push(`- **Method**: each system asked each question once and the canonical answers compared with the floor's; `
     + `3 warm-up requests each; then ${r.rounds} round(s) of ${r.duration} s per system, alternating `
