@@ -6,9 +6,10 @@
 //! ([`super::stream`]), translated into the application layer's drafts ([`super::validation`]) and
 //! checked by them ([`Draft::check`], [`Origin::Import`]); the store turns each record's change set
 //! into rows (`store::write::csv`), the same graph the online import writes, checkpoints included
-//! (so a later `casegraph import` of the same file finds every batch done). Memory stays flat in the
-//! file's size: each record is written as it is read, and only the `relations` entries (the evidence
-//! for relations, a few per case), the terms and the links of hierarchies (to find loops) are held.
+//! (so a later `casegraph import` of the same file finds every batch done). Each record is written
+//! as it is read; held are the `relations` entries (the evidence for relations, a few per case), the
+//! terms, the links of hierarchies (to find loops) and, the one part that grows with the file, each
+//! event's sort key for its participations' copies (`store::write::event_dates`, ~20 bytes an event).
 //!
 //! What needs the whole graph is left to the import's ID spaces: a reference to a missing id or to a
 //! node of another kind fails `neo4j-admin`, naming the id. The first bad record the export sees
@@ -37,7 +38,13 @@ use crate::{
     app::{batch::Draft, Origin},
     domain::{Relation, ValidationError, Vocabulary},
     error::{AppError, AppResult},
-    store::{records::term_id, write::csv::CsvGraph},
+    store::{
+        records::term_id,
+        write::{
+            csv::CsvGraph,
+            event_dates::{event_hash, EventHasher},
+        },
+    },
 };
 
 /// What an export wrote.
@@ -63,6 +70,17 @@ impl std::fmt::Display for Report {
 
 /// Writes the CSV files of the file at `path` into the new directory `dir`.
 pub async fn export(path: &str, dir: &Path, quiet: bool) -> AppResult<Report> {
+    export_hashing(path, dir, quiet, event_hash).await
+}
+
+/// [`export`] with another hasher of event ids (`store::write::event_dates`): tests force collisions.
+#[doc(hidden)]
+pub async fn export_hashing(
+    path: &str,
+    dir: &Path,
+    quiet: bool,
+    event_hash: EventHasher,
+) -> AppResult<Report> {
     if dir.exists() {
         return Err(AppError::bad_input(
             "dir",
@@ -90,7 +108,7 @@ pub async fn export(path: &str, dir: &Path, quiet: bool) -> AppResult<Report> {
     );
     std::fs::create_dir(&partial).map_err(|e| cannot_write(&partial, e))?;
     let result = async {
-        let report = write_all(path, &partial, &dir, quiet).await?;
+        let report = write_all(path, &partial, &dir, quiet, event_hash).await?;
         std::fs::rename(&partial, &dir).map_err(|e| cannot_write(&dir, e))?;
         Ok(report)
     }
@@ -168,7 +186,13 @@ fn problem(at: &str, errors: Vec<ValidationError>) -> AppError {
     }
 }
 
-async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppResult<Report> {
+async fn write_all(
+    path: &str,
+    partial: &Path,
+    dir: &Path,
+    quiet: bool,
+    event_hash: EventHasher,
+) -> AppResult<Report> {
     let started = Instant::now();
     let reasoning = evidence(path).await?;
     let bulk::Opened {
@@ -180,7 +204,7 @@ async fn write_all(path: &str, partial: &Path, dir: &Path, quiet: bool) -> AppRe
     } = bulk::open(path).await?;
     let c = collection.id.clone();
     let io = |e: std::io::Error| AppError::internal(format!("cannot write the CSV files: {e}"));
-    let mut graph = CsvGraph::create(partial, chrono::Utc::now()).map_err(io)?;
+    let mut graph = CsvGraph::create(partial, chrono::Utc::now(), event_hash).map_err(io)?;
     graph.write(&base, &mut |_, _, _| None)?;
     let mut run = Run {
         collection: c.clone(),

@@ -13,6 +13,7 @@
 pub mod bulk;
 pub mod csv;
 mod deletes;
+pub mod event_dates;
 mod fresh;
 mod guards;
 mod links;

@@ -23,6 +23,7 @@ use std::{
 };
 
 use super::{
+    event_dates::{EventDates, EventHasher},
     links::{check_shapes, rel_type},
     relation_id, ChangeSet,
 };
@@ -44,7 +45,7 @@ const NODES: [(NodeKind, &str); 9] = [
     (NodeKind::Place, "id:ID(Place),collection,kind,name,aliases:string[],description,precision,location:point,createdAt:datetime,sortName,searchText"),
     (NodeKind::Source, "id:ID(Source),collection,kind,title,url,language,publishedEdtf,publishedEarliest:date,publishedLatest:date,publishedPrecision,publishedApproximate:boolean,publishedUncertain:boolean,publishedInferred:boolean,publishedBasis,createdAt:datetime,sortPublished,searchText"),
     (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,sortTitle,searchText,placeId"),
-    (NodeKind::Participation, "id:ID(Participation),collection,role,description,createdAt:datetime"),
+    (NodeKind::Participation, "id:ID(Participation),collection,role,description,createdAt:datetime,actorId,eventSortDate,eventId"),
     (NodeKind::Count, "id:ID(Count),collection,subject,value:long,qualifier,lower:long,upper:long,unit,wording,subgroup,createdAt:datetime,sortFigure:long,searchText"),
     (NodeKind::Claim, "id:ID(Claim),collection,excerpt,status,note,aboutRelation,createdAt:datetime,sortCreated,searchText"),
 ];
@@ -79,10 +80,11 @@ struct Out {
     option: String,
 }
 
-/// Writes a graph as CSV files, change set by change set, with nothing held but the open files.
+/// Writes a graph as CSV files, change set by change set, holding the open files and the events' days.
 pub struct CsvGraph {
     dir: PathBuf,
     outs: HashMap<Key, Out>,
+    events: EventDates,
     /// Every node's `createdAt` (and a checkpoint's `committedAt`): when the files were written, in
     /// whole seconds, so that `toString(createdAt)` (a claim's `sortCreated`) is this very text.
     created_at: String,
@@ -90,11 +92,17 @@ pub struct CsvGraph {
 }
 
 impl CsvGraph {
-    /// Creates every file (with its header) in `dir`, which must exist.
-    pub fn create(dir: &Path, created_at: chrono::DateTime<chrono::Utc>) -> io::Result<Self> {
+    /// Creates every file (with its header) in `dir`, which must exist. `event_hash` is
+    /// [`super::event_dates::event_hash`] but in tests.
+    pub fn create(
+        dir: &Path,
+        created_at: chrono::DateTime<chrono::Utc>,
+        event_hash: EventHasher,
+    ) -> io::Result<Self> {
         let mut graph = CsvGraph {
             dir: dir.to_owned(),
             outs: HashMap::new(),
+            events: EventDates::new(event_hash),
             created_at: created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             line: String::new(),
         };
@@ -361,18 +369,23 @@ impl CsvGraph {
                 text(l, place);
             });
             self.flush_row(Key::Node(NodeKind::Event))?;
+            self.events.insert(e.ident.id.as_str(), e.date.earliest());
         }
         for p in &cs.participations {
-            // No copies for the actor's index of events (`records::PARTICIPATION_KEYS`): they need
-            // the event's date, and a participation is its own record, anywhere in the file. Holding
-            // every event's date would make the export's memory grow with the file, so the
-            // migrations' backfill (which `scripts/bulk-load` runs) fills them in.
+            // Its copies for the actor's index of events (`records::PARTICIPATION_KEYS`) when its
+            // event came earlier and is known for sure (`event_dates`); else none, and the
+            // migrations' backfill (`scripts/bulk-load` runs it) fills them in as for an old graph.
+            let day = self.events.get(p.event.as_str());
+            let known = day.is_some();
             self.row(|l| {
                 text(l, Some(p.ident.id.as_str()));
                 text(l, Some(p.ident.collection.as_str()));
                 text(l, Some(p.role.as_str()));
                 text(l, opt(&p.description));
                 raw(l, Some(&at));
+                text(l, known.then_some(p.actor.as_str()));
+                text(l, day.map(sort_key).as_deref());
+                text(l, known.then_some(p.event.as_str()));
             });
             self.flush_row(Key::Node(NodeKind::Participation))?;
             self.own(0, p.ident.id.as_str(), p.event.as_str())?;
@@ -536,9 +549,12 @@ fn date(line: &mut String, d: Option<&FuzzyDate>) {
 
 /// `coalesce(toString(<date>Earliest), '')`.
 fn sort_date(d: Option<&FuzzyDate>) -> String {
-    d.and_then(FuzzyDate::earliest)
-        .map(|x| x.to_string())
-        .unwrap_or_default()
+    sort_key(d.and_then(FuzzyDate::earliest))
+}
+
+/// A sort key of an earliest day: an event's `sortDate` and a participation's copy of it, one text.
+fn sort_key(earliest: Option<chrono::NaiveDate>) -> String {
+    earliest.map(|x| x.to_string()).unwrap_or_default()
 }
 
 /// The search key of [`crate::store::records::SORT_KEYS`]: `[name, title, label, subject, wording]
