@@ -77,8 +77,8 @@ fn backfills() -> Vec<String> {
 }
 
 /// Fills in the copies the nested pages' indexes hold (`read::seek`) for nodes written before them:
-/// a participation's of its actor and event (`PARTICIPATION_KEYS`; after the events' sort keys),
-/// an event's of its place. Once done, each costs a scan of the label's property: only nodes without
+/// a participation's of its actor and event (`PARTICIPATION_KEYS`; after the events' sort keys; also
+/// those the offline export could not be sure of: `write::event_dates`), an event's of its place. Once done, each costs a scan of the label's property: only nodes without
 /// the copy are expanded.
 fn neighbour_backfills() -> [String; 2] {
     [
