@@ -18,11 +18,13 @@ mod edge;
 /// The predicate that confines the node bound to `n` to the request's collections (`$collections`,
 /// bound to every statement by [`Db`]; null means no restriction). Every read includes it.
 mod filter;
+mod region;
 mod seek;
 pub mod tree;
 
 pub use edge::Edge;
 pub use filter::{standing_statuses, Filter};
+pub use region::REGION_PROBE;
 
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
 /// [`SCOPE`] for any variable (`§n`, see [`render`]).
@@ -277,7 +279,7 @@ impl ListQuery {
     /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
     /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
-        self.matching_with(self.text_hint())
+        self.matching_with(self.text_hint(), true)
     }
 
     /// The search index to name in a hint: the kind's, when the list filters by text.
@@ -289,16 +291,25 @@ impl ListQuery {
             .flatten()
     }
 
-    /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor.
-    fn matching_with(&self, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
+    /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor. Without
+    /// `anchor`, every filter is a predicate and the label is read through `hint` (the walk of a big
+    /// region, see [`region::page`]).
+    fn matching_with(
+        &self,
+        hint: Option<&'static str>,
+        anchor: bool,
+    ) -> (Cypher, Vec<(String, Value)>) {
         let mut text = Cypher::new();
         let mut params = Vec::new();
         // The first filter that can anchor does; the others stay predicates on what it reaches.
-        let anchor = self
-            .filters
-            .iter()
-            .enumerate()
-            .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)));
+        let anchor = if anchor {
+            self.filters
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)))
+        } else {
+            None
+        };
         let anchored = match anchor {
             Some((i, p)) => {
                 params.extend(p);
@@ -338,9 +349,14 @@ impl ListQuery {
 pub const TEXT_PROBE_PER_ITEM: usize = 10;
 
 /// The nodes of one page, bound to `n` in the list's order: the matching nodes from `hint`'s index
-/// (the search index, the sort key's, or the planner's choice), cut at `$limit`.
-fn ordered(q: &ListQuery, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
-    let (mut text, params) = q.matching_with(hint);
+/// (the search index, the sort key's, or the planner's choice), cut at `$limit`. A `walk` reads the
+/// label through `hint` even when a filter could anchor (see [`region::page`]).
+fn ordered(
+    q: &ListQuery,
+    hint: Option<&'static str>,
+    walk: bool,
+) -> (Cypher, Vec<(String, Value)>) {
+    let (mut text, mut params) = q.matching_with(hint, !walk);
     let key = q.sort.property();
     let dir = direction(q);
     // `after` always means "further along the list's order", `before` the opposite. Each bound is
@@ -375,6 +391,12 @@ fn ordered(q: &ListQuery, hint: Option<&'static str>) -> (Cypher, Vec<(String, V
             ] {
                 text.push(piece);
             }
+        }
+    }
+    if walk {
+        if let Some(to) = region::to_key(q) {
+            text.push(" AND ").push(key).push(" <= $toKey");
+            params.push(("toKey".into(), to.into()));
         }
     }
     for piece in [
@@ -437,7 +459,7 @@ fn text_page(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
         if cmp == ">=" {
             text.push(" UNION ALL");
         }
-        let (branch, p) = ordered(q, Some(hint));
+        let (branch, p) = ordered(q, Some(hint), false);
         text.push(" UNWIND CASE WHEN hits ")
             .push(cmp)
             .push(" $probe THEN [true] ELSE [] END AS go CALL (go) { ");
@@ -468,10 +490,14 @@ fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
 }
 
 /// The statement that fetches one page (see [`list`]).
-fn page_statement(q: &ListQuery) -> Statement {
+fn page_statement(q: &ListQuery, region_probe: usize) -> Statement {
     let probed = text_page(q);
     let probe = probed.is_some();
-    let (mut text, mut params) = probed.unwrap_or_else(|| ordered(q, q.text_hint()));
+    let region = if probe { None } else { region::page(q) };
+    let walked = region.is_some();
+    let (mut text, mut params) = probed
+        .or(region)
+        .unwrap_or_else(|| ordered(q, q.text_hint(), false));
     let key = q.sort.property();
     for piece in [" RETURN {key: ", key, ", node: "] {
         text.push(piece);
@@ -492,6 +518,9 @@ fn page_statement(q: &ListQuery) -> Statement {
     if probe {
         statement = statement.param("probe", (TEXT_PROBE_PER_ITEM * (q.limit + 1)) as i64);
     }
+    if walked {
+        statement = statement.param("probe", region_probe as i64);
+    }
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
             statement = statement
@@ -511,7 +540,7 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
         #[serde(default)]
         sub: Value,
     }
-    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
+    let rows: Vec<Row> = db.rows(page_statement(q, db.region_probe())).await?;
     let has_more = rows.len() > q.limit;
     let mut loaded = Vec::new();
     let mut items = rows
@@ -557,5 +586,5 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q), count_statement(q)]
+    [page_statement(q, REGION_PROBE), count_statement(q)]
 }
