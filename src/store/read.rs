@@ -279,7 +279,7 @@ impl ListQuery {
     /// anchor (a place, an actor, a source, an event) starts from it and walks to the nodes it
     /// reaches; only a list without one reads its label (through the sort key's index, see [`list`]).
     fn matching(&self) -> (Cypher, Vec<(String, Value)>) {
-        self.matching_with(self.text_hint(), true)
+        self.matching_with(self.text_hint())
     }
 
     /// The search index to name in a hint: the kind's, when the list filters by text.
@@ -291,25 +291,16 @@ impl ListQuery {
             .flatten()
     }
 
-    /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor. Without
-    /// `anchor`, every filter is a predicate and the label is read through `hint` (the walk of a big
-    /// region, see [`region::page`]).
-    fn matching_with(
-        &self,
-        hint: Option<&'static str>,
-        anchor: bool,
-    ) -> (Cypher, Vec<(String, Value)>) {
+    /// [`ListQuery::matching`] with `hint` as the index hint of a list without an anchor.
+    fn matching_with(&self, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
         let mut text = Cypher::new();
         let mut params = Vec::new();
         // The first filter that can anchor does; the others stay predicates on what it reaches.
-        let anchor = if anchor {
-            self.filters
-                .iter()
-                .enumerate()
-                .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)))
-        } else {
-            None
-        };
+        let anchor = self
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.anchor(i, self.kind.label(), &mut text).map(|p| (i, p)));
         let anchored = match anchor {
             Some((i, p)) => {
                 params.extend(p);
@@ -349,14 +340,18 @@ impl ListQuery {
 pub const TEXT_PROBE_PER_ITEM: usize = 10;
 
 /// The nodes of one page, bound to `n` in the list's order: the matching nodes from `hint`'s index
-/// (the search index, the sort key's, or the planner's choice), cut at `$limit`. A `walk` reads the
-/// label through `hint` even when a filter could anchor (see [`region::page`]).
+/// (the search index, the sort key's, or the planner's choice), cut at `$limit`. A `walk` reads a
+/// region's events from the date index instead of the place (see [`region`]).
 fn ordered(
     q: &ListQuery,
     hint: Option<&'static str>,
     walk: bool,
 ) -> (Cypher, Vec<(String, Value)>) {
-    let (mut text, mut params) = q.matching_with(hint, !walk);
+    let (mut text, mut params) = if walk {
+        region::walk(q)
+    } else {
+        q.matching_with(hint)
+    };
     let key = q.sort.property();
     let dir = direction(q);
     // `after` always means "further along the list's order", `before` the opposite. Each bound is
@@ -489,15 +484,12 @@ fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
     })
 }
 
-/// The statement that fetches one page (see [`list`]).
-fn page_statement(q: &ListQuery, region_probe: usize) -> Statement {
-    let probed = text_page(q);
+/// The statement that fetches one page (see [`list`]); with `walk`, a region's events from the
+/// date index (see [`region`]).
+fn page_statement(q: &ListQuery, walk: bool) -> Statement {
+    let probed = if walk { None } else { text_page(q) };
     let probe = probed.is_some();
-    let region = if probe { None } else { region::page(q) };
-    let walked = region.is_some();
-    let (mut text, mut params) = probed
-        .or(region)
-        .unwrap_or_else(|| ordered(q, q.text_hint(), false));
+    let (mut text, mut params) = probed.unwrap_or_else(|| ordered(q, q.text_hint(), walk));
     let key = q.sort.property();
     for piece in [" RETURN {key: ", key, ", node: "] {
         text.push(piece);
@@ -518,9 +510,6 @@ fn page_statement(q: &ListQuery, region_probe: usize) -> Statement {
     if probe {
         statement = statement.param("probe", (TEXT_PROBE_PER_ITEM * (q.limit + 1)) as i64);
     }
-    if walked {
-        statement = statement.param("probe", region_probe as i64);
-    }
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
             statement = statement
@@ -531,7 +520,8 @@ fn page_statement(q: &ListQuery, region_probe: usize) -> Statement {
     statement
 }
 
-/// Fetches one page: one round trip, whatever the page size.
+/// Fetches one page: one round trip, whatever the page size (two for a region's events by date:
+/// the probe that picks how to read them, see [`region`]).
 pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
@@ -540,7 +530,14 @@ pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
         #[serde(default)]
         sub: Value,
     }
-    let rows: Vec<Row> = db.rows(page_statement(q, db.region_probe())).await?;
+    let walk = match region::probe(q) {
+        Some(probe) => {
+            let hits: Vec<i64> = db.rows(probe).await?;
+            hits.first().copied().unwrap_or(0) >= db.region_probe() as i64
+        }
+        None => false,
+    };
+    let rows: Vec<Row> = db.rows(page_statement(q, walk)).await?;
     let has_more = rows.len() > q.limit;
     let mut loaded = Vec::new();
     let mut items = rows
@@ -586,5 +583,11 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q, REGION_PROBE), count_statement(q)]
+    [page_statement(q, false), count_statement(q)]
+}
+
+/// For a list of a region's events by date, the probe and the page read by walking the date index
+/// (see [`region`]), for tests that read their plans.
+pub fn region_statements(q: &ListQuery) -> Option<[Statement; 2]> {
+    Some([region::probe(q)?, page_statement(q, true)])
 }

@@ -1,66 +1,90 @@
 //! A list of events at a place or anywhere within it, sorted by date: the investigators' most common
-//! question. Read from the place, it costs every event of the region (all of them are reached, then
+//! question. Read from the place, it costs every event of the region (all are reached, filtered and
 //! sorted), which grows with the graph: a top-level region holds a fifth of all events. A big
-//! region is instead read by walking the events' date index in the page's order, keeping those
-//! within the region, which stops at the page's end. See docs/decisions.md, "Events of a region".
+//! region is instead read by walking the events' date index in the page's order, keeping those that
+//! match and lie within the region, which stops at the page's end. See docs/decisions.md, "Events
+//! of a region".
 
 use serde_json::Value;
 
-use super::{direction, ordered, sort_index_hint, Filter, ListKind, ListQuery, SortKey, SCOPE};
-use crate::store::Cypher;
+use super::{Filter, ListKind, ListQuery, SortKey, SCOPE};
+use crate::store::{Cypher, Statement};
 
-/// How many of a region's events (reached from the place, up to this many) make it big enough to be
-/// walked in date order. Reading a small region from the place costs its events; walking the date
-/// index costs about `page / share of the walked events that are in the region and the window`,
-/// independent of the region's size but not bounded by it. Below this count the region is read
-/// from the place: measured at 100k events (docs/decisions.md), a region of this size costs about
-/// what the walk costs for a region holding a few percent of all events.
-pub const REGION_PROBE: usize = 10_000;
+/// How many events make a region big enough to be walked in date order. Read from the place, a
+/// region costs ~4.3 db hits per event (35,000 for the 8,200 events of a second-level region at
+/// 100k events). The walk costs about `page / share of the walked events that match`, which does
+/// not grow with the graph but grows as the region's share shrinks; its worst case is an ascending
+/// page of a late window, which first passes every earlier event (one property read each) to find
+/// the open-ended ones that still overlap it. Measured at 100k events (docs/decisions.md): a region
+/// of a third of the events, 10,000 hits walked against 142,000 read; one of 8% about even
+/// ascending (27,000–36,000 against 32,000–40,000) and 4–5x cheaper descending; one of 2.5%
+/// (2,600 events) 3–7x dearer. The even point grows with the square root of the graph's size (the
+/// walk's cost falls with the share, the read's rises with it): ~8,000 events at 10^5, ~25,000 at
+/// 10^6, so a region of 20,000 events or more is walked.
+pub const REGION_PROBE: usize = 20_000;
 
-/// The page's statement for an event list sorted by date whose anchor is a place: the probe
-/// counts the region's events (in the request's collections) up to `$probe`, and only the branch it
-/// picks runs (an `UNWIND` of an empty list ends the other before its `MATCH`). Both return the same
-/// page: the choice is only about cost. `None` for other lists.
-pub(super) fn page(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
+/// For an event list sorted by date whose anchor is a place, the statement that counts the
+/// region's events (one row: the count); [`super::list`] walks the date index when the count
+/// reaches [`REGION_PROBE`]. Either way the page is the same: the choice is only about cost. `None`
+/// for other lists.
+///
+/// The count is the sum of the places' `AT` degrees (only events are `AT` a place), which Neo4j
+/// reads from each place without visiting its events: ~1,000 db hits for a region of 8,000 events
+/// and 256 places, where counting the events themselves (by the page's own expansion, up to the
+/// limit) cost 17,600, half again the page. It ignores the request's collections, and a place
+/// reached by two paths counts twice: a guess at the cost, never a filter.
+///
+/// A statement of its own, not a branch of the page's: one statement holding the probe and both
+/// ways to read the page (as `text_page` does for text) cost Neo4j ~45 ms of planning on every
+/// request (measured at 100k events with EXPLAIN; each part alone, or any two of them, comes from
+/// the plan cache in ~2 ms), ten times the page. The second round trip costs well under 1 ms.
+pub(super) fn probe(q: &ListQuery) -> Option<Statement> {
     if q.kind != ListKind::Event || q.sort != SortKey::DateEarliest {
         return None;
     }
-    let walk = sort_index_hint(q.kind, q.sort)?;
     // The filter that anchors the list (the first that can) must be the place.
-    let mut probe = Cypher::new();
-    let (i, _) = q
+    let (i, id) = q
         .filters
         .iter()
         .enumerate()
         .find(|(i, f)| f.anchor(*i, q.kind.label(), &mut Cypher::new()).is_some())?;
-    if !matches!(q.filters[i], Filter::EventWithinPlace(_)) {
+    let Filter::EventWithinPlace(id) = id else {
         return None;
-    }
-    q.filters[i].anchor(i, q.kind.label(), &mut probe)?;
+    };
     let mut text = Cypher::new();
-    text.push("CALL () { ")
-        .append(probe)
-        .push(" WHERE ")
-        .push(SCOPE)
-        .push(" WITH n LIMIT $probe RETURN count(n) AS hits } CALL (hits) {");
+    text.push("MATCH (a:Node {id: $f").push(i).push(
+        "_v}) WHERE a:Place MATCH (a)<-[:WITHIN*0..32]-(p:Place) \
+               RETURN sum(COUNT { (p)<-[:AT]-() }) AS row",
+    );
+    Some(text.into_statement().param(&format!("f{i}_v"), id.clone()))
+}
+
+/// The region's events that match the other filters, bound to `n`, read from the date index (in
+/// its order, which [`ordered`] bounds and cuts at the page). Each event is first tested on its own
+/// properties (collections, dates, type …) and only then walked up to the region: a `CASE` keeps
+/// that order, which the planner would otherwise reverse. Before a late window, most events the
+/// walk meets end before it; each then costs a property read, not a walk up the hierarchy.
+pub(super) fn walk(q: &ListQuery) -> (Cypher, Vec<(String, Value)>) {
+    let mut text = Cypher::new();
     let mut params = Vec::new();
-    for (cmp, walked) in [("<", false), (">=", true)] {
-        if walked {
-            text.push(" UNION ALL");
+    text.push("MATCH (n:Event) USING INDEX n:Event(sortDate) WHERE CASE WHEN ")
+        .push(SCOPE);
+    let within = |f: &Filter| matches!(f, Filter::EventWithinPlace(_));
+    for (i, f) in q.filters.iter().enumerate() {
+        if !within(f) {
+            text.push(" AND ");
+            params.extend(f.predicate(i, &mut text));
         }
-        let (branch, p) = ordered(q, Some(walk), walked);
-        text.push(" UNWIND CASE WHEN hits ")
-            .push(cmp)
-            .push(" $probe THEN [true] ELSE [] END AS go CALL (go) { ");
-        text.append(branch).push(" RETURN n } RETURN n");
-        params = p;
     }
-    let key = q.sort.property();
-    let dir = direction(q);
-    for piece in [" } WITH n ORDER BY ", key, dir, ", n.id", dir] {
-        text.push(piece);
+    text.push(" THEN true");
+    for (i, f) in q.filters.iter().enumerate() {
+        if within(f) {
+            text.push(" AND ");
+            params.extend(f.predicate(i, &mut text));
+        }
     }
-    Some((text, params))
+    text.push(" ELSE false END");
+    (text, params)
 }
 
 /// The largest sort key (`sortDate`) an event can have and still overlap the list's date window:
