@@ -484,14 +484,44 @@ fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
     })
 }
 
-/// The statement that fetches one page (see [`list`]); with `walk`, a region's events from the
-/// date index (see [`region`]).
-fn page_statement(q: &ListQuery, walk: bool) -> Statement {
+/// The statement that fetches one page (see [`list`]). A list of a region's events by date is first
+/// probed (see [`region`]): each row then says whether the region is big enough to `walk`, in which
+/// case the statement returns that one row and [`list`] asks again with `walk` (`region_probe`: the
+/// size that makes it so).
+fn page_statement(q: &ListQuery, walk: bool, region_probe: usize) -> Statement {
     let probed = if walk { None } else { text_page(q) };
     let probe = probed.is_some();
-    let (mut text, mut params) = probed.unwrap_or_else(|| ordered(q, q.text_hint(), walk));
+    let region = if walk || probe {
+        None
+    } else {
+        region::probe(q)
+    };
+    let regional = region.is_some();
+    let (mut text, mut params) = match (probed, region) {
+        (Some(page), _) => page,
+        (None, Some(probe)) => {
+            let (page, params) = ordered(q, None, false);
+            let mut text = Cypher::new();
+            text.push("CALL () { ")
+                .append(probe)
+                .push(" AS hits } OPTIONAL CALL (hits) { UNWIND CASE WHEN hits < $probe THEN [true] ELSE [] END AS go CALL (go) { ")
+                .append(page)
+                .push(" RETURN n } RETURN n } WITH hits, n ORDER BY ");
+            let dir = direction(q);
+            for piece in [q.sort.property(), dir, ", n.id", dir] {
+                text.push(piece);
+            }
+            (text, params)
+        }
+        (None, None) => ordered(q, q.text_hint(), walk),
+    };
     let key = q.sort.property();
-    for piece in [" RETURN {key: ", key, ", node: "] {
+    if regional {
+        text.push(" RETURN {walk: hits >= $probe, key: ");
+    } else {
+        text.push(" RETURN {key: ");
+    }
+    for piece in [key, ", node: "] {
         text.push(piece);
     }
     match &q.props {
@@ -510,6 +540,9 @@ fn page_statement(q: &ListQuery, walk: bool) -> Statement {
     if probe {
         statement = statement.param("probe", (TEXT_PROBE_PER_ITEM * (q.limit + 1)) as i64);
     }
+    if regional {
+        statement = statement.param("probe", region_probe as i64);
+    }
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
             statement = statement
@@ -520,24 +553,25 @@ fn page_statement(q: &ListQuery, walk: bool) -> Statement {
     statement
 }
 
-/// Fetches one page: one round trip, whatever the page size (two for a region's events by date:
-/// the probe that picks how to read them, see [`region`]).
+/// Fetches one page: one round trip, whatever the page size (two for a big region's events by
+/// date: the probe's, then the walk, see [`region`]).
 pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
+        #[serde(default)]
+        walk: bool,
         key: Value,
         node: Value,
         #[serde(default)]
         sub: Value,
     }
-    let walk = match region::probe(q) {
-        Some(probe) => {
-            let hits: Vec<i64> = db.rows(probe).await?;
-            hits.first().copied().unwrap_or(0) >= db.region_probe() as i64
-        }
-        None => false,
-    };
-    let rows: Vec<Row> = db.rows(page_statement(q, walk)).await?;
+    let probe = db.region_probe();
+    let mut rows: Vec<Row> = db.rows(page_statement(q, false, probe)).await?;
+    if rows.iter().any(|r| r.walk) {
+        rows = db.rows(page_statement(q, true, probe)).await?;
+    }
+    // A probed page with no items is one row without a node (`OPTIONAL CALL`).
+    rows.retain(|r| !r.node.is_null());
     let has_more = rows.len() > q.limit;
     let mut loaded = Vec::new();
     let mut items = rows
@@ -583,11 +617,15 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q, false), count_statement(q)]
+    [page_statement(q, false, REGION_PROBE), count_statement(q)]
 }
 
-/// For a list of a region's events by date, the probe and the page read by walking the date index
-/// (see [`region`]), for tests that read their plans.
+/// For a list of a region's events by date, the probed page and the page read by walking the date
+/// index (see [`region`]), for tests that read their plans.
 pub fn region_statements(q: &ListQuery) -> Option<[Statement; 2]> {
-    Some([region::probe(q)?, page_statement(q, true)])
+    region::probe(q)?;
+    Some([
+        page_statement(q, false, REGION_PROBE),
+        page_statement(q, true, REGION_PROBE),
+    ])
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::{Filter, ListKind, ListQuery, SortKey, SCOPE};
-use crate::store::{Cypher, Statement};
+use crate::store::Cypher;
 
 /// How many events make a region big enough to be walked in date order. Read from the place, a
 /// region costs ~4.3 db hits per event (35,000 for the 8,200 events of a second-level region at
@@ -23,10 +23,11 @@ use crate::store::{Cypher, Statement};
 /// 10^6, so a region of 20,000 events or more is walked.
 pub const REGION_PROBE: usize = 20_000;
 
-/// For an event list sorted by date whose anchor is a place, the statement that counts the
-/// region's events (one row: the count); [`super::list`] walks the date index when the count
-/// reaches [`REGION_PROBE`]. Either way the page is the same: the choice is only about cost. `None`
-/// for other lists.
+/// For an event list sorted by date whose anchor is a place, the subquery that counts the region's
+/// events (returning the count, to be named); the page's statement reads a small region from the
+/// place and, for a region of at least [`REGION_PROBE`] events, returns a row that asks for the walk
+/// instead (`read::page_statement`). Either way the page is the same: the choice is only about
+/// cost. `None` for other lists.
 ///
 /// The count is the sum of the places' `AT` degrees (only events are `AT` a place), which Neo4j
 /// reads from each place without visiting its events: ~1,000 db hits for a region of 8,000 events
@@ -34,29 +35,30 @@ pub const REGION_PROBE: usize = 20_000;
 /// limit) cost 17,600, half again the page. It ignores the request's collections, and a place
 /// reached by two paths counts twice: a guess at the cost, never a filter.
 ///
-/// A statement of its own, not a branch of the page's: one statement holding the probe and both
-/// ways to read the page (as `text_page` does for text) cost Neo4j ~45 ms of planning on every
-/// request (measured at 100k events with EXPLAIN; each part alone, or any two of them, comes from
-/// the plan cache in ~2 ms), ten times the page. The second round trip costs well under 1 ms.
-pub(super) fn probe(q: &ListQuery) -> Option<Statement> {
+/// The walk is a statement of its own, not a third branch: one statement holding the probe and
+/// both ways to read the page (as `text_page` does for text) cost Neo4j ~45 ms of planning on every
+/// request (measured at 100k events with EXPLAIN; any two of the three parts come from the plan
+/// cache in ~2 ms), ten times the page. A big region costs a second round trip (under 1 ms).
+pub(super) fn probe(q: &ListQuery) -> Option<Cypher> {
     if q.kind != ListKind::Event || q.sort != SortKey::DateEarliest {
         return None;
     }
-    // The filter that anchors the list (the first that can) must be the place.
-    let (i, id) = q
+    // The filter that anchors the list (the first that can) must be the place; its parameter
+    // (`$f<i>_v`) is the page's.
+    let (i, _) = q
         .filters
         .iter()
         .enumerate()
         .find(|(i, f)| f.anchor(*i, q.kind.label(), &mut Cypher::new()).is_some())?;
-    let Filter::EventWithinPlace(id) = id else {
+    if !matches!(q.filters[i], Filter::EventWithinPlace(_)) {
         return None;
-    };
+    }
     let mut text = Cypher::new();
     text.push("MATCH (a:Node {id: $f").push(i).push(
         "_v}) WHERE a:Place MATCH (a)<-[:WITHIN*0..32]-(p:Place) \
-               RETURN sum(COUNT { (p)<-[:AT]-() }) AS row",
+               RETURN sum(COUNT { (p)<-[:AT]-() })",
     );
-    Some(text.into_statement().param(&format!("f{i}_v"), id.clone()))
+    Some(text)
 }
 
 /// The region's events that match the other filters, bound to `n`, read from the date index (in
