@@ -275,7 +275,7 @@ async fn a_big_region_walks_the_date_index_in_order_and_stops_at_the_page() {
             ListKind::Event,
             vec![
                 Filter::EventWithinPlace("no-such-place".into()),
-                Filter::DateOverlap(window.clone()),
+                Filter::DateOverlap(window),
             ],
             SortKey::DateEarliest,
         );
