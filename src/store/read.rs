@@ -499,20 +499,7 @@ fn page_statement(q: &ListQuery, walk: bool, region_probe: usize) -> Statement {
     let regional = region.is_some();
     let (mut text, mut params) = match (probed, region) {
         (Some(page), _) => page,
-        (None, Some(probe)) => {
-            let (page, params) = ordered(q, None, false);
-            let mut text = Cypher::new();
-            text.push("CALL () { ")
-                .append(probe)
-                .push(" AS hits } OPTIONAL CALL (hits) { UNWIND CASE WHEN hits < $probe THEN [true] ELSE [] END AS go CALL (go) { ")
-                .append(page)
-                .push(" RETURN n } RETURN n } WITH hits, n ORDER BY ");
-            let dir = direction(q);
-            for piece in [q.sort.property(), dir, ", n.id", dir] {
-                text.push(piece);
-            }
-            (text, params)
-        }
+        (None, Some(probe)) => region::probed(q, probe),
         (None, None) => ordered(q, q.text_hint(), walk),
     };
     let key = q.sort.property();

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Filter, ListKind, ListQuery, SortKey, SCOPE};
+use super::{direction, ordered, Filter, ListKind, ListQuery, SortKey, SCOPE};
 use crate::store::Cypher;
 
 /// How many events make a region big enough to be walked in date order. Read from the place, a
@@ -59,6 +59,27 @@ pub(super) fn probe(q: &ListQuery) -> Option<Cypher> {
                RETURN sum(COUNT { (p)<-[:AT]-() })",
     );
     Some(text)
+}
+
+/// The page's nodes, bound to `n` in the list's order, read from the place when the region is small
+/// (`probe`, see [`probe`]) and none otherwise; `hits` (the region's size) stays bound, so that the
+/// page's rows can say that the region is to be walked.
+pub(super) fn probed(q: &ListQuery, probe: Cypher) -> (Cypher, Vec<(String, Value)>) {
+    let (page, params) = ordered(q, None, false);
+    let mut text = Cypher::new();
+    text.push("CALL () { ")
+        .append(probe)
+        .push(
+            " AS hits } OPTIONAL CALL (hits) { UNWIND CASE WHEN hits < $probe THEN [true] ELSE [] \
+             END AS go CALL (go) { ",
+        )
+        .append(page)
+        .push(" RETURN n } RETURN n } WITH hits, n ORDER BY ");
+    let dir = direction(q);
+    for piece in [q.sort.property(), dir, ", n.id", dir] {
+        text.push(piece);
+    }
+    (text, params)
 }
 
 /// The region's events that match the other filters, bound to `n`, read from the date index (in
