@@ -4,6 +4,7 @@
 mod lists;
 mod nested_pages;
 mod questions;
+mod region_pages;
 mod relation_pages;
 mod round_trips;
 
