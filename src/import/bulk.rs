@@ -294,6 +294,24 @@ async fn next_entries(
     Ok((!entries.is_empty()).then_some(entries))
 }
 
+/// A record's problems in one message: each field named relative to the record at `at`
+/// (`events[3]`, `line 12`), one per line. The import and the offline export report alike.
+pub(super) fn reason(at: &str, errors: &[ValidationError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let field = e.field.strip_prefix(at).unwrap_or(&e.field);
+            let field = field.trim_start_matches('.');
+            if field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{field}: {}", e.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n  ")
+}
+
 impl Run<'_> {
     fn progress(&mut self, bytes: u64) {
         self.progress
@@ -302,19 +320,7 @@ impl Run<'_> {
 
     /// Handles one problem: an error with [`OnError::Stop`], a note with [`OnError::Skip`].
     fn problem(&mut self, at: &str, errors: Vec<ValidationError>) -> AppResult<()> {
-        let reason = errors
-            .iter()
-            .map(|e| {
-                let field = e.field.strip_prefix(at).unwrap_or(&e.field);
-                let field = field.trim_start_matches('.');
-                if field.is_empty() {
-                    e.message.clone()
-                } else {
-                    format!("{field}: {}", e.message)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n  ");
+        let reason = reason(at, &errors);
         match self.options.on_error {
             OnError::Skip => {
                 self.report.skipped.push(Problem {

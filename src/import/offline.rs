@@ -167,19 +167,7 @@ async fn evidence(path: &str) -> AppResult<HashMap<u128, Option<String>>> {
 
 /// The first bad record ends the export (see [`super::bulk::OnError::Stop`]).
 fn problem(at: &str, errors: Vec<ValidationError>) -> AppError {
-    let reason = errors
-        .iter()
-        .map(|e| {
-            let field = e.field.strip_prefix(at).unwrap_or(&e.field);
-            let field = field.trim_start_matches('.');
-            if field.is_empty() {
-                e.message.clone()
-            } else {
-                format!("{field}: {}", e.message)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n  ");
+    let reason = super::bulk::reason(at, &errors);
     AppError::BadUserInput {
         field: errors.first().map(|e| e.field.clone()),
         message: format!("{at}: {reason}\n(the export stopped there and left no files; fix the record and run it again)"),
