@@ -122,14 +122,17 @@ pub async fn apply(store: &std::sync::Arc<Store>) -> AppResult<()> {
         store.run_schema_statement(&statement).await?;
     }
     let done = store.applied_migrations().await?;
-    for backfill in backfills() {
-        if done.contains(&backfill.name) {
-            tracing::info!(
-                backfill = backfill.name,
-                "backfill skipped: done (migrations ledger)"
-            );
-            continue;
-        }
+    let (skipped, left): (Vec<Backfill>, Vec<Backfill>) = backfills()
+        .into_iter()
+        .partition(|b| done.contains(&b.name));
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().map(|b| b.name.as_str()).collect();
+        tracing::info!(
+            backfills = names.join(", "),
+            "backfills skipped: done (migrations ledger)"
+        );
+    }
+    for backfill in left {
         store.run_schema_statement(&backfill.statement).await?;
     }
     // Neo4j builds a new index in the background. Lists name the search indexes in hints (see
