@@ -80,3 +80,6 @@ CREATE CONSTRAINT cg_import_pending IF NOT EXISTS FOR (p:ImportPending) REQUIRE 
 // an event its place's id (records::PARTICIPATION_KEYS, store/write/keys.rs).
 CREATE INDEX cg_participation_actor_events IF NOT EXISTS FOR (n:Participation) ON (n.actorId, n.eventSortDate, n.eventId);
 CREATE INDEX cg_event_place_events IF NOT EXISTS FOR (n:Event) ON (n.placeId, n.sortDate, n.id);
+// The migrations ledger (src/store/migrations.rs, LEDGER): the backfills known to be done, which
+// `casegraph migrate` skips (the offline export records those its files make redundant).
+CREATE CONSTRAINT cg_applied_migration IF NOT EXISTS FOR (m:AppliedMigration) REQUIRE m.name IS UNIQUE;

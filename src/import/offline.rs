@@ -53,6 +53,10 @@ pub struct Report {
     pub records: u64,
     pub events: u64,
     pub batches: u64,
+    /// Participations written without their copies of their actor and event (their event came
+    /// later in the file, or its id's hash was ambiguous): `casegraph migrate`'s backfill fills
+    /// them in. With none, the files record that backfill as done (`migrations::LEDGER`).
+    pub uncopied: u64,
     pub elapsed: Duration,
 }
 
@@ -64,7 +68,14 @@ impl std::fmt::Display for Report {
             self.records,
             self.events,
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        match self.uncopied {
+            0 => write!(f, "; every participation has its copies"),
+            n => write!(
+                f,
+                "; {n} participations without copies, left to `casegraph migrate`"
+            ),
+        }
     }
 }
 
@@ -337,6 +348,7 @@ async fn write_all(
     .await;
     progress.finish();
     result?;
+    run.report.uncopied = graph.uncopied();
     graph.finish(dir).map_err(io)?;
     run.report.elapsed = started.elapsed();
     Ok(run.report)

@@ -40,6 +40,22 @@ pub fn expected_index_count() -> usize {
         .count()
 }
 
+/// The label of the migrations ledger: one node per backfill whose work is known to be done for
+/// the whole database, named as [`Backfill::name`]. Only `casegraph export-csv` writes it today,
+/// for the backfills its files make redundant (`store::write::csv`): a first load of 10^6 events
+/// otherwise spends minutes of `casegraph migrate` scanning for keys the export wrote.
+/// Every writer of the service sets those keys itself, so a backfill done stays done; one that is
+/// not in the ledger runs as it always did. Not a `Node`: not data.
+pub const LEDGER: &str = "AppliedMigration";
+
+/// A statement that fills in keys of nodes written before the keys existed (or left to it by the
+/// offline export), and the name it has in the ledger ([`LEDGER`]): `<label>.<key>`, the key whose
+/// absence it looks for. A new key gets a new name, so that no ledger entry can skip it.
+pub struct Backfill {
+    pub name: String,
+    statement: String,
+}
+
 /// Each label with stored derived keys, and one key that every node of it has once they are set: a
 /// node missing it was written before that key existed. (`searchText`, the search key, came after
 /// the sort keys, so a graph from then has sort keys and no search key.)
@@ -60,48 +76,64 @@ const DERIVED: [(&str, &str); 14] = [
     ("Count", "searchText"),
 ];
 
-/// Fills in the derived keys ([`SORT_KEYS`]) of nodes written before they existed, in transactions of
-/// bounded size so that a large graph needs no huge one. Lists read only nodes that have their key, so
-/// this must run before the service answers (it does: start-up migrates first). Once done it costs
-/// one scan of each label's key.
-fn backfills() -> Vec<String> {
-    DERIVED
+/// The ledger name of the backfill of the participations' copies ([`PARTICIPATION_KEYS`]).
+pub const PARTICIPATION_COPIES: &str = "Participation.eventId";
+/// The ledger name of the backfill of the events' copies of their place's id.
+pub const EVENT_PLACE_COPY: &str = "Event.placeId";
+
+/// Every backfill, in order. The derived keys ([`SORT_KEYS`]) of nodes written before they existed
+/// come first, in transactions of bounded size so that a large graph needs no huge one. Lists read
+/// only nodes that have their key, so this must run before the service answers (it does: start-up
+/// migrates first). Once done it costs one scan of each label's key. Then the copies the nested
+/// pages' indexes hold (`read::seek`): a participation's of its actor and event
+/// (`PARTICIPATION_KEYS`; after the events' sort keys; also those the offline export could not be
+/// sure of: `write::event_dates`), an event's of its place. Once done, each costs a scan of the
+/// label's property: only nodes without the copy are expanded.
+pub fn backfills() -> Vec<Backfill> {
+    let mut out: Vec<Backfill> = DERIVED
         .iter()
-        .map(|(label, key)| {
-            format!(
+        .map(|(label, key)| Backfill {
+            name: format!("{label}.{key}"),
+            statement: format!(
                 "MATCH (n:{label}) WHERE n.{key} IS NULL \
                  CALL (n) {{ SET {SORT_KEYS} }} IN TRANSACTIONS OF 10000 ROWS"
-            )
+            ),
         })
-        .collect()
-}
-
-/// Fills in the copies the nested pages' indexes hold (`read::seek`) for nodes written before them:
-/// a participation's of its actor and event (`PARTICIPATION_KEYS`; after the events' sort keys; also
-/// those the offline export could not be sure of: `write::event_dates`), an event's of its place. Once done, each costs a scan of the label's property: only nodes without
-/// the copy are expanded.
-fn neighbour_backfills() -> [String; 2] {
-    [
-        format!(
+        .collect();
+    out.push(Backfill {
+        name: PARTICIPATION_COPIES.into(),
+        statement: format!(
             "MATCH (n:Participation) WHERE n.eventId IS NULL \
              MATCH (a:Actor)-[:PARTICIPATES_AS]->(n)-[:IN_EVENT]->(e:Event) \
              CALL (n, a, e) {{ SET {PARTICIPATION_KEYS} }} IN TRANSACTIONS OF 10000 ROWS"
         ),
-        "MATCH (e:Event) WHERE e.placeId IS NULL MATCH (e)-[:AT]->(p:Place) \
-         CALL (e, p) { SET e.placeId = p.id } IN TRANSACTIONS OF 10000 ROWS"
+    });
+    out.push(Backfill {
+        name: EVENT_PLACE_COPY.into(),
+        statement: "MATCH (e:Event) WHERE e.placeId IS NULL MATCH (e)-[:AT]->(p:Place) \
+             CALL (e, p) { SET e.placeId = p.id } IN TRANSACTIONS OF 10000 ROWS"
             .to_string(),
-    ]
+    });
+    out
 }
 
-pub async fn apply(store: &Store) -> AppResult<()> {
+pub async fn apply(store: &std::sync::Arc<Store>) -> AppResult<()> {
     for statement in statements() {
         store.run_schema_statement(&statement).await?;
     }
-    for statement in backfills() {
-        store.run_schema_statement(&statement).await?;
+    let done = store.applied_migrations().await?;
+    let (skipped, left): (Vec<Backfill>, Vec<Backfill>) = backfills()
+        .into_iter()
+        .partition(|b| done.contains(&b.name));
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().map(|b| b.name.as_str()).collect();
+        tracing::info!(
+            backfills = names.join(", "),
+            "backfills skipped: done (migrations ledger)"
+        );
     }
-    for statement in neighbour_backfills() {
-        store.run_schema_statement(&statement).await?;
+    for backfill in left {
+        store.run_schema_statement(&backfill.statement).await?;
     }
     // Neo4j builds a new index in the background. Lists name the search indexes in hints (see
     // `read::ListKind`), and a hint on an index still being built fails the statement: so the

@@ -302,6 +302,23 @@ impl Store {
         Ok(())
     }
 
+    /// The backfills the migrations ledger records as done (`migrations::LEDGER`).
+    async fn applied_migrations(self: &Arc<Self>) -> AppResult<Vec<String>> {
+        let names: Vec<String> = migrations::backfills()
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        self.session(Scope::all())
+            .rows(
+                // The label is `migrations::LEDGER`.
+                Statement::new(
+                    "MATCH (m:AppliedMigration) WHERE m.name IN $names RETURN m.name AS row",
+                )
+                .param("names", names),
+            )
+            .await
+    }
+
     /// Neo4j's name, version and edition; fails when the database does not answer.
     pub async fn info(self: &Arc<Self>) -> AppResult<DatabaseInfo> {
         self.session(Scope::all()).database_info().await

@@ -14,7 +14,7 @@ use std::{path::Path, sync::Arc};
 
 use casegraph::{
     import::{bulk, offline},
-    store::{write::event_dates::event_hash, Scope, Statement, Store},
+    store::{migrations, write::event_dates::event_hash, Scope, Statement, Store},
 };
 use serde_json::{json, Value};
 
@@ -188,6 +188,7 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
         .await
         .expect("the export");
     assert!(exported.events >= 7, "{exported}");
+    assert_eq!(exported.uncopied, 2, "{exported}");
     let neo4j = OwnNeo4j {
         dir: export_dir("offline-neo4j"),
         port: free_port(),
@@ -206,6 +207,15 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
     // the participations' copies of their actors and events — but for the participations of the
     // two events whose ids collide, which have none: the graph is the online one but for those.
     assert_eq!(stale_claim_keys(&store, &c).await, 0);
+    // The export left copies out, so its ledger does not hold their backfill: migrate runs it.
+    let ledger = ledger(&store).await;
+    let mut expected: Vec<String> = migrations::backfills()
+        .into_iter()
+        .map(|b| b.name)
+        .filter(|n| n != migrations::PARTICIPATION_COPIES)
+        .collect();
+    expected.sort();
+    assert_eq!(ledger, expected);
     let before = dump(&store, &c).await;
     let copied = |l: &&String| l.starts_with("Node:Participation ") && l.contains(" ; eventId=");
     let collided = |l: &&String| {
@@ -270,6 +280,96 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
     casegraph::store::admin::delete_collection(&app.store, &c)
         .await
         .expect("cleanup");
+    let _ = std::fs::remove_dir_all(&csv);
+    let _ = std::fs::remove_file(&file);
+}
+
+/// The backfills the migrations ledger holds, sorted.
+async fn ledger(store: &Arc<Store>) -> Vec<String> {
+    let mut names: Vec<String> = store
+        .session(Scope::all())
+        .rows(Statement::new(
+            "MATCH (m:AppliedMigration) RETURN m.name AS row",
+        ))
+        .await
+        .expect("the ledger");
+    names.sort();
+    names
+}
+
+/// An export that wrote every participation's copies records every backfill as done, and
+/// `casegraph migrate` skips what the ledger holds (a copy removed after the load stays missing)
+/// and runs what it does not (once its entry is gone, the copy is filled in again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them() {
+    let c = format!("offline-ledger-{}", uuid::Uuid::now_v7());
+    let file = temp_file("offline-ledger.ndjson", &ndjson(&document(&c, 3)));
+    let csv = export_dir("offline-ledger-csv");
+    let exported = offline::export(file.to_str().unwrap(), &csv, true)
+        .await
+        .expect("the export");
+    assert_eq!(exported.uncopied, 0, "{exported}");
+    let neo4j = OwnNeo4j {
+        dir: export_dir("offline-ledger-neo4j"),
+        port: free_port(),
+    };
+    let imported =
+        tokio::task::block_in_place(|| neo4j.command(&["import-csv", csv.to_str().unwrap()]));
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(tokio::task::block_in_place(|| neo4j.script("start")));
+    let mut config = test_config();
+    config.neo4j.uri = format!("bolt://127.0.0.1:{}", neo4j.port);
+    let store = Store::connect(&config.neo4j).expect("pool");
+    let mut all: Vec<String> = migrations::backfills()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    all.sort();
+    assert_eq!(ledger(&store).await, all);
+
+    let part = format!("{c}:part:0");
+    let event_id = |store: Arc<Store>, part: String| async move {
+        let rows: Vec<Option<String>> = store
+            .session(Scope::all())
+            .rows(
+                Statement::new("MATCH (n:Participation {id: $id}) RETURN n.eventId AS row")
+                    .param("id", part),
+            )
+            .await
+            .expect("a participation");
+        rows[0].clone()
+    };
+    assert_eq!(
+        event_id(store.clone(), part.clone()).await,
+        Some(format!("{c}:event:0"))
+    );
+    let write = |cypher: &'static str| {
+        let (store, part) = (store.clone(), part.clone());
+        async move {
+            let _: Vec<i64> = store
+                .session(Scope::all())
+                .write(move |tx| {
+                    Box::pin(tx.rows(Statement::new(cypher).param("id", part.clone())))
+                })
+                .await
+                .expect("a write");
+        }
+    };
+    write("MATCH (n:Participation {id: $id}) REMOVE n.eventId RETURN 1 AS row").await;
+    store.migrate().await.expect("the migrations");
+    assert_eq!(
+        event_id(store.clone(), part.clone()).await,
+        None,
+        "the backfill the ledger holds is skipped"
+    );
+    write("MATCH (m:AppliedMigration {name: 'Participation.eventId'}) DELETE m RETURN 1 AS row")
+        .await;
+    store.migrate().await.expect("the migrations");
+    assert_eq!(
+        event_id(store.clone(), part.clone()).await,
+        Some(format!("{c}:event:0")),
+        "a backfill missing from the ledger runs"
+    );
     let _ = std::fs::remove_dir_all(&csv);
     let _ = std::fs::remove_file(&file);
 }

@@ -30,7 +30,10 @@ use super::{
 use crate::{
     domain::{FuzzyDate, NodeKind, NonEmptyText, Relation},
     error::AppResult,
-    store::records::{term_id, SEARCH_SEPARATOR},
+    store::{
+        migrations::{self, PARTICIPATION_COPIES},
+        records::{term_id, SEARCH_SEPARATOR},
+    },
 };
 
 /// The array delimiter of the files (see the module's documentation).
@@ -53,6 +56,9 @@ const NODES: [(NodeKind, &str); 9] = [
 /// An import's checkpoints (`write/bulk.rs::record_batch`): no `Node` label, nothing refers to them.
 const BATCHES: &str = "key,collection,batch:long,records:long,committedAt:datetime";
 
+/// The migrations ledger (`migrations::LEDGER`): the backfills these files make redundant.
+const LEDGER: &str = "name,appliedBy,appliedAt:datetime";
+
 /// The relationships a node's own write draws (`fresh.rs::create_all`), without properties.
 const OWN: [(&str, NodeKind, NodeKind); 7] = [
     ("IN_EVENT", NodeKind::Participation, NodeKind::Event),
@@ -69,6 +75,7 @@ const OWN: [(&str, NodeKind, NodeKind); 7] = [
 enum Key {
     Node(NodeKind),
     Batches,
+    Ledger,
     Own(usize),
     Link(Relation),
 }
@@ -89,6 +96,8 @@ pub struct CsvGraph {
     /// whole seconds, so that `toString(createdAt)` (a claim's `sortCreated`) is this very text.
     created_at: String,
     line: String,
+    /// Participations written without their copies (left to the migrations' backfill).
+    uncopied: u64,
 }
 
 impl CsvGraph {
@@ -105,6 +114,7 @@ impl CsvGraph {
             events: EventDates::new(event_hash),
             created_at: created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             line: String::new(),
+            uncopied: 0,
         };
         for (kind, header) in NODES {
             let name = format!("nodes-{}.csv", kind.label());
@@ -120,6 +130,12 @@ impl CsvGraph {
             "nodes-ImportBatch.csv",
             "--nodes=ImportBatch=".into(),
             BATCHES,
+        )?;
+        graph.open(
+            Key::Ledger,
+            "nodes-AppliedMigration.csv",
+            format!("--nodes={}=", migrations::LEDGER),
+            LEDGER,
         )?;
         for (i, (ty, from, to)) in OWN.iter().enumerate() {
             let name = format!("rels-{ty}-{}-{}.csv", from.label(), to.label());
@@ -226,8 +242,36 @@ impl CsvGraph {
         self.flush_row(Key::Batches)
     }
 
-    /// Flushes every file and writes `neo4j-admin.args` (the files by their final place, `final_dir`).
-    pub fn finish(self, final_dir: &Path) -> io::Result<()> {
+    /// Participations written so far without their copies of their actor and event.
+    pub fn uncopied(&self) -> u64 {
+        self.uncopied
+    }
+
+    /// The backfills these files make redundant: every node has its derived keys
+    /// (`records::SORT_KEYS`, written by [`Self::write_nodes`]; a test checks each key the backfills
+    /// look for is a column) and every event with a place its copy of the place's id; every
+    /// participation has its copies only if none was left without them.
+    fn ledger(&self) -> Vec<String> {
+        migrations::backfills()
+            .into_iter()
+            .map(|b| b.name)
+            .filter(|name| name != PARTICIPATION_COPIES || self.uncopied == 0)
+            .collect()
+    }
+
+    /// Records the backfills made redundant ([`Self::ledger`]), flushes every file and writes
+    /// `neo4j-admin.args` (the files by their final place, `final_dir`). Called once every record
+    /// is written, so the ledger speaks for the whole file.
+    pub fn finish(mut self, final_dir: &Path) -> io::Result<()> {
+        let at = self.created_at.clone();
+        for name in self.ledger() {
+            self.row(|l| {
+                text(l, Some(&name));
+                text(l, Some("export-csv"));
+                raw(l, Some(&at));
+            });
+            self.flush_row(Key::Ledger)?;
+        }
         let mut options = Vec::new();
         let mut outs: Vec<Out> = self.outs.into_values().collect();
         outs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -377,6 +421,9 @@ impl CsvGraph {
             // migrations' backfill (`scripts/bulk-load` runs it) fills them in as for an old graph.
             let day = self.events.get(p.event.as_str());
             let known = day.is_some();
+            if !known {
+                self.uncopied += 1;
+            }
             self.row(|l| {
                 text(l, Some(p.ident.id.as_str()));
                 text(l, Some(p.ident.collection.as_str()));
@@ -587,6 +634,62 @@ mod tests {
         text(&mut l, None);
         raw(&mut l, Some(5));
         assert_eq!(l, "\"a \"\"b\"\", c\nd\",,5,");
+    }
+
+    /// The ledger tells `casegraph migrate` to skip a backfill: every backfill's key (`Label.key`)
+    /// must be a column the export writes for that label, or a new backfill of a key the export
+    /// does not write would be skipped after an offline load.
+    #[test]
+    fn every_backfill_the_ledger_skips_looks_for_a_key_the_files_hold() {
+        let names: Vec<String> = migrations::backfills()
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        assert!(names.contains(&migrations::EVENT_PLACE_COPY.to_owned()));
+        assert!(names.contains(&PARTICIPATION_COPIES.to_owned()));
+        for name in &names {
+            let (label, key) = name.split_once('.').expect("Label.key");
+            let (_, header) = NODES
+                .iter()
+                .find(|(kind, _)| kind.label() == label)
+                .unwrap_or_else(|| panic!("no node file for {label}"));
+            let columns: Vec<&str> = header
+                .split(',')
+                .map(|c| c.split(':').next().unwrap_or(c))
+                .collect();
+            assert!(
+                columns.contains(&key),
+                "{label} has no column {key}: {header}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_participations_copies_are_in_the_ledger_only_if_none_was_left_out() {
+        let dir = std::env::temp_dir().join(format!("casegraph-ledger-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir(&dir).unwrap();
+        let mut graph = CsvGraph::create(
+            &dir,
+            chrono::Utc::now(),
+            super::super::event_dates::event_hash,
+        )
+        .unwrap();
+        assert!(graph.ledger().contains(&PARTICIPATION_COPIES.to_owned()));
+        assert_eq!(graph.ledger().len(), migrations::backfills().len());
+        graph.uncopied = 1;
+        let ledger = graph.ledger();
+        assert!(!ledger.contains(&PARTICIPATION_COPIES.to_owned()));
+        assert_eq!(ledger.len(), migrations::backfills().len() - 1);
+        graph.finish(&dir).unwrap();
+        let rows = std::fs::read_to_string(dir.join("nodes-AppliedMigration.csv")).unwrap();
+        assert_eq!(rows.lines().count(), ledger.len() + 1, "{rows}");
+        assert!(
+            rows.contains("\"Event.sortDate\",\"export-csv\","),
+            "{rows}"
+        );
+        let args = std::fs::read_to_string(dir.join("neo4j-admin.args")).unwrap();
+        assert!(args.contains("--nodes=AppliedMigration="), "{args}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
