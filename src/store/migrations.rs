@@ -42,8 +42,9 @@ pub fn expected_index_count() -> usize {
 
 /// Each label with stored derived keys, and one key that every node of it has once they are set: a
 /// node missing it was written before that key existed. (`searchText`, the search key, came after
-/// the sort keys, so a graph from then has sort keys and no search key.)
-const DERIVED: [(&str, &str); 14] = [
+/// the sort keys, so a graph from then has sort keys and no search key; an event's span class,
+/// `spanClass`, after both.)
+const DERIVED: [(&str, &str); 15] = [
     ("Event", "sortDate"),
     ("Actor", "sortName"),
     ("Place", "sortName"),
@@ -58,6 +59,7 @@ const DERIVED: [(&str, &str); 14] = [
     ("Source", "searchText"),
     ("Claim", "searchText"),
     ("Count", "searchText"),
+    ("Event", "spanClass"),
 ];
 
 /// Fills in the derived keys ([`SORT_KEYS`]) of nodes written before they existed, in transactions of

@@ -8,7 +8,10 @@
 use serde_json::Value;
 
 use super::{direction, ordered, Filter, ListKind, ListQuery, SortKey, SCOPE};
-use crate::store::Cypher;
+use crate::store::{
+    records::{span_days, MAX_SPAN_CLASS, OPEN_SPAN},
+    Cypher,
+};
 
 /// How many events make a region big enough to be walked in date order. Read from the place, a
 /// region costs ~4.3 db hits per event (35,000 for the 8,200 events of a second-level region at
@@ -82,16 +85,19 @@ pub(super) fn probed(q: &ListQuery, probe: Cypher) -> (Cypher, Vec<(String, Valu
     (text, params)
 }
 
-/// The region's events that match the other filters, bound to `n`, read from the date index (in
-/// its order, which [`ordered`] bounds and cuts at the page). Each event is first tested on its own
-/// properties (collections, dates, type …) and only then walked up to the region: a `CASE` keeps
-/// that order, which the planner would otherwise reverse. Before a late window, most events the
-/// walk meets end before it; each then costs a property read, not a walk up the hierarchy.
-pub(super) fn walk(q: &ListQuery) -> (Cypher, Vec<(String, Value)>) {
+/// The head of the walk of the whole date index ([`walk`]), in the page's order.
+pub(super) const DATE_WALK: &str = "MATCH (n:Event) USING INDEX n:Event(sortDate) WHERE ";
+
+/// The region's events that match the other filters, bound to `n`, read from the index that `head`
+/// names and bounds (its `WHERE` open: [`DATE_WALK`], or one class of [`classed`]), in its order
+/// (which the caller bounds and cuts at the page). Each event is first tested on its own properties
+/// (collections, dates, type …) and only then walked up to the region: a `CASE` keeps that order,
+/// which the planner would otherwise reverse. Before a late window, most events the walk meets end
+/// before it; each then costs a property read, not a walk up the hierarchy.
+pub(super) fn walk(q: &ListQuery, head: &'static str) -> (Cypher, Vec<(String, Value)>) {
     let mut text = Cypher::new();
     let mut params = Vec::new();
-    text.push("MATCH (n:Event) USING INDEX n:Event(sortDate) WHERE CASE WHEN ")
-        .push(SCOPE);
+    text.push(head).push("CASE WHEN ").push(SCOPE);
     let within = |f: &Filter| matches!(f, Filter::EventWithinPlace(_));
     for (i, f) in q.filters.iter().enumerate() {
         if !within(f) {
@@ -109,6 +115,120 @@ pub(super) fn walk(q: &ListQuery) -> (Cypher, Vec<(String, Value)>) {
     text.push(" ELSE false END");
     (text, params)
 }
+
+/// The walk of one span class (`$firstClass` from `$firstLo`, or each `span` of `$spans`) up to the
+/// window's end, for an ascending and a descending page; `top`, the last key of the first class's
+/// page when it is full, bounds the other classes on the page's far side.
+const CLASS_WALKS: [[&str; 2]; 2] = [
+    [
+        "MATCH (n:Event) USING INDEX n:Event(spanClass, sortDate) WHERE n.spanClass = $firstClass \
+         AND n.sortDate >= $firstLo AND n.sortDate <= $toKey AND ",
+        "MATCH (n:Event) USING INDEX n:Event(spanClass, sortDate) WHERE n.spanClass = span.class \
+         AND n.sortDate >= span.lo AND n.sortDate <= coalesce(top, $toKey) AND ",
+    ],
+    [
+        "MATCH (n:Event) USING INDEX n:Event(spanClass, sortDate) WHERE n.spanClass = $firstClass \
+         AND n.sortDate >= $firstLo AND n.sortDate <= $toKey AND ",
+        "MATCH (n:Event) USING INDEX n:Event(spanClass, sortDate) WHERE n.spanClass = span.class \
+         AND n.sortDate >= coalesce(top, span.lo) AND n.sortDate <= $toKey AND ",
+    ],
+];
+
+/// A region's events in a window with a start, walked one class of date spans at a time
+/// (`records::span_class`, index `cg_event_span_date`), in the page's order; `None` for a window
+/// without a start (or starting outside the years 0–9999), which [`walk`] reads from the whole date
+/// index.
+///
+/// An event of class `c` lasts at most `span_days(c)` days, so it overlaps a window starting on
+/// `from` only if it starts on or after `from - span_days(c)`: each class is read from there to the
+/// window's end, both ends bounded, where the whole index had to be passed from its start (an
+/// ascending page of a late window read every earlier event to find the open-ended ones that still
+/// overlap it). Only the open class ([`OPEN_SPAN`]) is read from the index's start.
+///
+/// The page's first rows are among each class's first rows, so each class is cut at the page and
+/// the heads merged. One class is read first — the open one for an ascending page (its events start
+/// earliest), single days for a descending one (the commonest) — and when it fills the page, its
+/// last key bounds the others: at 10^6 events the bench's page is then all open events, and every
+/// other class's seek is empty. Measured there (docs/decisions.md): 40,850 db hits → 5,600.
+pub(super) fn classed(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
+    use chrono::Datelike;
+    let from = q.filters.iter().find_map(|f| match f {
+        Filter::DateOverlap(window) => window.from(),
+        _ => None,
+    })?;
+    if !(0..=9999).contains(&from.year()) {
+        return None;
+    }
+    // A date key of the years 0–9999 (which compare as strings); '' (below every key) otherwise.
+    let lo = |class: i64| -> String {
+        if class == OPEN_SPAN {
+            return String::new();
+        }
+        from.checked_sub_signed(chrono::TimeDelta::days(span_days(class)))
+            .filter(|d| d.year() >= 0)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let ascending = direction(q) == " ASC";
+    let first = if ascending { OPEN_SPAN } else { 0 };
+    let spans: Vec<Value> = (OPEN_SPAN..=MAX_SPAN_CLASS)
+        .filter(|c| *c != first)
+        .map(|c| serde_json::json!({"class": c, "lo": lo(c)}))
+        .collect();
+    let [head, rest] = CLASS_WALKS[usize::from(!ascending)];
+    let dir = direction(q);
+    let order = |text: &mut Cypher| {
+        for piece in [
+            " WITH n ORDER BY n.spanClass",
+            dir,
+            ", n.sortDate",
+            dir,
+            ", n.id",
+            dir,
+            " LIMIT $limit",
+        ] {
+            text.push(piece);
+        }
+    };
+    let (one, mut params) = walk(q, head);
+    let (other, _) = walk(q, rest);
+    let mut text = Cypher::new();
+    text.push("CALL () { ").append(one);
+    super::keyset(q, &mut text);
+    order(&mut text);
+    text.push(
+        " RETURN collect(n) AS head } \
+         WITH head, CASE WHEN size(head) >= $limit THEN head[-1].sortDate END AS top \
+         CALL (head, top) { UNWIND head AS n RETURN n UNION ALL \
+         UNWIND $spans AS span CALL (span, top) { ",
+    )
+    .append(other);
+    super::keyset(q, &mut text);
+    order(&mut text);
+    text.push(" RETURN n } RETURN n }");
+    for piece in [
+        " WITH n ORDER BY n.sortDate",
+        dir,
+        ", n.id",
+        dir,
+        " LIMIT $limit",
+    ] {
+        text.push(piece);
+    }
+    params.extend([
+        (
+            "toKey".to_string(),
+            to_key(q).unwrap_or_else(|| LAST_KEY.into()).into(),
+        ),
+        ("firstClass".to_string(), first.into()),
+        ("firstLo".to_string(), lo(first).into()),
+        ("spans".to_string(), spans.into()),
+    ]);
+    Some((text, params))
+}
+
+/// A key above every event's: a year beyond 9999 cannot be stored (see [`to_key`]).
+const LAST_KEY: &str = "9999-12-31";
 
 /// The largest sort key (`sortDate`) an event can have and still overlap the list's date window:
 /// the window's end as the store writes a date (`toString(date)`, `YYYY-MM-DD`). An event starting
