@@ -2,8 +2,10 @@
 //! question. Read from the place, it costs every event of the region (all are reached, filtered and
 //! sorted), which grows with the graph: a top-level region holds a fifth of all events. A big
 //! region is instead read by walking the events' date index in the page's order, keeping those that
-//! match and lie within the region, which stops at the page's end. See docs/decisions.md, "Events
-//! of a region".
+//! match and lie within the region, which stops at the page's end. For a window with a start, the
+//! index walked is that of the events' date-span classes ([`classed`]), so that the walk need not
+//! pass every event before the window to find the long ones that still reach into it. See
+//! docs/decisions.md, "Events of a region".
 
 use serde_json::Value;
 
@@ -16,9 +18,10 @@ use crate::store::{
 /// How many events make a region big enough to be walked in date order. Read from the place, a
 /// region costs ~4.3 db hits per event (35,000 for the 8,200 events of a second-level region at
 /// 100k events). The walk costs about `page / share of the walked events that match`, which does
-/// not grow with the graph but grows as the region's share shrinks; its worst case is an ascending
-/// page of a late window, which first passes every earlier event (one property read each) to find
-/// the open-ended ones that still overlap it. Measured at 100k events (docs/decisions.md): a region
+/// not grow with the graph but grows as the region's share shrinks; its worst case was an ascending
+/// page of a late window, which first passed every earlier event (one property read each) to find
+/// the open-ended ones that still overlap it (now read by span class, [`classed`]). Measured at
+/// 100k events, before the span classes (docs/decisions.md): a region
 /// of a third of the events, 10,000 hits walked against 142,000 read; one of 8% about even
 /// ascending (27,000–36,000 against 32,000–40,000) and 4–5x cheaper descending; one of 2.5%
 /// (2,600 events) 3–7x dearer. The even point grows with the square root of the graph's size (the
@@ -149,7 +152,11 @@ const CLASS_WALKS: [[&str; 2]; 2] = [
 /// the heads merged. One class is read first — the open one for an ascending page (its events start
 /// earliest), single days for a descending one (the commonest) — and when it fills the page, its
 /// last key bounds the others: at 10^6 events the bench's page is then all open events, and every
-/// other class's seek is empty. Measured there (docs/decisions.md): 40,850 db hits → 5,600.
+/// other class's seek is empty. Measured there (docs/decisions.md): the ascending page's walk
+/// 40,850 db hits (17,808 events passed) → 5,618 (165), ~33 → ~8 ms; the descending one even
+/// (15,200 → 15,250), but bounded below where the whole index's walk was not. Both per-class seeks
+/// need `n.spanClass` in their `ORDER BY` for the composite index to give its order (without it, a
+/// full sort of each class's range).
 pub(super) fn classed(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
     use chrono::Datelike;
     let from = q.filters.iter().find_map(|f| match f {
