@@ -21,10 +21,9 @@ use crate::store::{
 /// not grow with the graph but grows as the region's share shrinks; its worst case was an ascending
 /// page of a late window, which first passed every earlier event (one property read each) to find
 /// the open-ended ones that still overlap it (now read by span class, [`classed`]). Measured at
-/// 100k events, before the span classes (docs/decisions.md): a region
-/// of a third of the events, 10,000 hits walked against 142,000 read; one of 8% about even
-/// ascending (27,000–36,000 against 32,000–40,000) and 4–5x cheaper descending; one of 2.5%
-/// (2,600 events) 3–7x dearer. The even point grows with the square root of the graph's size (the
+/// 100k events, before the span classes (docs/decisions.md): a region of a third of the events,
+/// 10,000 hits walked against 142,000 read; one of 8% about even ascending (27,000–36,000 against
+/// 32,000–40,000) and 4–5x cheaper descending; one of 2.5% (2,600 events) 3–7x dearer. The even point grows with the square root of the graph's size (the
 /// walk's cost falls with the share, the read's rises with it): ~8,000 events at 10^5, ~25,000 at
 /// 10^6, so a region of 20,000 events or more is walked.
 pub const REGION_PROBE: usize = 20_000;
