@@ -58,8 +58,9 @@ pub struct Backfill {
 
 /// Each label with stored derived keys, and one key that every node of it has once they are set: a
 /// node missing it was written before that key existed. (`searchText`, the search key, came after
-/// the sort keys, so a graph from then has sort keys and no search key.)
-const DERIVED: [(&str, &str); 14] = [
+/// the sort keys, so a graph from then has sort keys and no search key; an event's span class,
+/// `spanClass`, after both.)
+const DERIVED: [(&str, &str); 15] = [
     ("Event", "sortDate"),
     ("Actor", "sortName"),
     ("Place", "sortName"),
@@ -74,6 +75,7 @@ const DERIVED: [(&str, &str); 14] = [
     ("Source", "searchText"),
     ("Claim", "searchText"),
     ("Count", "searchText"),
+    ("Event", "spanClass"),
 ];
 
 /// The ledger name of the backfill of the participations' copies ([`PARTICIPATION_KEYS`]).

@@ -347,16 +347,45 @@ fn ordered(
     hint: Option<&'static str>,
     walk: bool,
 ) -> (Cypher, Vec<(String, Value)>) {
+    if walk {
+        if let Some(classed) = region::classed(q) {
+            return classed;
+        }
+    }
     let (mut text, mut params) = if walk {
-        region::walk(q)
+        region::walk(q, region::DATE_WALK)
     } else {
         q.matching_with(hint)
     };
     let key = q.sort.property();
     let dir = direction(q);
+    keyset(q, &mut text);
+    if walk {
+        if let Some(to) = region::to_key(q) {
+            text.push(" AND ").push(key).push(" <= $toKey");
+            params.push(("toKey".into(), to.into()));
+        }
+    }
+    for piece in [
+        " WITH n ORDER BY ",
+        key,
+        dir,
+        ", n.id",
+        dir,
+        " LIMIT $limit",
+    ] {
+        text.push(piece);
+    }
+    (text, params)
+}
+
+/// The conditions on the sort key of `n` that keep a page to its cursors (`$afterKey`/`$afterId`,
+/// `$beforeKey`/`$beforeId`), each written as a range on the key (which an index can seek) narrowed
+/// by the id tie-breaker.
+fn keyset(q: &ListQuery, text: &mut Cypher) {
+    let key = q.sort.property();
     // `after` always means "further along the list's order", `before` the opposite. Each bound is
-    // written as a range on the key (which an index can seek) narrowed by the id tie-breaker, and only
-    // when given: `$x IS NULL OR …` would hide the range from the planner.
+    // written only when given: `$x IS NULL OR …` would hide the range from the planner.
     let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
     // The key is never null (the store writes it), and saying so lets the planner read the index.
     text.push(" AND ").push(key).push(" IS NOT NULL");
@@ -388,23 +417,6 @@ fn ordered(
             }
         }
     }
-    if walk {
-        if let Some(to) = region::to_key(q) {
-            text.push(" AND ").push(key).push(" <= $toKey");
-            params.push(("toKey".into(), to.into()));
-        }
-    }
-    for piece in [
-        " WITH n ORDER BY ",
-        key,
-        dir,
-        ", n.id",
-        dir,
-        " LIMIT $limit",
-    ] {
-        text.push(piece);
-    }
-    (text, params)
 }
 
 /// Ascending in the list's own order, unless we page backwards from the end.

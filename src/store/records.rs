@@ -28,8 +28,12 @@ pub const NODE_PROJECTION: &str = "n {.*, \
 /// properties runs this after them (`write/nodes.rs`, `write/merges.rs`,
 /// `write/relation_evidence.rs`), and a migration fills it in for nodes written before it existed. A
 /// key another label does not have is set to null, which stores nothing. The sort values are those
-/// the lists used to compute per query, so older cursors stay valid.
+/// the lists used to compute per query, so older cursors stay valid. An event also keeps the class
+/// of its date's span ([`span_class`]), for the walk of a region's events (`read::region`).
 pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toString(n.dateEarliest), '') END, \
+    n.spanClass = CASE WHEN n:Event THEN CASE WHEN n.dateEarliest IS NULL OR n.dateLatest IS NULL THEN -1 \
+      ELSE size([t IN [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152] \
+        WHERE t <= duration.inDays(n.dateEarliest, n.dateLatest).days]) END END, \
     n.sortTitle = CASE WHEN n:Event THEN toLower(coalesce(n.title, n.label, '')) END, \
     n.sortName = CASE WHEN n:Actor OR n:Place OR n:Collection THEN toLower(coalesce(n.name, n.label, '')) END, \
     n.sortPublished = CASE WHEN n:Source THEN coalesce(toString(n.publishedEarliest), '') END, \
@@ -40,6 +44,34 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
       reduce(s = '', x IN [n.name, n.title, n.label, n.subject, n.wording] + coalesce(n.aliases, []) \
         + [n.description, n.excerpt] | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END), \
       8191) END";
+
+/// The span class of an event's date whose start or end is open or unknown: it may overlap any
+/// later window, however far.
+pub const OPEN_SPAN: i64 = -1;
+
+/// The largest span class: a date spans at most 0000-01-01 to 9999-12-31, under 2^22 days.
+pub const MAX_SPAN_CLASS: i64 = 22;
+
+/// The class of an event's date span, stored as `spanClass` ([`SORT_KEYS`] computes the same in
+/// Cypher; the offline export calls this): for `d` days from its earliest to its latest day, the
+/// number of binary digits of `d` (0 for a single day, 1 for two days, 2 for three or four …), so
+/// that an event of class `c` lasts at most [`span_days`]`(c)` days after its start; [`OPEN_SPAN`]
+/// when either bound is missing. A window starting on `from` can then only overlap the events of
+/// class `c` that start on or after `from - span_days(c)` (`read::region`).
+pub fn span_class(earliest: Option<chrono::NaiveDate>, latest: Option<chrono::NaiveDate>) -> i64 {
+    match (earliest, latest) {
+        (Some(e), Some(l)) => {
+            let days = (l - e).num_days().max(0) as u64;
+            i64::from(u64::BITS - days.leading_zeros()).min(MAX_SPAN_CLASS)
+        }
+        _ => OPEN_SPAN,
+    }
+}
+
+/// The most days from its start to its end that an event of span class `class` (not open) lasts.
+pub fn span_days(class: i64) -> i64 {
+    (1i64 << class) - 1
+}
 
 /// Sets the copies a participation `n` keeps of its actor `a` and its event `e`, for the index that
 /// holds an actor's events in date order (`cg_participation_actor_events`, `read::seek`): the actor's
@@ -429,4 +461,48 @@ pub fn props_for(label: &str, fields: &[&str]) -> Vec<Prop> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Option<chrono::NaiveDate> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn a_span_class_holds_spans_up_to_its_days_and_open_dates_have_their_own() {
+        let from = day("2023-03-01");
+        for (latest, class) in [
+            ("2023-03-01", 0),
+            ("2023-03-02", 1),
+            ("2023-03-03", 2),
+            ("2023-03-04", 2),
+            ("2023-03-05", 3),
+            ("2023-03-31", 5),
+            ("2024-02-29", 9),
+            ("9999-12-31", 22),
+        ] {
+            let c = span_class(from, day(latest));
+            assert_eq!(c, class, "{latest}");
+            let days = (day(latest).unwrap() - from.unwrap()).num_days();
+            assert!(days <= span_days(c) && (c == 0 || days > span_days(c - 1)));
+        }
+        assert_eq!(span_class(day("0000-01-01"), day("9999-12-31")), 22);
+        assert_eq!(span_class(from, None), OPEN_SPAN);
+        assert_eq!(span_class(None, from), OPEN_SPAN);
+    }
+
+    #[test]
+    fn the_stored_span_class_counts_the_same_thresholds() {
+        // SORT_KEYS counts the powers of two up to the span: 2^0 … 2^21.
+        let list: Vec<String> = (0..MAX_SPAN_CLASS)
+            .map(|i| (1i64 << i).to_string())
+            .collect();
+        assert!(
+            SORT_KEYS.contains(&format!("[{}]", list.join(", "))),
+            "{SORT_KEYS}"
+        );
+    }
 }

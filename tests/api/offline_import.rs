@@ -459,11 +459,12 @@ async fn a_participation_gets_copies_only_of_an_event_seen_once_before_it() {
         row(1)
     );
     assert!(row(2).ends_with(&copies(2, "2025-01-01")), "{}", row(2));
-    // An event without an earliest day: its sort key, and the copy, are ''.
+    // An event without an earliest day: its sort key, and the copy, are ''; its span class is the
+    // open one.
     assert!(row(3).ends_with(&copies(3, "")), "{}", row(3));
     let events = std::fs::read_to_string(csv.join("nodes-Event.csv")).unwrap();
     assert!(
-        events.contains(&format!("\"{c}:event:3\",")) && events.contains(",\"\",\"event 3\","),
+        events.contains(&format!("\"{c}:event:3\",")) && events.contains(",\"\",-1,\"event 3\","),
         "{events}"
     );
     let _ = std::fs::remove_dir_all(&csv);

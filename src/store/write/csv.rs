@@ -32,7 +32,7 @@ use crate::{
     error::AppResult,
     store::{
         migrations::{self, PARTICIPATION_COPIES},
-        records::{term_id, SEARCH_SEPARATOR},
+        records::{span_class, term_id, SEARCH_SEPARATOR},
     },
 };
 
@@ -47,7 +47,7 @@ const NODES: [(NodeKind, &str); 9] = [
     (NodeKind::Actor, "id:ID(Actor),collection,kind,name,aliases:string[],description,createdAt:datetime,sortName,searchText"),
     (NodeKind::Place, "id:ID(Place),collection,kind,name,aliases:string[],description,precision,location:point,createdAt:datetime,sortName,searchText"),
     (NodeKind::Source, "id:ID(Source),collection,kind,title,url,language,publishedEdtf,publishedEarliest:date,publishedLatest:date,publishedPrecision,publishedApproximate:boolean,publishedUncertain:boolean,publishedInferred:boolean,publishedBasis,createdAt:datetime,sortPublished,searchText"),
-    (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,sortTitle,searchText,placeId"),
+    (NodeKind::Event, "id:ID(Event),collection,type,title,description,dateEdtf,dateEarliest:date,dateLatest:date,datePrecision,dateApproximate:boolean,dateUncertain:boolean,dateInferred:boolean,dateBasis,createdAt:datetime,sortDate,spanClass:long,sortTitle,searchText,placeId"),
     (NodeKind::Participation, "id:ID(Participation),collection,role,description,createdAt:datetime,actorId,eventSortDate,eventId"),
     (NodeKind::Count, "id:ID(Count),collection,subject,value:long,qualifier,lower:long,upper:long,unit,wording,subgroup,createdAt:datetime,sortFigure:long,searchText"),
     (NodeKind::Claim, "id:ID(Claim),collection,excerpt,status,note,aboutRelation,createdAt:datetime,sortCreated,searchText"),
@@ -408,6 +408,7 @@ impl CsvGraph {
                 date(l, Some(&e.date));
                 raw(l, Some(&at));
                 text(l, Some(&sort_date(Some(&e.date))));
+                raw(l, Some(span_class(e.date.earliest(), e.date.latest())));
                 text(l, Some(&title.to_lowercase()));
                 text(l, Some(&search));
                 text(l, place);
