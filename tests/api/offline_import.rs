@@ -1,4 +1,4 @@
-//! The offline first load (`casegraph export-csv`, src/import/offline.rs and src/store/write/csv.rs;
+//! The offline first load (`casegraph export-csv`, src/import/offline.rs and src/store/write/csv/;
 //! `scripts/neo4j-local import-csv`) writes exactly the graph the online import writes: one file is
 //! imported online into the suite's database and offline into a Neo4j of the test's own, and the two
 //! graphs are dumped — every node with its labels and every property with its type, every

@@ -22,17 +22,21 @@ use std::{
     path::{Path, PathBuf},
 };
 
+mod cells;
+
+use cells::{date, list, raw, search_text, sort_date, sort_key, text};
+
 use super::{
     event_dates::{EventDates, EventHasher},
     links::{check_shapes, rel_type},
     relation_id, ChangeSet,
 };
 use crate::{
-    domain::{FuzzyDate, NodeKind, NonEmptyText, Relation},
+    domain::{NodeKind, NonEmptyText, Relation},
     error::AppResult,
     store::{
         migrations::{self, PARTICIPATION_COPIES},
-        records::{span_class, term_id, SEARCH_SEPARATOR},
+        records::{span_class, term_id},
     },
 };
 
@@ -550,154 +554,5 @@ fn opt(t: &Option<NonEmptyText>) -> Option<&str> {
     t.as_ref().map(NonEmptyText::as_str)
 }
 
-/// A text cell: quoted, quotes doubled; none is an empty cell (null).
-fn text(line: &mut String, value: Option<&str>) {
-    if let Some(v) = value {
-        line.push('"');
-        for ch in v.chars() {
-            if ch == '"' {
-                line.push('"');
-            }
-            line.push(ch);
-        }
-        line.push('"');
-    }
-    line.push(',');
-}
-
-/// A number, boolean or temporal cell, as is.
-fn raw(line: &mut String, value: Option<impl std::fmt::Display>) {
-    if let Some(v) = value {
-        use std::fmt::Write as _;
-        let _ = write!(line, "{v}");
-    }
-    line.push(',');
-}
-
-/// A list cell; an empty list is no property (see the module's documentation).
-fn list(line: &mut String, items: &[NonEmptyText]) {
-    if items.is_empty() {
-        return text(line, None);
-    }
-    let joined: Vec<&str> = items.iter().map(NonEmptyText::as_str).collect();
-    text(line, Some(&joined.join(&ARRAY_DELIMITER.to_string())));
-}
-
-/// A fuzzy date's eight cells, as `nodes.rs::date_json` and the kinds' `SET` store them.
-fn date(line: &mut String, d: Option<&FuzzyDate>) {
-    text(line, d.map(FuzzyDate::edtf));
-    raw(line, d.and_then(FuzzyDate::earliest));
-    raw(line, d.and_then(FuzzyDate::latest));
-    text(line, d.map(|d| d.precision().as_str()));
-    raw(line, d.map(FuzzyDate::approximate));
-    raw(line, d.map(FuzzyDate::uncertain));
-    raw(line, d.map(FuzzyDate::inferred));
-    text(line, d.and_then(FuzzyDate::basis));
-}
-
-/// `coalesce(toString(<date>Earliest), '')`.
-fn sort_date(d: Option<&FuzzyDate>) -> String {
-    sort_key(d.and_then(FuzzyDate::earliest))
-}
-
-/// A sort key of an earliest day: an event's `sortDate` and a participation's copy of it, one text.
-fn sort_key(earliest: Option<chrono::NaiveDate>) -> String {
-    earliest.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// The search key of [`crate::store::records::SORT_KEYS`]: `[name, title, label, subject, wording]
-/// + aliases + [description, excerpt]`, each present one lowercased after a separator, the first
-/// 8,191 characters. `head` and `tail` are the kind's fields of the first and last list, in order.
-fn search_text(head: &[Option<&str>], aliases: &[NonEmptyText], tail: &[Option<&str>]) -> String {
-    let mut s = String::new();
-    let fields = head
-        .iter()
-        .copied()
-        .chain(aliases.iter().map(|a| Some(a.as_str())));
-    for x in fields.chain(tail.iter().copied()).flatten() {
-        s.push(SEARCH_SEPARATOR);
-        s.push_str(&x.to_lowercase());
-    }
-    match s.char_indices().nth(8191) {
-        Some((cut, _)) => s[..cut].to_owned(),
-        None => s,
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_quoted_with_quotes_doubled_and_none_is_an_empty_cell() {
-        let mut l = String::new();
-        text(&mut l, Some("a \"b\", c\nd"));
-        text(&mut l, None);
-        raw(&mut l, Some(5));
-        assert_eq!(l, "\"a \"\"b\"\", c\nd\",,5,");
-    }
-
-    /// The ledger tells `casegraph migrate` to skip a backfill: every backfill's key (`Label.key`)
-    /// must be a column the export writes for that label, or a new backfill of a key the export
-    /// does not write would be skipped after an offline load.
-    #[test]
-    fn every_backfill_the_ledger_skips_looks_for_a_key_the_files_hold() {
-        let names: Vec<String> = migrations::backfills()
-            .into_iter()
-            .map(|b| b.name)
-            .collect();
-        assert!(names.contains(&migrations::EVENT_PLACE_COPY.to_owned()));
-        assert!(names.contains(&PARTICIPATION_COPIES.to_owned()));
-        for name in &names {
-            let (label, key) = name.split_once('.').expect("Label.key");
-            let (_, header) = NODES
-                .iter()
-                .find(|(kind, _)| kind.label() == label)
-                .unwrap_or_else(|| panic!("no node file for {label}"));
-            let columns: Vec<&str> = header
-                .split(',')
-                .map(|c| c.split(':').next().unwrap_or(c))
-                .collect();
-            assert!(
-                columns.contains(&key),
-                "{label} has no column {key}: {header}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_participations_copies_are_in_the_ledger_only_if_none_was_left_out() {
-        let dir = std::env::temp_dir().join(format!("casegraph-ledger-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir(&dir).unwrap();
-        let mut graph = CsvGraph::create(
-            &dir,
-            chrono::Utc::now(),
-            super::super::event_dates::event_hash,
-        )
-        .unwrap();
-        assert!(graph.ledger().contains(&PARTICIPATION_COPIES.to_owned()));
-        assert_eq!(graph.ledger().len(), migrations::backfills().len());
-        graph.uncopied = 1;
-        let ledger = graph.ledger();
-        assert!(!ledger.contains(&PARTICIPATION_COPIES.to_owned()));
-        assert_eq!(ledger.len(), migrations::backfills().len() - 1);
-        graph.finish(&dir).unwrap();
-        let rows = std::fs::read_to_string(dir.join("nodes-AppliedMigration.csv")).unwrap();
-        assert_eq!(rows.lines().count(), ledger.len() + 1, "{rows}");
-        assert!(
-            rows.contains("\"Event.sortDate\",\"export-csv\","),
-            "{rows}"
-        );
-        let args = std::fs::read_to_string(dir.join("neo4j-admin.args")).unwrap();
-        assert!(args.contains("--nodes=AppliedMigration="), "{args}");
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn the_search_key_keeps_8191_characters() {
-        let long = "Ж".repeat(9000);
-        let s = search_text(&[Some("Name")], &[], &[Some(&long)]);
-        assert!(s.starts_with("\u{1F}name\u{1F}жж"));
-        assert_eq!(s.chars().count(), 8191);
-    }
-}
+mod tests;
