@@ -98,12 +98,27 @@ pub fn standing_statuses() -> Vec<&'static str> {
 /// sources it published (`source:` takes either).
 const OUTLET_SOURCES: &str = ")<-[:PUBLISHED_BY*0..1]-(:Source)";
 
-/// An anchor `a<i>` is found by the id index, whatever the planner's estimates: in a small or young
-/// graph it sometimes read the anchor from a scan of its label (or of an index) and filtered by id,
-/// which is never cheaper once the graph has grown. `SEEK`, the anchor's number, `ID_INDEX`, the
-/// anchor's number again, then its label test.
-const SEEK: &str = " USING INDEX SEEK a";
-const ID_INDEX: &str = ":Node(id) WHERE a";
+/// Appends `MATCH (a<i>:Node {id: $f<i>_<param>}) USING INDEX SEEK a<i>:Node(id) WHERE a<i>`, for
+/// the caller to go on with the anchor's label test (`:Place`). The anchor is found by the id index
+/// whatever the planner's estimates: in a small or young graph it sometimes read the anchor from a
+/// scan of its label (or of another index) and filtered by id, which is never cheaper once the graph
+/// has grown.
+pub(super) fn seek_anchor<'a>(
+    out: &'a mut Cypher,
+    i: usize,
+    param: &'static str,
+) -> &'a mut Cypher {
+    out.push("MATCH (a")
+        .push(i)
+        .push(":Node {id: $f")
+        .push(i)
+        .push("_")
+        .push(param)
+        .push("}) USING INDEX SEEK a")
+        .push(i)
+        .push(":Node(id) WHERE a")
+        .push(i)
+}
 
 impl Filter {
     /// For a filter that names a node the results are reached from (a place, an actor, a source, an
@@ -127,15 +142,7 @@ impl Filter {
                 actor: Some(id),
                 role,
             } if label == "Event" => {
-                out.push("MATCH (a")
-                    .push(i)
-                    .push(":Node {id: $f")
-                    .push(i)
-                    .push("_actor})")
-                    .push(SEEK)
-                    .push(i)
-                    .push(ID_INDEX)
-                    .push(i)
+                seek_anchor(out, i, "actor")
                     .push(":Actor MATCH (a")
                     .push(i)
                     .push(")-[:PARTICIPATES_AS]->(pa")
@@ -153,15 +160,7 @@ impl Filter {
                 ]);
             }
             Filter::CitesSource(id) => {
-                out.push("MATCH (a")
-                    .push(i)
-                    .push(":Node {id: $f")
-                    .push(i)
-                    .push("_v})")
-                    .push(SEEK)
-                    .push(i)
-                    .push(ID_INDEX)
-                    .push(i)
+                seek_anchor(out, i, "v")
                     .push(":Source OR a")
                     .push(i)
                     .push(":Actor MATCH (a")
@@ -179,15 +178,7 @@ impl Filter {
                 (id, "Event", "<-[:IN_EVENT]-(n:Participation)")
             }
             Filter::ClaimCites(id) if label == "Claim" => {
-                out.push("MATCH (a")
-                    .push(i)
-                    .push(":Node {id: $f")
-                    .push(i)
-                    .push("_v})")
-                    .push(SEEK)
-                    .push(i)
-                    .push(ID_INDEX)
-                    .push(i)
+                seek_anchor(out, i, "v")
                     .push(":Source OR a")
                     .push(i)
                     .push(":Actor MATCH (a")
@@ -201,15 +192,7 @@ impl Filter {
             }
             _ => return None,
         };
-        out.push("MATCH (a")
-            .push(i)
-            .push(":Node {id: $f")
-            .push(i)
-            .push("_v})")
-            .push(SEEK)
-            .push(i)
-            .push(ID_INDEX)
-            .push(i)
+        seek_anchor(out, i, "v")
             .push(":")
             .push(start)
             .push(" MATCH (a")

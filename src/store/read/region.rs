@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::{direction, ordered, Filter, ListKind, ListQuery, SortKey, SCOPE};
+use super::{direction, filter::seek_anchor, ordered, Filter, ListKind, ListQuery, SortKey, SCOPE};
 use crate::store::{
     records::{span_days, MAX_SPAN_CLASS, OPEN_SPAN},
     Cypher,
@@ -68,11 +68,13 @@ pub(super) fn probe(q: &ListQuery) -> Option<Cypher> {
         return None;
     }
     let mut text = Cypher::new();
-    text.push("MATCH (a:Node {id: $f").push(i).push(
-        "_v}) USING INDEX SEEK a:Node(id) WHERE a:Place MATCH (a)<-[:WITHIN*0..32]-(p) \
-         WITH COUNT { (p)<-[:AT]-() } AS events UNWIND range(1, events) AS event \
-         WITH event LIMIT $probe RETURN count(event)",
-    );
+    seek_anchor(&mut text, i, "v")
+        .push(":Place MATCH (a")
+        .push(i)
+        .push(
+            ")<-[:WITHIN*0..32]-(p) WITH COUNT { (p)<-[:AT]-() } AS events \
+         UNWIND range(1, events) AS event WITH event LIMIT $probe RETURN count(event)",
+        );
     Some(text)
 }
 
