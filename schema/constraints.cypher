@@ -84,6 +84,9 @@ CREATE CONSTRAINT cg_import_pending IF NOT EXISTS FOR (p:ImportPending) REQUIRE 
 // an event its place's id (records::PARTICIPATION_KEYS, store/write/keys.rs).
 CREATE INDEX cg_participation_actor_events IF NOT EXISTS FOR (n:Participation) ON (n.actorId, n.eventSortDate, n.eventId);
 CREATE INDEX cg_event_place_events IF NOT EXISTS FOR (n:Event) ON (n.placeId, n.sortDate, n.id);
+// An event's copies of every place it lies within (records::region_keys): a region's events by date
+// are read from here, one span class at a time, in index order (src/store/read/region.rs).
+CREATE INDEX cg_event_region IF NOT EXISTS FOR ()-[r:IN_REGION]-() ON (r.regionId, r.spanClass, r.sortDate, r.eventId);
 // The migrations ledger (src/store/migrations.rs, LEDGER): the backfills known to be done, which
 // `casegraph migrate` skips (the offline export records those its files make redundant).
 CREATE CONSTRAINT cg_applied_migration IF NOT EXISTS FOR (m:AppliedMigration) REQUIRE m.name IS UNIQUE;

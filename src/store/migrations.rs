@@ -3,7 +3,7 @@
 use crate::error::AppResult;
 
 use super::{
-    records::{PARTICIPATION_KEYS, SORT_KEYS},
+    records::{region_keys, PARTICIPATION_KEYS, SORT_KEYS},
     Store,
 };
 
@@ -82,6 +82,8 @@ const DERIVED: [(&str, &str); 15] = [
 pub const PARTICIPATION_COPIES: &str = "Participation.eventId";
 /// The ledger name of the backfill of the events' copies of their place's id.
 pub const EVENT_PLACE_COPY: &str = "Event.placeId";
+/// The ledger name of the backfill of the events' region relationships ([`region_keys`]).
+pub const EVENT_REGIONS: &str = "Event.IN_REGION";
 
 /// Every backfill, in order. The derived keys ([`SORT_KEYS`]) of nodes written before they existed
 /// come first, in transactions of bounded size so that a large graph needs no huge one. Lists read
@@ -115,6 +117,17 @@ pub fn backfills() -> Vec<Backfill> {
         statement: "MATCH (e:Event) WHERE e.placeId IS NULL MATCH (e)-[:AT]->(p:Place) \
              CALL (e, p) { SET e.placeId = p.id } IN TRANSACTIONS OF 10000 ROWS"
             .to_string(),
+    });
+    // After the sort keys and span classes it copies. An event at no place has none to add.
+    out.push(Backfill {
+        name: EVENT_REGIONS.into(),
+        statement: concat!(
+            "MATCH (a:Event) WHERE a.placeId IS NOT NULL AND NOT EXISTS { (a)-[:IN_REGION]->() } \
+             CALL (a) {",
+            region_keys!("a"),
+            " } IN TRANSACTIONS OF 5000 ROWS"
+        )
+        .to_string(),
     });
     out
 }

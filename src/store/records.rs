@@ -45,6 +45,29 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
         + [n.description, n.excerpt] | CASE WHEN x IS NULL THEN s ELSE s + '\\u001F' + toLower(x) END), \
       8191) END";
 
+/// Rebuilds the `IN_REGION` relationships of the event bound to `$a`: one to its place and one to
+/// each place that place lies within (`AT`, then `WITHIN*0..32`), each holding copies of the place's
+/// id and of the event's span class, sort key and id, in that order, for the relationship index
+/// `cg_event_region` (`regionId, spanClass, sortDate, eventId`). A region's events by date are read
+/// from that index one span class at a time, each seek ordered and cut at the page
+/// (`read::region`), so a page costs the same in a region of 100 events or of 200,000: nothing
+/// walks the hierarchy or reads the whole region at read time. The copies must be rebuilt by every
+/// write that changes an event's place or date, or a place's position in the hierarchy (for each
+/// event at or below it); a migration fills them in for graphs written before they existed.
+/// Deleting and creating all of an event's copies (~4–5) keeps this one statement for every case.
+macro_rules! region_keys {
+    ($a:literal) => {
+        concat!(
+            " CALL (", $a, ") { OPTIONAL MATCH (", $a, ")-[old:IN_REGION]->() DELETE old } \
+             CALL (", $a, ") { MATCH (", $a, ")-[:AT]->(:Place)-[:WITHIN*0..32]->(region:Place) \
+             WITH DISTINCT ", $a, ", region \
+             CREATE (", $a, ")-[:IN_REGION {regionId: region.id, spanClass: ", $a, ".spanClass, \
+             sortDate: ", $a, ".sortDate, eventId: ", $a, ".id}]->(region) }"
+        )
+    };
+}
+pub(crate) use region_keys;
+
 /// The span class of an event's date whose start or end is open or unknown: it may overlap any
 /// later window, however far.
 pub const OPEN_SPAN: i64 = -1;
