@@ -78,10 +78,6 @@ pub struct Neo4jConfig {
     /// the wait for indexes to come online). Separate from `query_timeout`: a backfill over 10^6 nodes
     /// takes minutes, and an operator runs it once, not a client on every request.
     pub migration_timeout: Duration,
-    /// How many of a region's events make an event list of it walk the date index instead of
-    /// reading the region (`store::read::REGION_PROBE`, the default; not read from the environment).
-    /// Tests set it low so that a small graph takes the walk.
-    pub region_probe: usize,
 }
 
 /// Limits that keep one request from monopolising the service or the database, or crashing it.
@@ -250,7 +246,6 @@ impl Config {
                 query_timeout: secs(src, "NEO4J_QUERY_TIMEOUT_SECS", "15")?,
                 startup_timeout: secs(src, "NEO4J_STARTUP_TIMEOUT_SECS", "30")?,
                 migration_timeout: secs(src, "NEO4J_MIGRATION_TIMEOUT_SECS", "3600")?,
-                region_probe: crate::store::read::REGION_PROBE,
             },
             graphql: GraphqlLimits {
                 // Beyond these the parser and the validator recurse deeper than a 2 MiB stack is

@@ -224,8 +224,6 @@ pub struct Store {
     query_timeout: Duration,
     connect_timeout: Duration,
     migrations_applied: AtomicBool,
-    /// See [`Neo4jConfig::region_probe`].
-    region_probe: usize,
 }
 
 /// How much longer than the statement timeout the client waits for the server's own answer. The
@@ -252,7 +250,6 @@ impl Store {
             query_timeout: config.query_timeout,
             connect_timeout: config.connect_timeout,
             migrations_applied: AtomicBool::new(false),
-            region_probe: config.region_probe,
         }))
     }
 
@@ -434,11 +431,6 @@ pub struct Db {
 }
 
 impl Db {
-    /// See [`Neo4jConfig::region_probe`].
-    pub(crate) fn region_probe(&self) -> usize {
-        self.store.region_probe
-    }
-
     /// The same handle confined to `requested` collections (never wider than its own scope).
     pub fn narrowed(&self, requested: Option<&[String]>) -> Db {
         Db {

@@ -24,7 +24,6 @@ pub mod tree;
 
 pub use edge::Edge;
 pub use filter::{standing_statuses, Filter};
-pub use region::REGION_PROBE;
 
 pub(crate) const SCOPE: &str = "($collections IS NULL OR n.collection IN $collections)";
 /// [`SCOPE`] for any variable (`§n`, see [`render`]).
@@ -340,32 +339,16 @@ impl ListQuery {
 pub const TEXT_PROBE_PER_ITEM: usize = 10;
 
 /// The nodes of one page, bound to `n` in the list's order: the matching nodes from `hint`'s index
-/// (the search index, the sort key's, or the planner's choice), cut at `$limit`. A `walk` reads a
-/// region's events from the date index instead of the place (see [`region`]).
-fn ordered(
-    q: &ListQuery,
-    hint: Option<&'static str>,
-    walk: bool,
-) -> (Cypher, Vec<(String, Value)>) {
-    if walk {
-        if let Some(classed) = region::classed(q) {
-            return classed;
-        }
+/// (the search index, the sort key's, or the planner's choice), cut at `$limit`. A region's events by
+/// date are read from the region's relationships instead (see [`region`]).
+fn ordered(q: &ListQuery, hint: Option<&'static str>) -> (Cypher, Vec<(String, Value)>) {
+    if let Some(flat) = region::flat(q) {
+        return flat;
     }
-    let (mut text, mut params) = if walk {
-        region::walk(q, region::DATE_WALK)
-    } else {
-        q.matching_with(hint)
-    };
+    let (mut text, params) = q.matching_with(hint);
     let key = q.sort.property();
     let dir = direction(q);
     keyset(q, &mut text);
-    if walk {
-        if let Some(to) = region::to_key(q) {
-            text.push(" AND ").push(key).push(" <= $toKey");
-            params.push(("toKey".into(), to.into()));
-        }
-    }
     for piece in [
         " WITH n ORDER BY ",
         key,
@@ -383,7 +366,11 @@ fn ordered(
 /// `$beforeKey`/`$beforeId`), each written as a range on the key (which an index can seek) narrowed
 /// by the id tie-breaker.
 fn keyset(q: &ListQuery, text: &mut Cypher) {
-    let key = q.sort.property();
+    keyset_on(q, text, q.sort.property(), "n.id");
+}
+
+/// [`keyset`] on a copy of the sort key and id (a region's relationships hold both, see [`region`]).
+fn keyset_on(q: &ListQuery, text: &mut Cypher, key: &'static str, id_key: &'static str) {
     // `after` always means "further along the list's order", `before` the opposite. Each bound is
     // written only when given: `$x IS NULL OR …` would hide the range from the planner.
     let (after_op, before_op) = if q.descending { ("<", ">") } else { (">", "<") };
@@ -395,23 +382,8 @@ fn keyset(q: &ListQuery, text: &mut Cypher) {
     ] {
         if given {
             for piece in [
-                " AND ",
-                key,
-                " ",
-                op,
-                "= ",
-                k,
-                " AND (",
-                key,
-                " ",
-                op,
-                " ",
-                k,
-                " OR n.id ",
-                op,
-                " ",
-                id,
-                ")",
+                " AND ", key, " ", op, "= ", k, " AND (", key, " ", op, " ", k, " OR ", id_key,
+                " ", op, " ", id, ")",
             ] {
                 text.push(piece);
             }
@@ -466,7 +438,7 @@ fn text_page(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
         if cmp == ">=" {
             text.push(" UNION ALL");
         }
-        let (branch, p) = ordered(q, Some(hint), false);
+        let (branch, p) = ordered(q, Some(hint));
         text.push(" UNWIND CASE WHEN hits ")
             .push(cmp)
             .push(" $probe THEN [true] ELSE [] END AS go CALL (go) { ");
@@ -496,30 +468,13 @@ fn sort_index_hint(kind: ListKind, sort: SortKey) -> Option<&'static str> {
     })
 }
 
-/// The statement that fetches one page (see [`list`]). A list of a region's events by date is first
-/// probed (see [`region`]): each row then says whether the region is big enough to `walk`, in which
-/// case the statement returns that one row and [`list`] asks again with `walk` (`region_probe`: the
-/// size that makes it so).
-fn page_statement(q: &ListQuery, walk: bool, region_probe: usize) -> Statement {
-    let probed = if walk { None } else { text_page(q) };
+/// The statement that fetches one page (see [`list`]).
+fn page_statement(q: &ListQuery) -> Statement {
+    let probed = text_page(q);
     let probe = probed.is_some();
-    let region = if walk || probe {
-        None
-    } else {
-        region::probe(q)
-    };
-    let regional = region.is_some();
-    let (mut text, mut params) = match (probed, region) {
-        (Some(page), _) => page,
-        (None, Some(probe)) => region::probed(q, probe),
-        (None, None) => ordered(q, q.text_hint(), walk),
-    };
+    let (mut text, mut params) = probed.unwrap_or_else(|| ordered(q, q.text_hint()));
     let key = q.sort.property();
-    if regional {
-        text.push(" RETURN {walk: hits >= $probe, key: ");
-    } else {
-        text.push(" RETURN {key: ");
-    }
+    text.push(" RETURN {key: ");
     for piece in [key, ", node: "] {
         text.push(piece);
     }
@@ -539,9 +494,6 @@ fn page_statement(q: &ListQuery, walk: bool, region_probe: usize) -> Statement {
     if probe {
         statement = statement.param("probe", (TEXT_PROBE_PER_ITEM * (q.limit + 1)) as i64);
     }
-    if regional {
-        statement = statement.param("probe", region_probe as i64);
-    }
     for (name, p) in [("after", &q.after), ("before", &q.before)] {
         if let Some(p) = p {
             statement = statement
@@ -552,25 +504,16 @@ fn page_statement(q: &ListQuery, walk: bool, region_probe: usize) -> Statement {
     statement
 }
 
-/// Fetches one page: one round trip, whatever the page size (two for a big region's events by
-/// date: the probe's, then the walk, see [`region`]).
+/// Fetches one page: one round trip, whatever the page size.
 pub async fn list(db: &Db, q: &ListQuery) -> AppResult<Page> {
     #[derive(Deserialize)]
     struct Row {
-        #[serde(default)]
-        walk: bool,
         key: Value,
         node: Value,
         #[serde(default)]
         sub: Value,
     }
-    let probe = db.region_probe();
-    let mut rows: Vec<Row> = db.rows(page_statement(q, false, probe)).await?;
-    if rows.iter().any(|r| r.walk) {
-        rows = db.rows(page_statement(q, true, probe)).await?;
-    }
-    // A probed page with no items is one row without a node (`OPTIONAL CALL`).
-    rows.retain(|r| !r.node.is_null());
+    let rows: Vec<Row> = db.rows(page_statement(q)).await?;
     let has_more = rows.len() > q.limit;
     let mut loaded = Vec::new();
     let mut items = rows
@@ -616,15 +559,5 @@ pub async fn count(db: &Db, q: &ListQuery) -> AppResult<i64> {
 
 /// The statements a list query sends (its page, its count), for tests that read their plans.
 pub fn statements_of(q: &ListQuery) -> [Statement; 2] {
-    [page_statement(q, false, REGION_PROBE), count_statement(q)]
-}
-
-/// For a list of a region's events by date, the probed page and the page read by walking the date
-/// index (see [`region`]), for tests that read their plans.
-pub fn region_statements(q: &ListQuery) -> Option<[Statement; 2]> {
-    region::probe(q)?;
-    Some([
-        page_statement(q, false, REGION_PROBE),
-        page_statement(q, true, REGION_PROBE),
-    ])
+    [page_statement(q), count_statement(q)]
 }

@@ -55,14 +55,42 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
 /// write that changes an event's place or date, or a place's position in the hierarchy (for each
 /// event at or below it); a migration fills them in for graphs written before they existed.
 /// Deleting and creating all of an event's copies (~4–5) keeps this one statement for every case.
+/// It first takes the event's write lock (setting a property does, even to its own value), so that
+/// two transactions rebuilding one event's copies (a writer and the start-up backfill) run one
+/// after the other instead of both finding none and both creating them.
 macro_rules! region_keys {
     ($a:literal) => {
         concat!(
-            " CALL (", $a, ") { OPTIONAL MATCH (", $a, ")-[old:IN_REGION]->() DELETE old } \
-             CALL (", $a, ") { MATCH (", $a, ")-[:AT]->(:Place)-[:WITHIN*0..32]->(region:Place) \
-             WITH DISTINCT ", $a, ", region \
-             CREATE (", $a, ")-[:IN_REGION {regionId: region.id, spanClass: ", $a, ".spanClass, \
-             sortDate: ", $a, ".sortDate, eventId: ", $a, ".id}]->(region) }"
+            " CALL (",
+            $a,
+            ") { SET ",
+            $a,
+            ".sortDate = ",
+            $a,
+            ".sortDate \
+             WITH ",
+            $a,
+            " OPTIONAL MATCH (",
+            $a,
+            ")-[old:IN_REGION]->() DELETE old } \
+             CALL (",
+            $a,
+            ") { MATCH (",
+            $a,
+            ")-[:AT]->(:Place)-[:WITHIN*0..32]->(region:Place) \
+             WITH DISTINCT ",
+            $a,
+            ", region \
+             CREATE (",
+            $a,
+            ")-[:IN_REGION {regionId: region.id, spanClass: ",
+            $a,
+            ".spanClass, \
+             sortDate: ",
+            $a,
+            ".sortDate, eventId: ",
+            $a,
+            ".id}]->(region) }"
         )
     };
 }

@@ -18,7 +18,17 @@ use serde_json::Value;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// The plan operators that read more than the ids asked for.
-const SCANS: [&str; 3] = ["NodeByLabelScan", "AllNodesScan", "NodeIndexScan"];
+const SCANS: [&str; 9] = [
+    "NodeByLabelScan",
+    "AllNodesScan",
+    "NodeIndexScan",
+    "DirectedRelationshipTypeScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedAllRelationshipsScan",
+    "UndirectedAllRelationshipsScan",
+    "DirectedRelationshipIndexScan",
+    "UndirectedRelationshipIndexScan",
+];
 
 /// The open captures, by the thread whose statements each one collects.
 type Captures = Mutex<HashMap<ThreadId, Arc<Mutex<Vec<String>>>>>;

@@ -132,8 +132,23 @@ impl Filter {
         out: &mut Cypher,
     ) -> Option<Vec<(String, Value)>> {
         let (id, start, walk): (&String, &'static str, &'static str) = match self {
+            // A region's events are its `IN_REGION` relationships (`records::region_keys`), one per
+            // event, found by their index: no walk down the hierarchy, no label test (only events
+            // have them). The keys after the first are named so that the planner can use the index.
             Filter::EventWithinPlace(id) if label == "Event" => {
-                (id, "Place", "<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event)")
+                out.push("MATCH (n)-[r")
+                    .push(i)
+                    .push(":IN_REGION]->() USING INDEX SEEK r")
+                    .push(i)
+                    .push(":IN_REGION(regionId, spanClass, sortDate, eventId) WHERE r")
+                    .push(i)
+                    .push(".regionId = $f")
+                    .push(i)
+                    .push("_v");
+                for key in [".spanClass", ".sortDate", ".eventId"] {
+                    out.push(" AND r").push(i).push(key).push(" IS NOT NULL");
+                }
+                return Some(vec![(format!("f{i}_v"), id.clone().into())]);
             }
             Filter::PlaceWithinPlace(id) if label == "Place" => {
                 (id, "Place", "<-[:WITHIN*0..32]-(n:Place)")
@@ -251,11 +266,15 @@ impl Filter {
                 ]
             }
             Filter::EventWithinPlace(id) => {
-                text!(
-                    "EXISTS { MATCH (n)-[:AT]->(:Place)-[:WITHIN*0..32]->(:Place {id: ",
-                    ("v"),
-                    "}) }"
-                );
+                // Its own relationship variable: `r<i>` is free wherever the filter is tested
+                // (the region's page binds `r`, see `read::region`).
+                out.push("EXISTS { MATCH (n)-[r")
+                    .push(i)
+                    .push(":IN_REGION]->() WHERE r")
+                    .push(i)
+                    .push(".regionId = ");
+                param(out, "v");
+                out.push(" }");
                 one("v", id.clone().into())
             }
             Filter::PlaceWithinPlace(id) => {
