@@ -44,13 +44,14 @@ fn timeline_statement(anchor: TimelineAnchor) -> Statement {
             scope!("n"),
             " WITH n, collect(DISTINCT pa.role) AS roles"
         ),
-        // Bounded like the store's other place hierarchies: a cycle must not make it run away.
+        // The region's events are the place's `IN_REGION` relationships (`records::region_keys`):
+        // each event once, with no walk down the hierarchy.
         TimelineAnchor::Place => concat!(
             "MATCH (a:Node {id: $id}) USING INDEX SEEK a:Node(id) WHERE a:Place AND ",
             scope!("a"),
-            " MATCH (a)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(n:Event) WHERE ",
+            " MATCH (a)<-[:IN_REGION]-(n:Event) WHERE ",
             scope!("n"),
-            " WITH DISTINCT n, [] AS roles"
+            " WITH n, [] AS roles"
         ),
         TimelineAnchor::Collection => concat!(
             "MATCH (n:Event {collection: $id}) USING INDEX SEEK n:Event(collection) WHERE ",
