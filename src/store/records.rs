@@ -58,11 +58,29 @@ pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toStri
 macro_rules! region_keys {
     ($a:literal) => {
         concat!(
-            " CALL (", $a, ") { OPTIONAL MATCH (", $a, ")-[old:IN_REGION]->() DELETE old } \
-             CALL (", $a, ") { MATCH (", $a, ")-[:AT]->(:Place)-[:WITHIN*0..32]->(region:Place) \
-             WITH DISTINCT ", $a, ", region \
-             CREATE (", $a, ")-[:IN_REGION {regionId: region.id, spanClass: ", $a, ".spanClass, \
-             sortDate: ", $a, ".sortDate, eventId: ", $a, ".id}]->(region) }"
+            " CALL (",
+            $a,
+            ") { OPTIONAL MATCH (",
+            $a,
+            ")-[old:IN_REGION]->() DELETE old } \
+             CALL (",
+            $a,
+            ") { MATCH (",
+            $a,
+            ")-[:AT]->(:Place)-[:WITHIN*0..32]->(region:Place) \
+             WITH DISTINCT ",
+            $a,
+            ", region \
+             CREATE (",
+            $a,
+            ")-[:IN_REGION {regionId: region.id, spanClass: ",
+            $a,
+            ".spanClass, \
+             sortDate: ",
+            $a,
+            ".sortDate, eventId: ",
+            $a,
+            ".id}]->(region) }"
         )
     };
 }
