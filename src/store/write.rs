@@ -19,6 +19,7 @@ mod guards;
 mod links;
 mod merges;
 mod nodes;
+mod regions;
 mod relation_evidence;
 
 pub use deletes::delete_node;
@@ -27,6 +28,8 @@ pub use guards::expect_unchanged;
 pub(in crate::store) use links::rel_type as rel_type_of;
 pub use links::{link_one, LinkMode};
 pub use merges::merge_nodes;
+/// The region relationships' statements, for the `EXPLAIN` test.
+pub use regions::statements_for_explain as region_statements;
 /// The relation-evidence statements, for the `EXPLAIN` test.
 pub use relation_evidence::statements_for_explain as relation_evidence_statements;
 pub use relation_evidence::{apply_relation_evidence, relation_id};
@@ -244,8 +247,11 @@ pub async fn apply(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
     guards::check_identities(tx, cs).await?;
     nodes::upsert_all(tx, cs).await?;
     guards::check_references(tx, cs).await?;
-    links::apply_link_sets(tx, &cs.links, LinkMode::Replace).await?;
+    let mut moved = regions::Moved::events_of(cs);
+    moved.extend(links::apply_link_sets(tx, &cs.links, LinkMode::Replace).await?);
     apply_relation_evidence(tx, &cs.relation_evidence).await?;
+    // Last: the events' regions are read from their dates, places and the hierarchy as written.
+    regions::refresh(tx, moved).await?;
     Ok(summary(cs))
 }
 

@@ -21,6 +21,7 @@ mod offline_import;
 mod plans;
 mod reads;
 mod ready;
+mod regions;
 mod relation_evidence;
 mod run_script;
 mod sdl;

@@ -19,7 +19,7 @@ use casegraph::{
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{test_config, TestApp},
+    helpers::{assert_regions_exact, test_config, TestApp},
     import::{document, ndjson, temp_file, with_relations},
     ready::{free_port, OwnNeo4j},
 };
@@ -208,22 +208,33 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
     // two events whose ids collide, which have none: the graph is the online one but for those.
     assert_eq!(stale_claim_keys(&store, &c).await, 0);
     // The export left copies out, so its ledger does not hold their backfill: migrate runs it.
+    // Nor the region relationships', which the export never writes.
     let ledger = ledger(&store).await;
     let mut expected: Vec<String> = migrations::backfills()
         .into_iter()
         .map(|b| b.name)
-        .filter(|n| n != migrations::PARTICIPATION_COPIES)
+        .filter(|n| n != migrations::PARTICIPATION_COPIES && n != migrations::EVENT_REGIONS)
         .collect();
     expected.sort();
     assert_eq!(ledger, expected);
     let before = dump(&store, &c).await;
+    // The online import wrote the events' region relationships; the offline load has none yet.
+    let regions: Vec<&String> = online.iter().filter(|l| is_region(l)).collect();
+    assert!(regions.len() >= 10, "{regions:?}");
+    assert!(
+        !before.iter().any(|l| is_region(l)),
+        "the export writes no IN_REGION"
+    );
     let copied = |l: &&String| l.starts_with("Node:Participation ") && l.contains(" ; eventId=");
     let collided = |l: &&String| {
         [1, 2]
             .iter()
             .any(|n| l.contains(&format!(":{c}:event:{n} ; eventSortDate=")))
     };
-    let not_yet: Vec<&String> = online.iter().filter(|l| !before.contains(l)).collect();
+    let not_yet: Vec<&String> = online
+        .iter()
+        .filter(|l| !before.contains(l) && !is_region(l))
+        .collect();
     let uncopied: Vec<&String> = before.iter().filter(|l| !online.contains(l)).collect();
     assert!(
         not_yet.len() == 2 && not_yet.iter().all(|l| copied(l) && collided(l)),
@@ -250,12 +261,21 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
         .await
         .expect("the migrations build the constraints and indexes over the loaded graph");
     assert!(store.migrations_applied());
-    // The backfill filled in those two participations' copies, and changed nothing else.
+    // The backfills filled in those two participations' copies and the region relationships,
+    // and changed nothing else.
     let offline = dump(&store, &c).await;
-    let filled: Vec<&String> = offline.iter().filter(|l| !before.contains(l)).collect();
+    let filled: Vec<&String> = offline
+        .iter()
+        .filter(|l| !before.contains(l) && !is_region(l))
+        .collect();
     assert_eq!(
         filled, not_yet,
         "the migrations filled in only the missing copies"
+    );
+    let built: Vec<&String> = offline.iter().filter(|l| is_region(l)).collect();
+    assert_eq!(
+        built, regions,
+        "the backfill builds the online import's regions"
     );
 
     assert!(online.len() > 400, "a graph of some size: {}", online.len());
@@ -282,6 +302,11 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
         .expect("cleanup");
     let _ = std::fs::remove_dir_all(&csv);
     let _ = std::fs::remove_file(&file);
+}
+
+/// A dumped region relationship (`records::region_keys`).
+fn is_region(line: &str) -> bool {
+    line.starts_with("IN_REGION:")
 }
 
 /// The backfills the migrations ledger holds, sorted.
@@ -323,6 +348,7 @@ async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them(
     let mut all: Vec<String> = migrations::backfills()
         .into_iter()
         .map(|b| b.name)
+        .filter(|n| n != migrations::EVENT_REGIONS)
         .collect();
     all.sort();
     assert_eq!(ledger(&store).await, all);
@@ -362,6 +388,9 @@ async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them(
         None,
         "the backfill the ledger holds is skipped"
     );
+    // The one the ledger does not hold ran: every event is in its place's regions (3 events, at
+    // the country, the city within it and the country: 4 relationships).
+    assert_eq!(assert_regions_exact(&store, &c).await, 4);
     write("MATCH (m:AppliedMigration {name: 'Participation.eventId'}) DELETE m RETURN 1 AS row")
         .await;
     store.migrate().await.expect("the migrations");

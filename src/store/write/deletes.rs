@@ -1,6 +1,7 @@
 //! Deletes: a node and everything that would dangle without it, or a refusal when deleting would strip
 //! facts of their provenance or their type.
 
+use super::regions::{self, Moved};
 use crate::{
     domain::{NodeId, NodeKind},
     error::{AppError, AppResult},
@@ -125,16 +126,24 @@ pub async fn delete_node(
         }
         _ => {}
     }
+    // The places that lose their parent with a deleted place: everything below them leaves the
+    // regions above it once it is gone.
+    let mut orphans = Vec::new();
     if kind == NodeKind::Place {
-        // Its events are at no place any more: their copies of its id go (`links::PLACE_KEY`).
-        tx.run(
-            Statement::new(
-                "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:Place \
-                 MATCH (n)<-[:AT]-(e:Event) REMOVE e.placeId",
+        // Its events are at no place any more: their copies of its id go (`links::PLACE_KEY`), and
+        // so does every region they were in (the deleted place's relationships go with it, those
+        // to the places above it would stay). Its children are returned: they become roots.
+        orphans = tx
+            .rows(
+                Statement::new(
+                    "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) WHERE n:Place \
+                     CALL (n) { MATCH (n)<-[:AT]-(e:Event) REMOVE e.placeId \
+                                WITH e MATCH (e)-[r:IN_REGION]->() DELETE r } \
+                     MATCH (n)<-[:WITHIN]-(c:Place) RETURN c.id AS row",
+                )
+                .param("id", id),
             )
-            .param("id", id),
-        )
-        .await?;
+            .await?;
     }
     // The claims are found from each doomed node (an anchored expansion), never by scanning all claims;
     // the claims about its relations through their ids (an index seek on `Claim(aboutRelation)`).
@@ -154,5 +163,10 @@ pub async fn delete_node(
          RETURN size(doomed) AS row"
     );
     let n: Vec<i64> = tx.rows(statement.param("id", id)).await?;
+    if !orphans.is_empty() {
+        let mut moved = Moved::default();
+        moved.add_subtrees(orphans);
+        regions::refresh(tx, moved).await?;
+    }
     Ok(n.first().copied().unwrap_or(0))
 }

@@ -67,8 +67,13 @@ pub async fn apply_bulk(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
     check_targets(&new_links, &kinds, &stored)?;
     create_links(tx, &new_links).await?;
     let old_links: Vec<LinkSet> = old_links.into_iter().cloned().collect();
-    links::apply_link_sets(tx, &old_links, LinkMode::Replace).await?;
+    // The new places' `WITHIN` links move no stored event: what lies below a new place is linked
+    // by this change set, as a new or written event, or below a stored place whose set gives it
+    // another parent (which `apply_link_sets` reports).
+    let mut moved = super::regions::Moved::events_of(cs);
+    moved.extend(links::apply_link_sets(tx, &old_links, LinkMode::Replace).await?);
     super::apply_relation_evidence(tx, &cs.relation_evidence).await?;
+    super::regions::refresh(tx, moved).await?;
     Ok(super::summary(cs))
 }
 

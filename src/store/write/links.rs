@@ -4,7 +4,10 @@
 
 use serde_json::{json, Value};
 
-use super::LinkSet;
+use super::{
+    regions::{self, Moved},
+    LinkSet,
+};
 use crate::{
     domain::{NodeId, NonEmptyText, Relation},
     error::{AppError, AppResult},
@@ -43,13 +46,24 @@ pub enum LinkMode {
 
 /// Sets each link set's targets. A bad target of a to-many relation is named by its position in the
 /// list (`input.partOf[1]`) in `Replace` mode; `Add` names the one target by the set's field (`to`).
+/// Returns the events whose regions the sets moved (their `AT`, and everything below a place whose
+/// `WITHIN` changed), for the caller to refresh once its change set is written.
 pub(super) async fn apply_link_sets(
     tx: &mut Tx,
     links: &[LinkSet],
     mode: LinkMode,
-) -> AppResult<()> {
+) -> AppResult<Moved> {
     let indexed = mode == LinkMode::Replace;
     check_shapes(links, indexed)?;
+    let mut moved = Moved::default();
+    moved.add_events(
+        links
+            .iter()
+            .filter(|l| l.relation == Relation::EventAt)
+            .map(|l| &l.from),
+    );
+    // Read before anything is written: which places get another parent than the one they have.
+    moved.add_subtrees(regions::reparented(tx, links).await?);
     // Sets that list no target (most events have no `partOf`) only drop what was there: one
     // statement for all of them, whatever their relations, instead of a round per relation.
     if mode == LinkMode::Replace {
@@ -67,7 +81,7 @@ pub(super) async fn apply_link_sets(
             apply_relation(tx, relation, &sets, mode, indexed).await?;
         }
     }
-    Ok(())
+    Ok(moved)
 }
 
 /// A to-one relation takes one target, and no node is linked to itself.
@@ -351,6 +365,15 @@ pub async fn link_one(
             .param("to", to),
         )
         .await?;
+        // Unlinked from its place, an event lies in no region; unlinked from its parent, a place
+        // and everything below it leave the regions above.
+        let mut moved = Moved::default();
+        match relation {
+            Relation::EventAt => moved.add_events([from]),
+            Relation::PlaceWithin => moved.add_subtrees([from.as_str().to_owned()]),
+            _ => {}
+        }
+        regions::refresh(tx, moved).await?;
         return Ok(true);
     }
     let same_excerpt = excerpt.as_ref().map(NonEmptyText::as_str) == ends.excerpt.as_deref();
@@ -363,7 +386,8 @@ pub async fn link_one(
         targets: vec![(to.clone(), excerpt)],
         field: "to".into(),
     };
-    apply_link_sets(tx, &[set], LinkMode::Add).await?;
+    let moved = apply_link_sets(tx, &[set], LinkMode::Add).await?;
+    regions::refresh(tx, moved).await?;
     Ok(true)
 }
 

@@ -1,5 +1,6 @@
 //! Merging a duplicate actor or place into the node that stays.
 
+use super::regions::{self, Moved};
 use crate::{
     domain::{NodeId, NodeKind},
     error::{AppError, AppResult},
@@ -84,6 +85,10 @@ pub async fn merge_nodes(
         }
         _ => {}
     }
+    let before = match kind {
+        NodeKind::Place => Some(place_moves(tx, keep, duplicate).await?),
+        _ => None,
+    };
     for &(ty, outgoing, acyclic) in moves(kind) {
         tx.run(
             move_statement(label, ty, outgoing, acyclic)
@@ -121,7 +126,68 @@ pub async fn merge_nodes(
     );
     tx.run(finish.param("dup", duplicate).param("keep", keep))
         .await?;
+    if let Some(before) = before {
+        refresh_merged_places(tx, keep, before).await?;
+    }
     Ok(())
+}
+
+/// What a merge of places may move below them, read before it: the duplicate's events (now at the
+/// kept place) and children (now below it, or roots where moving them would close a loop), and the
+/// kept place's parents, which it keeps or takes from the duplicate.
+#[derive(serde::Deserialize)]
+struct PlaceMoves {
+    events: Vec<String>,
+    children: Vec<String>,
+    parents: Vec<String>,
+}
+
+async fn place_moves(tx: &mut Tx, keep: &NodeId, duplicate: &NodeId) -> AppResult<PlaceMoves> {
+    let read: Vec<PlaceMoves> = tx
+        .rows(
+            Statement::new(
+                "MATCH (d:Node {id: $dup}) USING INDEX SEEK d:Node(id) WHERE d:Place \
+                 CALL (d) { MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:Place \
+                            RETURN COLLECT { MATCH (k)-[:WITHIN]->(q:Place) RETURN q.id } AS parents } \
+                 RETURN {events: COLLECT { MATCH (d)<-[:AT]-(e:Event) RETURN e.id }, \
+                         children: COLLECT { MATCH (d)<-[:WITHIN]-(c:Place) RETURN c.id }, \
+                         parents: parents} AS row",
+            )
+            .param("dup", duplicate)
+            .param("keep", keep),
+        )
+        .await?;
+    read.into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("a merged place vanished during its merge"))
+}
+
+/// Rebuilds the regions of what a merge of places moved (`before`, read before it): the
+/// duplicate's events and everything below its children; and everything below the kept place if
+/// its parent changed (it took the duplicate's, or the duplicate was its parent), not otherwise:
+/// merging a small duplicate into a city does not rewrite the city's events.
+async fn refresh_merged_places(tx: &mut Tx, keep: &NodeId, before: PlaceMoves) -> AppResult<()> {
+    let parents: Vec<String> = tx
+        .rows(
+            Statement::new(
+                "MATCH (k:Node {id: $keep}) USING INDEX SEEK k:Node(id) WHERE k:Place \
+                 MATCH (k)-[:WITHIN]->(q:Place) RETURN q.id AS row",
+            )
+            .param("keep", keep),
+        )
+        .await?;
+    let mut moved = Moved::default();
+    moved.add_event_ids(before.events);
+    moved.add_subtrees(before.children);
+    if sorted(parents) != sorted(before.parents) {
+        moved.add_subtrees([keep.as_str().to_owned()]);
+    }
+    regions::refresh(tx, moved).await
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
 }
 
 /// Moves one relationship type of the duplicate to the kept node. Hierarchies stay acyclic: a link that

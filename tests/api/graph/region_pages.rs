@@ -123,9 +123,9 @@ async fn app_with_regions() -> TestApp {
                     Statement::new(
                         "MATCH (t:Place {id: $c + ':town'}), (s:Place {id: $c + ':south'}) \
                          CREATE (t)-[:WITHIN]->(s) \
-                         WITH t, s MATCH (t)<-[:AT]-(e:Event) \
-                         CREATE (e)-[:IN_REGION {regionId: s.id, spanClass: e.spanClass, \
-                           sortDate: e.sortDate, eventId: e.id}]->(s)",
+                         WITH t, s MATCH (t)<-[:AT]-(a:Event) WHERE NOT (a)-[:IN_REGION]->(s) \
+                         CREATE (a)-[:IN_REGION {regionId: s.id, spanClass: a.spanClass, \
+                                                 sortDate: a.sortDate, eventId: a.id}]->(s)",
                     )
                     .param("c", c),
                 )

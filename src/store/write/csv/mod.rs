@@ -63,6 +63,11 @@ const BATCHES: &str = "key,collection,batch:long,records:long,committedAt:dateti
 /// The migrations ledger (`migrations::LEDGER`): the backfills these files make redundant.
 const LEDGER: &str = "name,appliedBy,appliedAt:datetime";
 
+/// The backfills whose work these files do not do, so never in their ledger: the events' region
+/// relationships (`records::region_keys`) need each event's place and every place above it, and
+/// the hierarchy may come after the events in a streamed file; `casegraph migrate` builds them.
+pub(super) const LEFT_TO_MIGRATE: [&str; 1] = [migrations::EVENT_REGIONS];
+
 /// The relationships a node's own write draws (`fresh.rs::create_all`), without properties.
 const OWN: [(&str, NodeKind, NodeKind); 7] = [
     ("IN_EVENT", NodeKind::Participation, NodeKind::Event),
@@ -254,11 +259,13 @@ impl CsvGraph {
     /// The backfills these files make redundant: every node has its derived keys
     /// (`records::SORT_KEYS`, written by [`Self::write_nodes`]; a test checks each key the backfills
     /// look for is a column) and every event with a place its copy of the place's id; every
-    /// participation has its copies only if none was left without them.
+    /// participation has its copies only if none was left without them. Not the events' region
+    /// relationships ([`LEFT_TO_MIGRATE`]).
     fn ledger(&self) -> Vec<String> {
         migrations::backfills()
             .into_iter()
             .map(|b| b.name)
+            .filter(|name| !LEFT_TO_MIGRATE.contains(&name.as_str()))
             .filter(|name| name != PARTICIPATION_COPIES || self.uncopied == 0)
             .collect()
     }

@@ -23,7 +23,10 @@ fn every_backfill_the_ledger_skips_looks_for_a_key_the_files_hold() {
         .collect();
     assert!(names.contains(&migrations::EVENT_PLACE_COPY.to_owned()));
     assert!(names.contains(&PARTICIPATION_COPIES.to_owned()));
-    for name in &names {
+    for name in names
+        .iter()
+        .filter(|n| !LEFT_TO_MIGRATE.contains(&n.as_str()))
+    {
         let (label, key) = name.split_once('.').expect("Label.key");
         let (_, header) = NODES
             .iter()
@@ -50,12 +53,17 @@ fn the_participations_copies_are_in_the_ledger_only_if_none_was_left_out() {
         super::super::event_dates::event_hash,
     )
     .unwrap();
+    let all = migrations::backfills().len();
     assert!(graph.ledger().contains(&PARTICIPATION_COPIES.to_owned()));
-    assert_eq!(graph.ledger().len(), migrations::backfills().len());
+    // The region relationships are never the export's (the backfill builds them after the load).
+    assert!(!graph
+        .ledger()
+        .contains(&migrations::EVENT_REGIONS.to_owned()));
+    assert_eq!(graph.ledger().len(), all - LEFT_TO_MIGRATE.len());
     graph.uncopied = 1;
     let ledger = graph.ledger();
     assert!(!ledger.contains(&PARTICIPATION_COPIES.to_owned()));
-    assert_eq!(ledger.len(), migrations::backfills().len() - 1);
+    assert_eq!(ledger.len(), all - LEFT_TO_MIGRATE.len() - 1);
     graph.finish(&dir).unwrap();
     let rows = std::fs::read_to_string(dir.join("nodes-AppliedMigration.csv")).unwrap();
     assert_eq!(rows.lines().count(), ledger.len() + 1, "{rows}");
