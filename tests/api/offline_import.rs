@@ -19,9 +19,10 @@ use casegraph::{
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{assert_regions_exact, test_config, TestApp},
+    helpers::{test_config, TestApp},
     import::{document, ndjson, temp_file, with_relations},
     ready::{free_port, OwnNeo4j},
+    region_check::assert_regions_exact,
 };
 
 /// The seed (renamed into collection `c`) and a generated collection's records in one NDJSON file:

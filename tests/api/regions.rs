@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::{
     helpers::*,
     import::{ndjson, temp_file},
+    region_check::{assert_regions_exact, region_mismatches},
 };
 
 /// The regions each event of the collection is in, as `event -> [place ids]`, sorted: what the read
