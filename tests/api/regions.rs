@@ -1,7 +1,7 @@
 //! The events' region relationships (`records::region_keys`: an event's `IN_REGION` to its place
 //! and to every place above it) stay exact through every writer: after each scenario the stored
 //! relationships of every event of the test's collection are compared with a derivation from
-//! scratch (`helpers::region_mismatches`: missing ones and stale or extra ones both fail). The same
+//! scratch (`region_check::region_mismatches`: missing ones and stale or extra ones both fail). The same
 //! check runs in every test's `cleanup`, so a writer used by any other test is checked too.
 
 use std::sync::Arc;
