@@ -21,6 +21,7 @@ mod offline_import;
 mod plans;
 mod reads;
 mod ready;
+mod region_check;
 mod regions;
 mod relation_evidence;
 mod run_script;

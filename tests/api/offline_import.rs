@@ -19,9 +19,10 @@ use casegraph::{
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{assert_regions_exact, test_config, TestApp},
+    helpers::{test_config, TestApp},
     import::{document, ndjson, temp_file, with_relations},
     ready::{free_port, OwnNeo4j},
+    region_check::assert_regions_exact,
 };
 
 /// The seed (renamed into collection `c`) and a generated collection's records in one NDJSON file:
@@ -208,23 +209,20 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
     // two events whose ids collide, which have none: the graph is the online one but for those.
     assert_eq!(stale_claim_keys(&store, &c).await, 0);
     // The export left copies out, so its ledger does not hold their backfill: migrate runs it.
-    // Nor the region relationships', which the export never writes.
     let ledger = ledger(&store).await;
     let mut expected: Vec<String> = migrations::backfills()
         .into_iter()
         .map(|b| b.name)
-        .filter(|n| n != migrations::PARTICIPATION_COPIES && n != migrations::EVENT_REGIONS)
+        .filter(|n| n != migrations::PARTICIPATION_COPIES)
         .collect();
     expected.sort();
     assert_eq!(ledger, expected);
     let before = dump(&store, &c).await;
-    // The online import wrote the events' region relationships; the offline load has none yet.
+    // The export wrote the events' region relationships: exactly the online import's.
     let regions: Vec<&String> = online.iter().filter(|l| is_region(l)).collect();
     assert!(regions.len() >= 10, "{regions:?}");
-    assert!(
-        !before.iter().any(|l| is_region(l)),
-        "the export writes no IN_REGION"
-    );
+    let exported: Vec<&String> = before.iter().filter(|l| is_region(l)).collect();
+    assert_eq!(exported, regions, "the export's IN_REGION");
     let copied = |l: &&String| l.starts_with("Node:Participation ") && l.contains(" ; eventId=");
     let collided = |l: &&String| {
         [1, 2]
@@ -273,10 +271,7 @@ async fn the_offline_load_writes_exactly_the_graph_the_online_import_writes() {
         "the migrations filled in only the missing copies"
     );
     let built: Vec<&String> = offline.iter().filter(|l| is_region(l)).collect();
-    assert_eq!(
-        built, regions,
-        "the backfill builds the online import's regions"
-    );
+    assert_eq!(built, regions);
 
     assert!(online.len() > 400, "a graph of some size: {}", online.len());
     let only_online: Vec<&String> = online.iter().filter(|l| !offline.contains(l)).collect();
@@ -328,7 +323,14 @@ async fn ledger(store: &Arc<Store>) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them() {
     let c = format!("offline-ledger-{}", uuid::Uuid::now_v7());
-    let file = temp_file("offline-ledger.ndjson", &ndjson(&document(&c, 3)));
+    // The places last, after the events at them: the export writes the events' regions once it
+    // knows the whole hierarchy.
+    let file_text = ndjson(&document(&c, 3));
+    let (places, rest): (Vec<&str>, Vec<&str>) = file_text
+        .lines()
+        .partition(|l| l.contains("\"record\":\"place\""));
+    let reordered = format!("{}\n{}\n", rest.join("\n"), places.join("\n"));
+    let file = temp_file("offline-ledger.ndjson", &reordered);
     let csv = export_dir("offline-ledger-csv");
     let exported = offline::export(file.to_str().unwrap(), &csv, true)
         .await
@@ -348,7 +350,6 @@ async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them(
     let mut all: Vec<String> = migrations::backfills()
         .into_iter()
         .map(|b| b.name)
-        .filter(|n| n != migrations::EVENT_REGIONS)
         .collect();
     all.sort();
     assert_eq!(ledger(&store).await, all);
@@ -388,8 +389,8 @@ async fn a_complete_export_records_its_backfills_as_done_and_migrate_skips_them(
         None,
         "the backfill the ledger holds is skipped"
     );
-    // The one the ledger does not hold ran: every event is in its place's regions (3 events, at
-    // the country, the city within it and the country: 4 relationships).
+    // The export wrote every event's regions, though the places came last (3 events, at the
+    // country, the city within it and the country: 4 relationships).
     assert_eq!(assert_regions_exact(&store, &c).await, 4);
     write("MATCH (m:AppliedMigration {name: 'Participation.eventId'}) DELETE m RETURN 1 AS row")
         .await;

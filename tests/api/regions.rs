@@ -1,7 +1,7 @@
 //! The events' region relationships (`records::region_keys`: an event's `IN_REGION` to its place
 //! and to every place above it) stay exact through every writer: after each scenario the stored
 //! relationships of every event of the test's collection are compared with a derivation from
-//! scratch (`helpers::region_mismatches`: missing ones and stale or extra ones both fail). The same
+//! scratch (`region_check::region_mismatches`: missing ones and stale or extra ones both fail). The same
 //! check runs in every test's `cleanup`, so a writer used by any other test is checked too.
 
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::{
     helpers::*,
     import::{ndjson, temp_file},
+    region_check::{assert_regions_exact, region_mismatches},
 };
 
 /// The regions each event of the collection is in, as `event -> [place ids]`, sorted: what the read

@@ -23,6 +23,7 @@ use std::{
 };
 
 mod cells;
+mod regions;
 
 use cells::{date, list, raw, search_text, sort_date, sort_key, text};
 
@@ -63,10 +64,13 @@ const BATCHES: &str = "key,collection,batch:long,records:long,committedAt:dateti
 /// The migrations ledger (`migrations::LEDGER`): the backfills these files make redundant.
 const LEDGER: &str = "name,appliedBy,appliedAt:datetime";
 
-/// The backfills whose work these files do not do, so never in their ledger: the events' region
-/// relationships (`records::region_keys`) need each event's place and every place above it, and
-/// the hierarchy may come after the events in a streamed file; `casegraph migrate` builds them.
-pub(super) const LEFT_TO_MIGRATE: [&str; 1] = [migrations::EVENT_REGIONS];
+/// The backfills whose key is a relationship these files hold, not a node's column: the events'
+/// region relationships (`regions.rs`).
+#[cfg(test)]
+pub(super) const RELATIONSHIP_BACKFILLS: [(&str, &str); 1] = [(migrations::EVENT_REGIONS, REGIONS)];
+
+/// The region relationships' file: `records::region_keys`'s properties.
+const REGIONS: &str = "IN_REGION";
 
 /// The relationships a node's own write draws (`fresh.rs::create_all`), without properties.
 const OWN: [(&str, NodeKind, NodeKind); 7] = [
@@ -87,6 +91,7 @@ enum Key {
     Ledger,
     Own(usize),
     Link(Relation),
+    Regions,
 }
 
 struct Out {
@@ -107,6 +112,8 @@ pub struct CsvGraph {
     line: String,
     /// Participations written without their copies (left to the migrations' backfill).
     uncopied: u64,
+    /// The hierarchy and the events at a place, for the region relationships written at the end.
+    regions: Option<regions::Regions>,
 }
 
 impl CsvGraph {
@@ -124,6 +131,7 @@ impl CsvGraph {
             created_at: created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             line: String::new(),
             uncopied: 0,
+            regions: Some(regions::Regions::create(dir)?),
         };
         for (kind, header) in NODES {
             let name = format!("nodes-{}.csv", kind.label());
@@ -156,6 +164,12 @@ impl CsvGraph {
                 &header,
             )?;
         }
+        graph.open(
+            Key::Regions,
+            "rels-IN_REGION-Event-Place.csv",
+            format!("--relationships={REGIONS}="),
+            ":START_ID(Event),:END_ID(Place),regionId,spanClass:long,sortDate,eventId",
+        )?;
         for r in Relation::ALL.iter().copied() {
             let (ty, rule) = (rel_type(r), r.rule());
             let (from, to) = (rule.from.label(), rule.to.label());
@@ -189,6 +203,15 @@ impl CsvGraph {
         inference: &mut dyn FnMut(Relation, &str, &str) -> Option<String>,
     ) -> AppResult<()> {
         check_shapes(&cs.links, true)?;
+        for set in cs
+            .links
+            .iter()
+            .filter(|s| s.relation == Relation::PlaceWithin)
+        {
+            if let (Some(regions), Some((parent, _))) = (&mut self.regions, set.targets.first()) {
+                regions.within(set.from.as_str(), parent.as_str());
+            }
+        }
         self.write_nodes(cs).map_err(io_error)?;
         for set in &cs.links {
             // Each target once, at its last place in the list (its excerpt is the one kept), as
@@ -259,13 +282,12 @@ impl CsvGraph {
     /// The backfills these files make redundant: every node has its derived keys
     /// (`records::SORT_KEYS`, written by [`Self::write_nodes`]; a test checks each key the backfills
     /// look for is a column) and every event with a place its copy of the place's id; every
-    /// participation has its copies only if none was left without them. Not the events' region
-    /// relationships ([`LEFT_TO_MIGRATE`]).
+    /// participation has its copies only if none was left without them; every event at a place
+    /// its region relationships (written by [`Self::finish`]).
     fn ledger(&self) -> Vec<String> {
         migrations::backfills()
             .into_iter()
             .map(|b| b.name)
-            .filter(|name| !LEFT_TO_MIGRATE.contains(&name.as_str()))
             .filter(|name| name != PARTICIPATION_COPIES || self.uncopied == 0)
             .collect()
     }
@@ -274,6 +296,13 @@ impl CsvGraph {
     /// `neo4j-admin.args` (the files by their final place, `final_dir`). Called once every record
     /// is written, so the ledger speaks for the whole file.
     pub fn finish(mut self, final_dir: &Path) -> io::Result<()> {
+        // The whole hierarchy is known now (and checked for loops by the export).
+        if let Some(regions) = self.regions.take() {
+            regions.finish(|fill| {
+                self.row(fill);
+                self.flush_row(Key::Regions)
+            })?;
+        }
         let at = self.created_at.clone();
         for name in self.ledger() {
             self.row(|l| {
@@ -426,6 +455,10 @@ impl CsvGraph {
             });
             self.flush_row(Key::Node(NodeKind::Event))?;
             self.events.insert(e.ident.id.as_str(), e.date.earliest());
+            if let (Some(regions), Some(place)) = (&mut self.regions, place) {
+                let span = span_class(e.date.earliest(), e.date.latest());
+                regions.event(e.ident.id.as_str(), place, span, &sort_date(Some(&e.date)))?;
+            }
         }
         for p in &cs.participations {
             // Its copies for the actor's index of events (`records::PARTICIPATION_KEYS`) when its
