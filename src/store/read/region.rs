@@ -14,32 +14,25 @@ use crate::store::{
     Cypher,
 };
 
-/// The seek of one span class's part of a region (`$firstClass` from `$firstLo`, or each `span` of
-/// `$spans`) up to the window's end, for an ascending and a descending page; `top`, the last key of
-/// the first class's page when it is full, bounds the other classes on the page's far side. The
-/// hint names the relationship index; `r.eventId IS NOT NULL` lets the planner read all four keys
+/// The seek of the span class read first (`$firstClass` from `$firstLo`) up to the window's end.
+/// The hint names the relationship index; `r.eventId IS NOT NULL` lets the planner read all four keys
 /// from it, so that it gives the page's order (ties on a day broken by id) and no class is sorted.
-const CLASS_SEEKS: [[&str; 2]; 2] = [
-    [
-        "MATCH (n)-[r:IN_REGION]->() \
-         USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
-         WHERE r.regionId = $region AND r.spanClass = $firstClass AND r.sortDate >= $firstLo \
-         AND r.sortDate <= $toKey AND r.eventId IS NOT NULL",
-        "MATCH (n)-[r:IN_REGION]->() \
-         USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
-         WHERE r.regionId = $region AND r.spanClass = span.class AND r.sortDate >= span.lo \
-         AND r.sortDate <= coalesce(top, $toKey) AND r.eventId IS NOT NULL",
-    ],
-    [
-        "MATCH (n)-[r:IN_REGION]->() \
-         USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
-         WHERE r.regionId = $region AND r.spanClass = $firstClass AND r.sortDate >= $firstLo \
-         AND r.sortDate <= $toKey AND r.eventId IS NOT NULL",
-        "MATCH (n)-[r:IN_REGION]->() \
-         USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
-         WHERE r.regionId = $region AND r.spanClass = span.class \
-         AND r.sortDate >= coalesce(top, span.lo) AND r.sortDate <= $toKey AND r.eventId IS NOT NULL",
-    ],
+const FIRST_SEEK: &str = "MATCH (n)-[r:IN_REGION]->() \
+     USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
+     WHERE r.regionId = $region AND r.spanClass = $firstClass AND r.sortDate >= $firstLo \
+     AND r.sortDate <= $toKey AND r.eventId IS NOT NULL";
+
+/// The seek of each other class (`span` of `$spans`), for an ascending and a descending page: `top`,
+/// the last key of the first class's page when it is full, bounds it on the page's far side.
+const OTHER_SEEKS: [&str; 2] = [
+    "MATCH (n)-[r:IN_REGION]->() \
+     USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
+     WHERE r.regionId = $region AND r.spanClass = span.class AND r.sortDate >= span.lo \
+     AND r.sortDate <= coalesce(top, $toKey) AND r.eventId IS NOT NULL",
+    "MATCH (n)-[r:IN_REGION]->() \
+     USING INDEX SEEK r:IN_REGION(regionId, spanClass, sortDate, eventId) \
+     WHERE r.regionId = $region AND r.spanClass = span.class \
+     AND r.sortDate >= coalesce(top, span.lo) AND r.sortDate <= $toKey AND r.eventId IS NOT NULL",
 ];
 
 /// The events of one class's seek (`head`, its `WHERE` open) that the page may hold: within the
@@ -127,9 +120,8 @@ pub(super) fn flat(q: &ListQuery) -> Option<(Cypher, Vec<(String, Value)>)> {
         .filter(|c| *c != first)
         .map(|c| serde_json::json!({"class": c, "lo": lo(c)}))
         .collect();
-    let [head, rest] = CLASS_SEEKS[usize::from(!ascending)];
-    let (one, mut params) = seek(q, anchor, head);
-    let (other, _) = seek(q, anchor, rest);
+    let (one, mut params) = seek(q, anchor, FIRST_SEEK);
+    let (other, _) = seek(q, anchor, OTHER_SEEKS[usize::from(!ascending)]);
     let dir = direction(q);
     let mut text = Cypher::new();
     text.push("CALL () { ")
