@@ -51,10 +51,10 @@ DROP INDEX cg_fulltext IF EXISTS;
 // Sort keys (src/store/records.rs, SORT_KEYS): every list is ordered by one of these properties, so a
 // page is read from the index in order instead of sorting the whole label.
 CREATE INDEX cg_event_sort_date IF NOT EXISTS FOR (n:Event) ON (n.sortDate);
-// A region's events by date within a window (src/store/read/region.rs) walk this one class of date
-// spans at a time (records::span_class): each class from the earliest start that can still overlap
-// the window, in date order.
-CREATE INDEX cg_event_span_date IF NOT EXISTS FOR (n:Event) ON (n.spanClass, n.sortDate);
+// A region's events by date were read one class of date spans at a time from this node index; they
+// are read from the events' region relationships now (cg_event_region), which copy the span class.
+// Nothing reads it, and every event write and the offline load's index population paid for it.
+DROP INDEX cg_event_span_date IF EXISTS;
 CREATE INDEX cg_event_sort_title IF NOT EXISTS FOR (n:Event) ON (n.sortTitle);
 CREATE INDEX cg_actor_sort_name IF NOT EXISTS FOR (n:Actor) ON (n.sortName);
 CREATE INDEX cg_place_sort_name IF NOT EXISTS FOR (n:Place) ON (n.sortName);
