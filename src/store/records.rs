@@ -29,7 +29,8 @@ pub const NODE_PROJECTION: &str = "n {.*, \
 /// `write/relation_evidence.rs`), and a migration fills it in for nodes written before it existed. A
 /// key another label does not have is set to null, which stores nothing. The sort values are those
 /// the lists used to compute per query, so older cursors stay valid. An event also keeps the class
-/// of its date's span ([`span_class`]), for the walk of a region's events (`read::region`).
+/// of its date's span ([`span_class`]), which its region relationships copy ([`region_keys`]) so
+/// that a region's events are read one class at a time (`read::region`).
 pub const SORT_KEYS: &str = "n.sortDate = CASE WHEN n:Event THEN coalesce(toString(n.dateEarliest), '') END, \
     n.spanClass = CASE WHEN n:Event THEN CASE WHEN n.dateEarliest IS NULL OR n.dateLatest IS NULL THEN -1 \
       ELSE size([t IN [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152] \
