@@ -77,6 +77,11 @@ pub enum AppError {
     DeleteTooLarge { field: String, message: String },
     /// Neo4j cannot be reached or timed out; the service recovers by itself when it is back.
     DatabaseUnavailable(String),
+    /// Two concurrent writes waited on each other's locks and Neo4j rolled this one back whole
+    /// (`Neo.TransientError.Transaction.DeadlockDetected`). Rerunning it is safe: a write
+    /// transaction is retried a few times (`Db::write`) before the caller sees this, with the code of
+    /// [`Self::DatabaseUnavailable`] (try again).
+    Deadlock(String),
     /// Anything else: a bug or an unexpected database answer. Logged, never shown.
     Internal(String),
 }
@@ -139,6 +144,10 @@ impl AppError {
             AppError::DatabaseUnavailable(_) => {
                 "the database is unavailable, try again shortly".into()
             }
+            AppError::Deadlock(_) => {
+                "a concurrent write held what this one needed; nothing was written, try again"
+                    .into()
+            }
             AppError::Internal(_) => "internal server error".into(),
         }
     }
@@ -146,7 +155,9 @@ impl AppError {
     /// The message for operators: includes internal details. For logs and the command line only.
     pub fn detail(&self) -> String {
         match self {
-            AppError::DatabaseUnavailable(d) | AppError::Internal(d) => d.clone(),
+            AppError::DatabaseUnavailable(d) | AppError::Deadlock(d) | AppError::Internal(d) => {
+                d.clone()
+            }
             other => other.message(),
         }
     }
@@ -159,7 +170,7 @@ impl AppError {
             AppError::Conflict { .. } => codes::CONFLICT,
             AppError::LimitExceeded { .. } => codes::LIMIT_EXCEEDED,
             AppError::DeleteTooLarge { .. } => codes::DELETE_TOO_LARGE,
-            AppError::DatabaseUnavailable(_) => codes::DATABASE_UNAVAILABLE,
+            AppError::DatabaseUnavailable(_) | AppError::Deadlock(_) => codes::DATABASE_UNAVAILABLE,
             AppError::Internal(_) => codes::INTERNAL,
         }
     }
@@ -222,6 +233,9 @@ impl From<neo4rs::Error> for AppError {
             | E::ServerUnavailableError(_)
             | E::IncompleteBoltExchange
             | E::RoutingTableRefreshFailed(_) => AppError::DatabaseUnavailable(e.to_string()),
+            E::Neo4j(n) if n.code() == "Neo.TransientError.Transaction.DeadlockDetected" => {
+                AppError::Deadlock(e.to_string())
+            }
             E::Neo4j(n) if n.code().starts_with("Neo.TransientError") => {
                 AppError::DatabaseUnavailable(e.to_string())
             }
@@ -240,7 +254,7 @@ impl From<AppError> for async_graphql::Error {
     fn from(e: AppError) -> Self {
         match &e {
             AppError::Internal(detail) => tracing::error!(error.detail = %detail, "internal error"),
-            AppError::DatabaseUnavailable(detail) => {
+            AppError::DatabaseUnavailable(detail) | AppError::Deadlock(detail) => {
                 tracing::warn!(error.detail = %detail, "database unavailable")
             }
             _ => {}

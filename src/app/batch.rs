@@ -100,8 +100,13 @@ impl Batch {
 /// Writes a checked document's change set in one transaction.
 pub async fn write(store: &Arc<Store>, cs: ChangeSet) -> AppResult<Summary> {
     let db = store.session(Scope::all());
-    db.write(|tx| Box::pin(async move { write::apply(tx, &cs).await }))
-        .await
+    // Shared, not copied, by each attempt (a deadlock reruns the transaction).
+    let cs = Arc::new(cs);
+    db.write(|tx| {
+        let cs = cs.clone();
+        Box::pin(async move { write::apply(tx, &cs).await })
+    })
+    .await
 }
 
 /// One record of a streamed import (`crate::import::bulk`): the same drafts as in a [`Batch`], checked
@@ -186,6 +191,7 @@ pub async fn write_chunk(
 ) -> AppResult<Summary> {
     let db = store.session(Scope::all());
     db.write(move |tx| {
+        let (chunk, pending) = (chunk.clone(), pending.clone());
         Box::pin(async move {
             let summary = write::apply_bulk(tx, &chunk.changes).await?;
             let (c, key) = (&chunk.collection, &chunk.checkpoint);
@@ -220,7 +226,9 @@ pub async fn write_pending_changes(
     done: Vec<String>,
 ) -> AppResult<Summary> {
     let db = store.session(Scope::all());
+    let cs = Arc::new(cs);
     db.write(move |tx| {
+        let (cs, done) = (cs.clone(), done.clone());
         Box::pin(async move {
             let summary = write::apply(tx, &cs).await?;
             bulk::drop_pending(tx, &done).await?;

@@ -139,8 +139,8 @@ pub async fn rate_claim(
     let key = v.id("id", id);
     let note = v.opt_paragraph("note", note.as_deref());
     let (key, note) = v.finish(key.zip(note)).map_err(|e| first_error(e, ""))?;
-    let k = key.clone();
     in_transaction(db, |tx| {
+        let (k, note) = (key.clone(), note.clone());
         Box::pin(async move { write::rate_claim(tx, &k, status, note).await })
     })
     .await?;

@@ -27,6 +27,7 @@ pub async fn link(
         .finish(from.zip(to).zip(excerpt).map(|((f, t), e)| (f, t, e)))
         .map_err(|e| first_error(e, ""))?;
     in_transaction(db, |tx| {
+        let (from, to, excerpt) = (from.clone(), to.clone(), excerpt.clone());
         Box::pin(async move { write::link_one(tx, relation, &from, &to, excerpt, remove).await })
     })
     .await
@@ -44,8 +45,8 @@ pub async fn delete(
     let mut v = Check::new();
     let key = v.id("id", id);
     let key = v.finish(key).map_err(|e| first_error(e, ""))?;
-    let k = key.clone();
     let n = in_transaction(db, |tx| {
+        let k = key.clone();
         Box::pin(async move { write::delete_node(tx, kind, &k, max_collection_nodes).await })
     })
     .await?;
@@ -60,8 +61,8 @@ pub async fn merge(db: &Db, kind: NodeKind, keep: &str, duplicate: &str) -> AppR
     let (keep, duplicate) = v
         .finish(keep.zip(duplicate))
         .map_err(|e| first_error(e, ""))?;
-    let (k, d) = (keep.clone(), duplicate.clone());
     in_transaction(db, |tx| {
+        let (k, d) = (keep.clone(), duplicate.clone());
         Box::pin(async move { write::merge_nodes(tx, kind, &k, &d).await })
     })
     .await?;

@@ -86,7 +86,7 @@ pub(crate) fn first_error(mut errors: Vec<ValidationError>, prefix: &str) -> App
 /// threads tests run on; boxed, each resolver's future stays small.
 pub(crate) fn in_transaction<'a, T: Send + 'a>(
     db: &'a Db,
-    body: impl for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + 'a,
+    body: impl for<'t> Fn(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + Sync + 'a,
 ) -> BoxFuture<'a, AppResult<T>> {
     Box::pin(db.write(body))
 }
@@ -94,6 +94,7 @@ pub(crate) fn in_transaction<'a, T: Send + 'a>(
 /// Runs a change set in one transaction, then reads the written node back.
 pub(crate) async fn commit(db: &Db, cs: ChangeSet, id: &NodeId) -> AppResult<NodeRecord> {
     in_transaction(db, |tx| {
+        let cs = cs.clone();
         Box::pin(async move { write::apply(tx, &cs).await })
     })
     .await?;
@@ -109,6 +110,7 @@ pub(crate) async fn commit_patch(
 ) -> AppResult<NodeRecord> {
     let id = before.id().to_string();
     in_transaction(db, |tx| {
+        let (cs, before) = (cs.clone(), before.clone());
         Box::pin(async move {
             write::expect_unchanged(tx, &before).await?;
             write::apply(tx, &cs).await

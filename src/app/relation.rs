@@ -133,9 +133,11 @@ pub async fn link_with_evidence(
         .map_err(|e| first_error(e, ""))?;
     let relation = draft.relation;
     in_transaction(db, |tx| {
+        let (from, to, excerpt) = (from.clone(), to.clone(), excerpt.clone());
+        let evidence = cs.relation_evidence.clone();
         Box::pin(async move {
             let linked = write::link_one(tx, relation, &from, &to, excerpt, false).await?;
-            write::apply_relation_evidence(tx, &cs.relation_evidence).await?;
+            write::apply_relation_evidence(tx, &evidence).await?;
             Ok(linked || given)
         })
     })
@@ -159,7 +161,8 @@ pub async fn add_relation_claim(
         .map(|c| c.id.clone())
         .ok_or_else(|| crate::error::AppError::internal("a relation claim without its claim"))?;
     in_transaction(db, |tx| {
-        Box::pin(async move { write::apply_relation_evidence(tx, &cs.relation_evidence).await })
+        let evidence = cs.relation_evidence.clone();
+        Box::pin(async move { write::apply_relation_evidence(tx, &evidence).await })
     })
     .await?;
     reread(db, id.as_str()).await

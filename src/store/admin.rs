@@ -39,6 +39,7 @@ pub async fn delete_collection(store: &Arc<Store>, collection: &str) -> AppResul
     store
         .session(Scope::only(vec![c.clone()]))
         .write(move |tx| {
+            let c = c.clone();
             Box::pin(async move { super::write::bulk::forget_collection(tx, &c).await })
         })
         .await?;

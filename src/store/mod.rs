@@ -493,10 +493,48 @@ impl Db {
 
     /// Runs `body` in one write transaction: it commits if `body` succeeds and rolls back otherwise,
     /// so a mutation fully happens or not at all.
+    ///
+    /// A transaction that Neo4j rolls back for a deadlock with a concurrent write is run again, up to
+    /// [`WRITE_ATTEMPTS`] times in all, so `body` must be rerunnable (it is a closure called once per
+    /// attempt). Once a transaction that refreshed events' region relationships has committed, they
+    /// are checked again against what is committed now ([`write::settle_regions`]): a concurrent
+    /// write's change to the same hierarchy could not be seen from inside the transaction.
     pub async fn write<T: Send>(
         &self,
-        body: impl for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send,
+        body: impl for<'t> Fn(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + Sync,
     ) -> AppResult<T> {
+        let mut attempt = 1;
+        loop {
+            // Boxed: inline, these futures made a bulk import's in debug builds overflow the test
+            // threads' 2 MiB stacks (see `app::in_transaction`).
+            match Box::pin(self.write_once(&body)).await {
+                Ok((value, touched)) => {
+                    Box::pin(write::settle_regions(self, touched)).await;
+                    return Ok(value);
+                }
+                Err(AppError::Deadlock(detail)) if attempt < WRITE_ATTEMPTS => {
+                    tracing::info!(attempt, error.detail = %detail, "write deadlocked, retrying");
+                    // Apart, so that the two writes do not meet again at the same point.
+                    let jitter = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos() % 20);
+                    tokio::time::sleep(Duration::from_millis(
+                        (10 * attempt as u64) + u64::from(jitter),
+                    ))
+                    .await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One attempt of [`Db::write`], without the retry and the check after the commit; returns what
+    /// the transaction's region refreshes covered.
+    pub(crate) async fn write_once<T: Send>(
+        &self,
+        body: &(impl for<'t> Fn(&'t mut Tx) -> BoxFuture<'t, AppResult<T>> + Send + Sync),
+    ) -> AppResult<(T, write::RegionScope)> {
         let limit = self.store.query_timeout;
         self.writes.fetch_add(1, Ordering::SeqCst);
         self.count_trip("BEGIN");
@@ -504,6 +542,7 @@ impl Db {
         let mut tx = Tx {
             txn: Some(txn),
             db: self.clone(),
+            regions: write::RegionScope::default(),
         };
         match body(&mut tx).await {
             Ok(value) => {
@@ -515,7 +554,7 @@ impl Db {
                 // Again after the commit: anything read (and cached) meanwhile predates it.
                 self.writes.fetch_add(1, Ordering::SeqCst);
                 committed?;
-                Ok(value)
+                Ok((value, std::mem::take(&mut tx.regions)))
             }
             Err(e) => {
                 if let Some(txn) = tx.txn.take() {
@@ -529,10 +568,16 @@ impl Db {
     }
 }
 
+/// How many times [`Db::write`] runs a transaction that deadlocks with a concurrent write before it
+/// gives the caller the error.
+pub const WRITE_ATTEMPTS: u32 = 4;
+
 /// An open write transaction; see [`Db::write`].
 pub struct Tx {
     txn: Option<neo4rs::Txn>,
     db: Db,
+    /// The events and places whose regions this transaction refreshed (`write::regions`).
+    regions: write::RegionScope,
 }
 
 impl Tx {

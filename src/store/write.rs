@@ -30,6 +30,7 @@ pub use links::{link_one, LinkMode};
 pub use merges::merge_nodes;
 /// The region relationships' statements, for the `EXPLAIN` test.
 pub use regions::statements_for_explain as region_statements;
+pub(crate) use regions::{settle as settle_regions, RegionScope};
 /// The relation-evidence statements, for the `EXPLAIN` test.
 pub use relation_evidence::statements_for_explain as relation_evidence_statements;
 pub use relation_evidence::{apply_relation_evidence, relation_id};

@@ -93,6 +93,7 @@ async fn fixture(app: &TestApp, n: i64, text: &'static str) {
         let hi = (lo + CHUNK).min(n) - 1;
         let c = app.collection.clone();
         db.write(move |tx| {
+            let c = c.clone();
             Box::pin(async move {
                 let statement = Statement::new(text)
                     .param("c", c)

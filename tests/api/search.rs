@@ -162,6 +162,7 @@ async fn the_migration_fills_in_the_search_key_of_nodes_written_before_it() {
     let db = app.store.session(Scope::all());
     let old = a.clone();
     db.write(move |tx| {
+        let old = old.clone();
         Box::pin(async move {
             tx.run(Statement::new("MATCH (n:Node {id: $id}) REMOVE n.searchText").param("id", old))
                 .await

@@ -32,6 +32,7 @@ async fn probe(store: &Arc<Store>) -> String {
     store
         .session(Scope::all())
         .write(move |tx| {
+            let key = key.clone();
             Box::pin(async move {
                 tx.run(Statement::new("CREATE (:TimeoutProbe {id: $id, n: 0})").param("id", key))
                     .await
@@ -46,6 +47,7 @@ async fn drop_probe(store: &Arc<Store>, id: String) {
     store
         .session(Scope::all())
         .write(move |tx| {
+            let id = id.clone();
             Box::pin(async move {
                 tx.run(Statement::new("MATCH (p:TimeoutProbe {id: $id}) DELETE p").param("id", id))
                     .await
@@ -61,15 +63,20 @@ async fn hold_lock(store: &Arc<Store>, id: &str, hold: Duration) -> tokio::task:
     let (taken_tx, taken) = tokio::sync::oneshot::channel();
     let db = store.session(Scope::all());
     let id = id.to_string();
+    // Told once, by the first attempt (a write is a closure called once per attempt).
+    let taken_tx = Arc::new(std::sync::Mutex::new(Some(taken_tx)));
     let task = tokio::spawn(async move {
         db.write(move |tx| {
+            let (id, taken_tx) = (id.clone(), taken_tx.clone());
             Box::pin(async move {
                 tx.run(
                     Statement::new("MATCH (p:TimeoutProbe {id: $id}) SET p.n = p.n + 1")
                         .param("id", id),
                 )
                 .await?;
-                let _ = taken_tx.send(());
+                if let Some(taken) = taken_tx.lock().expect("not poisoned").take() {
+                    let _ = taken.send(());
+                }
                 tokio::time::sleep(hold).await;
                 Ok(())
             })
@@ -87,6 +94,7 @@ async fn blocked_write(store: &Arc<Store>, id: &str) -> casegraph::error::AppRes
     store
         .session(Scope::all())
         .write(move |tx| {
+            let id = id.clone();
             Box::pin(async move {
                 tx.run(
                     Statement::new("MATCH (p:TimeoutProbe {id: $id}) SET p.n = p.n + 10")
@@ -188,4 +196,59 @@ async fn a_read_over_the_statement_timeout_fails_and_stops_on_the_server() {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// Two writes that take the same two locks in opposite orders deadlock: Neo4j rolls one back, and
+/// `Db::write` runs it again instead of returning `DATABASE_UNAVAILABLE`, so both land. Each write
+/// adds 1 to both probes; a barrier makes their first attempts meet half-way (each holding its
+/// first lock), so the deadlock is certain, and a retry does not wait at the barrier again.
+#[tokio::test]
+async fn two_writes_that_deadlock_both_land_the_one_rolled_back_run_again() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let store = store_with(Duration::from_secs(30));
+    let (a, b) = (probe(&store).await, probe(&store).await);
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let cross = |first: String, second: String| {
+        let db = store.session(Scope::all());
+        let (barrier, attempts) = (barrier.clone(), attempts.clone());
+        let met = Arc::new(AtomicBool::new(false));
+        async move {
+            db.write(move |tx| {
+                attempts.fetch_add(1, Ordering::SeqCst);
+                let (first, second, barrier) = (first.clone(), second.clone(), barrier.clone());
+                let meet = !met.swap(true, Ordering::SeqCst);
+                Box::pin(async move {
+                    let add = "MATCH (p:TimeoutProbe {id: $id}) SET p.n = p.n + 1";
+                    tx.run(Statement::new(add).param("id", first)).await?;
+                    if meet {
+                        barrier.wait().await;
+                    }
+                    tx.run(Statement::new(add).param("id", second)).await
+                })
+            })
+            .await
+        }
+    };
+    let (one, two) = tokio::join!(cross(a.clone(), b.clone()), cross(b.clone(), a.clone()));
+    one.expect("the first write lands");
+    two.expect("the second write lands");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        3,
+        "one of the two ran twice"
+    );
+    for id in [&a, &b] {
+        let n: Vec<i64> = store
+            .session(Scope::all())
+            .rows(
+                Statement::new("MATCH (p:TimeoutProbe {id: $id}) RETURN p.n AS row")
+                    .param("id", id),
+            )
+            .await
+            .expect("read the probe");
+        assert_eq!(n, [2], "both writes added to {id}");
+    }
+    drop_probe(&store, a).await;
+    drop_probe(&store, b).await;
 }

@@ -12,6 +12,11 @@
 //! Refreshing rebuilds an event's relationships whole ([`region_keys`]): the writers need not know
 //! which of them were right, and what one statement rebuilds from the stored graph is exact however
 //! many writes of the change set led to it.
+//!
+//! Two writes at once can each miss the other's change: one moves a place while the other links an
+//! event below it; the mover does not see the new event and the linker reads the old ancestors. So
+//! once a write has committed, [`settle`] compares what it refreshed with what is committed now and
+//! rebuilds what differs: whichever of the two commits last sees the other's change.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,7 +24,7 @@ use super::LinkSet;
 use crate::{
     domain::{NodeId, Relation},
     error::AppResult,
-    store::{records::region_keys, Statement, Tx},
+    store::{records::region_keys, Db, Statement, Tx},
 };
 
 /// What a write moved: the events whose regions it must rebuild.
@@ -90,6 +95,8 @@ pub(super) fn subtrees_statement() -> Statement {
 /// Rebuilds the region relationships of everything `moved` names, after every write of the
 /// transaction that moved them: up to two statements, none when nothing moved.
 pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
+    tx.regions.events.extend(moved.events.iter().cloned());
+    tx.regions.places.extend(moved.subtrees.iter().cloned());
     let events: Vec<String> = moved.events.into_iter().collect();
     if !events.is_empty() {
         tx.run(events_statement().param("events", &events)).await?;
@@ -106,10 +113,85 @@ pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
     Ok(())
 }
 
+/// What a transaction's refreshes covered: the events, and the places every event below which.
+#[derive(Debug, Default)]
+pub struct RegionScope {
+    events: BTreeSet<String>,
+    places: BTreeSet<String>,
+}
+
+/// How many times [`settle`] rebuilds what it finds stale before it leaves the rest to the log.
+const SETTLE_ROUNDS: usize = 3;
+
+/// After a committed write: the events of `scope` (and those below its places) whose stored
+/// relationships differ from what the committed graph derives, rebuilt in a transaction of their
+/// own. A rebuild may itself have raced with another move, so it is checked again, a few rounds at
+/// most. The write has committed whatever happens here: a failure is logged, not returned (the
+/// next write of those events, or the `Event.IN_REGION` check of `tests/api/region_check.rs`,
+/// finds what is left).
+pub(crate) async fn settle(db: &Db, scope: RegionScope) {
+    if scope.events.is_empty() && scope.places.is_empty() {
+        return;
+    }
+    let mut events: Vec<String> = scope.events.into_iter().collect();
+    let mut places: Vec<String> = scope.places.into_iter().collect();
+    for round in 1..=SETTLE_ROUNDS {
+        let stale: Vec<String> = match db
+            .rows(
+                stale_statement()
+                    .param("events", &events)
+                    .param("places", &places),
+            )
+            .await
+        {
+            Ok(stale) => stale,
+            Err(e) => {
+                tracing::warn!(error.detail = %e.detail(), "could not check the region relationships after a write");
+                return;
+            }
+        };
+        if stale.is_empty() {
+            return;
+        }
+        tracing::info!(
+            events = stale.len(),
+            round,
+            "a concurrent write left region relationships stale; rebuilding them"
+        );
+        let rebuilt = db
+            .write_once(&|tx: &mut Tx| {
+                let stale = stale.clone();
+                Box::pin(async move { tx.run(events_statement().param("events", stale)).await })
+            })
+            .await;
+        if let Err(e) = rebuilt {
+            tracing::warn!(error.detail = %e.detail(), "could not rebuild stale region relationships");
+        }
+        events = stale;
+        places = Vec::new();
+    }
+    tracing::warn!(
+        events = events.len(),
+        "region relationships may still be stale after {SETTLE_ROUNDS} rounds"
+    );
+}
+
+/// The events among `$events` and below `$places` whose `IN_REGION` relationships are not exactly
+/// one to their place and to each place above it, with the event's current keys
+/// ([`region_keys`]). A relationship with a wrong key counts as `''`, which no derived id equals.
+fn stale_statement() -> Statement {
+    Statement::new(
+        "CALL () {            UNWIND $events AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) WHERE a:Event            RETURN a            UNION            UNWIND $places AS id MATCH (p:Node {id: id}) USING INDEX SEEK p:Node(id) WHERE p:Place            MATCH (p)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(a:Event) RETURN a }          WITH a,            COLLECT { MATCH (a)-[:AT]->(:Place)-[:WITHIN*0..32]->(r:Place) RETURN DISTINCT r.id } AS derived,            COLLECT { MATCH (a)-[x:IN_REGION]->(r) RETURN CASE WHEN r:Place AND r.id = x.regionId              AND x.eventId = a.id              AND (x.sortDate = a.sortDate OR (x.sortDate IS NULL AND a.sortDate IS NULL))              AND (x.spanClass = a.spanClass OR (x.spanClass IS NULL AND a.spanClass IS NULL))              THEN x.regionId ELSE '' END } AS stored          WHERE size(stored) <> size(derived) OR any(s IN stored WHERE NOT s IN derived)            OR any(d IN derived WHERE NOT d IN stored)          RETURN a.id AS row",
+    )
+}
+
 /// The statements with typical parameters, for the `EXPLAIN` test: each starts from the id seeks
 /// of the events or places it is given, never from a label.
 pub fn statements_for_explain() -> Vec<Statement> {
     vec![
+        stale_statement()
+            .param("events", ["e"])
+            .param("places", ["p"]),
         events_statement().param("events", ["e"]),
         subtrees_statement()
             .param("places", ["p"])

@@ -118,6 +118,7 @@ async fn app_with_regions() -> TestApp {
     app.store
         .session(Scope::all())
         .write(move |tx| {
+            let c = c.clone();
             Box::pin(async move {
                 tx.run(
                     Statement::new(

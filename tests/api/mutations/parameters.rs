@@ -215,8 +215,11 @@ async fn a_patch_computed_from_a_stale_read_is_a_conflict_and_does_not_undo_the_
         .unwrap()
         .remove(&e)
         .unwrap();
-    db.write(|tx| Box::pin(async move { write::expect_unchanged(tx, &fresh).await }))
-        .await
-        .expect("an unchanged node passes");
+    db.write(|tx| {
+        let fresh = fresh.clone();
+        Box::pin(async move { write::expect_unchanged(tx, &fresh).await })
+    })
+    .await
+    .expect("an unchanged node passes");
     app.cleanup().await;
 }
