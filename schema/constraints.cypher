@@ -87,6 +87,10 @@ CREATE INDEX cg_event_place_events IF NOT EXISTS FOR (n:Event) ON (n.placeId, n.
 // An event's copies of every place it lies within (records::region_keys): a region's events by date
 // are read from here, one span class at a time, in index order (src/store/read/region.rs).
 CREATE INDEX cg_event_region IF NOT EXISTS FOR ()-[r:IN_REGION]-() ON (r.regionId, r.spanClass, r.sortDate, r.eventId);
+// One node, `{key: 'moves'}`, counting the commits that moved places (src/store/write/regions.rs,
+// `settle`): a write of events checks its regions again after its commit only if a move committed
+// meanwhile.
+CREATE CONSTRAINT cg_region_clock IF NOT EXISTS FOR (c:RegionClock) REQUIRE c.key IS UNIQUE;
 // The migrations ledger (src/store/migrations.rs, LEDGER): the backfills known to be done, which
 // `casegraph migrate` skips (the offline export records those its files make redundant).
 CREATE CONSTRAINT cg_applied_migration IF NOT EXISTS FOR (m:AppliedMigration) REQUIRE m.name IS UNIQUE;

@@ -603,57 +603,100 @@ async fn a_place_moved_while_events_below_it_are_written_leaves_no_stale_region(
     app.cleanup().await;
 }
 
-/// The race itself, in a fixed order: a move of the city stays open (uncommitted) while an event is
-/// written in its district. The event's transaction reads the city's old country, and the move's
-/// own refresh ran before the event existed: only the check after the commits puts the event in
-/// the new country.
+/// The race itself, in a fixed order: a move of the city stays open (uncommitted) while an event
+/// is put in its district, and the event's transaction stays open until the move has committed and
+/// checked. So the event's transaction read the city's old country, and the move's refresh and
+/// check ran before the event was committed: only the event's own check after its commit (the
+/// moves' counter changed meanwhile) puts it in the new country.
 #[tokio::test]
-async fn an_event_written_under_a_move_not_yet_committed_ends_in_the_new_region() {
+async fn an_event_placed_under_a_move_not_yet_committed_ends_in_the_new_region() {
     use casegraph::domain::{NodeId, Relation};
     let app = setup().await;
     let north = place_within(&app, "north", None).await;
     let south = place_within(&app, "south", None).await;
     let city = place_within(&app, "city", Some(&north)).await;
     let district = place_within(&app, "district", Some(&city)).await;
-    let (moved_tx, moved) = tokio::sync::oneshot::channel::<()>();
-    let moved_tx = Arc::new(std::sync::Mutex::new(Some(moved_tx)));
-    let (written_tx, written) = tokio::sync::watch::channel(false);
+    let event = event_at(&app, "event", None, "2025-01-01").await;
+    let ids = |x: &str| NodeId::parse(x).unwrap();
+    let (city, south, district, event) = (ids(&city), ids(&south), ids(&district), ids(&event));
+    let (moving_tx, moving) = tokio::sync::watch::channel(false);
+    let (done_tx, done) = tokio::sync::watch::channel(false);
     let db = app.store.session(Scope::all());
-    let (city_id, south_id) = (
-        NodeId::parse(&city).unwrap(),
-        NodeId::parse(&south).unwrap(),
-    );
-    let mover = db.write(move |tx| {
-        let (city, south, moved_tx) = (city_id.clone(), south_id.clone(), moved_tx.clone());
-        let mut written = written.clone();
-        Box::pin(async move {
-            casegraph::store::write::link_one(
-                tx,
-                Relation::PlaceWithin,
-                &city,
-                &south,
-                None,
-                false,
-            )
-            .await?;
-            if let Some(moved) = moved_tx.lock().unwrap().take() {
-                let _ = moved.send(());
-            }
-            // Open until the event is written, or a second if that write waits for this one.
-            let _ =
-                tokio::time::timeout(std::time::Duration::from_secs(1), written.wait_for(|w| *w))
-                    .await;
-            Ok(())
+    let mover = async {
+        db.write(|tx| {
+            let (city, south, moving_tx) = (city.clone(), south.clone(), moving_tx.clone());
+            Box::pin(async move {
+                casegraph::store::write::link_one(
+                    tx,
+                    Relation::PlaceWithin,
+                    &city,
+                    &south,
+                    None,
+                    false,
+                )
+                .await?;
+                let _ = moving_tx.send(true);
+                // Long enough for the event's transaction to read the hierarchy (or to wait for
+                // this one's lock on the city, which it holds until the commit).
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                Ok(())
+            })
         })
-    });
-    let writer = async {
-        moved.await.expect("the move is written");
-        event_at(&app, "event", Some(&district), "2025-01-01").await;
-        // Nobody listens any more if the write waited for the move to commit.
-        let _ = written_tx.send(true);
+        .await
+        .expect("the move commits");
+        let _ = done_tx.send(true);
     };
-    let (moved, ()) = tokio::join!(mover, writer);
-    moved.expect("the move commits");
+    let placer = async {
+        let mut moving = moving.clone();
+        moving.wait_for(|m| *m).await.unwrap();
+        db.write(|tx| {
+            let (event, district, mut done) = (event.clone(), district.clone(), done.clone());
+            Box::pin(async move {
+                casegraph::store::write::link_one(
+                    tx,
+                    Relation::EventAt,
+                    &event,
+                    &district,
+                    None,
+                    false,
+                )
+                .await?;
+                done.wait_for(|d| *d).await.expect("the mover reports");
+                Ok(())
+            })
+        })
+        .await
+        .expect("the event is placed");
+    };
+    tokio::join!(mover, placer);
     assert_eq!(exact(&app).await, ["event <city<district<south"]);
+    app.cleanup().await;
+}
+
+/// A refresh rebuilds only what is wrong: an event upserted again as it is, or patched in a field
+/// its relationships do not copy, keeps them (same element ids: no write, none of its places'
+/// locks); a new date rewrites that event's, and only its.
+#[tokio::test]
+async fn an_event_written_again_unchanged_keeps_its_relationships() {
+    let app = setup().await;
+    let [_, _, district, ..] = hierarchy(&app).await;
+    let before = element_ids(&app).await;
+    assert_eq!(before.len(), 10);
+    let event = event_at(&app, "e-district", Some(&district), "2025-01-02").await;
+    assert_eq!(element_ids(&app).await, before);
+    update(&app, "Event", &event, json!({"title": "renamed"})).await;
+    assert_eq!(element_ids(&app).await, before);
+    update(
+        &app,
+        "Event",
+        &event,
+        json!({"date": {"edtf": "2025-02-02"}}),
+    )
+    .await;
+    let after = element_ids(&app).await;
+    assert_eq!(after.len(), 10);
+    // The district's event has three (district, city, country): those are new, the other seven kept.
+    assert_eq!(after.iter().filter(|id| before.contains(id)).count(), 7);
+    exact(&app).await;
     app.cleanup().await;
 }

@@ -71,6 +71,7 @@ pub async fn apply_bulk(tx: &mut Tx, cs: &ChangeSet) -> AppResult<Summary> {
     // by this change set, as a new or written event, or below a stored place whose set gives it
     // another parent (which `apply_link_sets` reports).
     let mut moved = super::regions::Moved::events_of(cs);
+    moved.created(new.events.iter().map(|e| &e.ident.id));
     moved.extend(links::apply_link_sets(tx, &old_links, LinkMode::Replace).await?);
     super::apply_relation_evidence(tx, &cs.relation_evidence).await?;
     super::regions::refresh(tx, moved).await?;

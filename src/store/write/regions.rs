@@ -16,7 +16,10 @@
 //! Two writes at once can each miss the other's change: one moves a place while the other links an
 //! event below it; the mover does not see the new event and the linker reads the old ancestors. So
 //! once a write has committed, [`settle`] compares what it refreshed with what is committed now and
-//! rebuilds what differs: whichever of the two commits last sees the other's change.
+//! rebuilds what differs: whichever of the two commits last sees the other's change. A write that
+//! moved places always checks; one that only wrote events checks only if a move committed while it
+//! ran, which the moves' counter (`(:RegionClock {key: 'moves'})`, read before the refresh and again
+//! after the commit) tells for the price of two id seeks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +30,23 @@ use crate::{
     store::{records::region_keys, Db, Statement, Tx},
 };
 
+/// Keeps the events `a` whose `IN_REGION` relationships are not exactly one to their place and to
+/// each place above it, with the event's current keys ([`region_keys`]). A relationship with a
+/// wrong key counts as `''`, which no derived id equals.
+macro_rules! stale_only {
+    () => {
+        " WITH a, \
+           COLLECT { MATCH (a)-[:AT]->(:Place)-[:WITHIN*0..32]->(r:Place) RETURN DISTINCT r.id } AS derived, \
+           COLLECT { MATCH (a)-[x:IN_REGION]->(r) RETURN CASE WHEN r:Place AND r.id = x.regionId \
+             AND x.eventId = a.id \
+             AND (x.sortDate = a.sortDate OR (x.sortDate IS NULL AND a.sortDate IS NULL)) \
+             AND (x.spanClass = a.spanClass OR (x.spanClass IS NULL AND a.spanClass IS NULL)) \
+             THEN x.regionId ELSE '' END } AS stored \
+         WHERE size(stored) <> size(derived) OR any(s IN stored WHERE NOT s IN derived) \
+           OR any(d IN derived WHERE NOT d IN stored)"
+    };
+}
+
 /// What a write moved: the events whose regions it must rebuild.
 #[derive(Debug, Default)]
 #[must_use = "the moved events' regions must be refreshed (`regions::refresh`)"]
@@ -35,6 +55,9 @@ pub(super) struct Moved {
     events: BTreeSet<String>,
     /// Places whose parent changed: every event at or below each.
     subtrees: BTreeSet<String>,
+    /// Events this transaction created: they have no relationships to compare, so they are built
+    /// without the check of [`events_statement`].
+    created: BTreeSet<String>,
 }
 
 impl Moved {
@@ -69,11 +92,34 @@ impl Moved {
     pub(super) fn extend(&mut self, other: Moved) {
         self.events.extend(other.events);
         self.subtrees.extend(other.subtrees);
+        self.created.extend(other.created);
+    }
+
+    /// Marks these events (among those added) as created by this transaction.
+    pub(super) fn created<'a>(&mut self, ids: impl IntoIterator<Item = &'a NodeId>) {
+        for id in ids {
+            if let Some(id) = self.events.take(id.as_str()) {
+                self.created.insert(id);
+            }
+        }
     }
 }
 
-/// Rebuilds the region relationships of the given events (`$events`, ids): an index seek each.
+/// Rebuilds the region relationships of the given events (`$events`, ids; an index seek each) that
+/// are not already right ([`stale_only`]): an event upserted again with its place and date, or below
+/// a place set again under its parent, keeps its relationships, so the write takes none of its
+/// places' locks and rewrites no index entry.
 pub(super) fn events_statement() -> Statement {
+    Statement::new(concat!(
+        "UNWIND $events AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) WHERE a:Event",
+        stale_only!(),
+        region_keys!("a")
+    ))
+}
+
+/// Builds the region relationships of events created by this transaction (`$events`): the
+/// statement of [`events_statement`] without its check, which they would all pass.
+fn created_statement() -> Statement {
     Statement::new(concat!(
         "UNWIND $events AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) WHERE a:Event",
         region_keys!("a")
@@ -88,6 +134,7 @@ pub(super) fn subtrees_statement() -> Statement {
         "UNWIND $places AS id MATCH (p:Node {id: id}) USING INDEX SEEK p:Node(id) WHERE p:Place \
          MATCH (p)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(a:Event) WHERE NOT a.id IN $events \
          WITH DISTINCT a",
+        stale_only!(),
         region_keys!("a")
     ))
 }
@@ -95,12 +142,33 @@ pub(super) fn subtrees_statement() -> Statement {
 /// Rebuilds the region relationships of everything `moved` names, after every write of the
 /// transaction that moved them: up to two statements, none when nothing moved.
 pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
+    if moved.events.is_empty() && moved.created.is_empty() && moved.subtrees.is_empty() {
+        return Ok(());
+    }
+    if !moved.subtrees.is_empty() {
+        tx.run(Statement::new(
+            "MERGE (c:RegionClock {key: 'moves'}) ON CREATE SET c.n = 1 ON MATCH SET c.n = c.n + 1",
+        ))
+        .await?;
+        tx.regions.moved = true;
+    } else if tx.regions.clock.is_none() {
+        // Before this refresh reads any place's parents: a move committed after this read shows in
+        // the counter read after the commit.
+        tx.regions.clock = Some(clock(tx).await?);
+    }
     tx.regions.events.extend(moved.events.iter().cloned());
+    tx.regions.events.extend(moved.created.iter().cloned());
     tx.regions.places.extend(moved.subtrees.iter().cloned());
-    let events: Vec<String> = moved.events.into_iter().collect();
+    let created: Vec<String> = moved.created.into_iter().collect();
+    if !created.is_empty() {
+        tx.run(created_statement().param("events", &created))
+            .await?;
+    }
+    let mut events: Vec<String> = moved.events.into_iter().collect();
     if !events.is_empty() {
         tx.run(events_statement().param("events", &events)).await?;
     }
+    events.extend(created);
     if !moved.subtrees.is_empty() {
         let places: Vec<String> = moved.subtrees.into_iter().collect();
         tx.run(
@@ -118,6 +186,24 @@ pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
 pub struct RegionScope {
     events: BTreeSet<String>,
     places: BTreeSet<String>,
+    /// Whether the transaction moved places (then it always checks).
+    moved: bool,
+    /// The moves' counter before the transaction's first refresh.
+    clock: Option<i64>,
+}
+
+fn clock_statement() -> Statement {
+    Statement::new("OPTIONAL MATCH (c:RegionClock {key: 'moves'}) RETURN coalesce(c.n, 0) AS row")
+}
+
+/// The moves' counter as this transaction sees it.
+async fn clock(tx: &mut Tx) -> AppResult<i64> {
+    Ok(tx
+        .rows(clock_statement())
+        .await?
+        .first()
+        .copied()
+        .unwrap_or(0))
 }
 
 /// How many times [`settle`] rebuilds what it finds stale before it leaves the rest to the log.
@@ -132,6 +218,17 @@ const SETTLE_ROUNDS: usize = 3;
 pub(crate) async fn settle(db: &Db, scope: RegionScope) {
     if scope.events.is_empty() && scope.places.is_empty() {
         return;
+    }
+    if !scope.moved {
+        // No move committed since the refresh read the hierarchy: what it read is still true.
+        match db.rows::<i64>(clock_statement()).await {
+            Ok(now) if now.first().copied().unwrap_or(0) == scope.clock.unwrap_or(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error.detail = %e.detail(), "could not read the moves' counter after a write");
+                return;
+            }
+        }
     }
     let mut events: Vec<String> = scope.events.into_iter().collect();
     let mut places: Vec<String> = scope.places.into_iter().collect();
@@ -176,19 +273,26 @@ pub(crate) async fn settle(db: &Db, scope: RegionScope) {
     );
 }
 
-/// The events among `$events` and below `$places` whose `IN_REGION` relationships are not exactly
-/// one to their place and to each place above it, with the event's current keys
-/// ([`region_keys`]). A relationship with a wrong key counts as `''`, which no derived id equals.
+/// The events among `$events` and below `$places` whose relationships are stale ([`stale_only`]).
 fn stale_statement() -> Statement {
-    Statement::new(
-        "CALL () {            UNWIND $events AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) WHERE a:Event            RETURN a            UNION            UNWIND $places AS id MATCH (p:Node {id: id}) USING INDEX SEEK p:Node(id) WHERE p:Place            MATCH (p)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(a:Event) RETURN a }          WITH a,            COLLECT { MATCH (a)-[:AT]->(:Place)-[:WITHIN*0..32]->(r:Place) RETURN DISTINCT r.id } AS derived,            COLLECT { MATCH (a)-[x:IN_REGION]->(r) RETURN CASE WHEN r:Place AND r.id = x.regionId              AND x.eventId = a.id              AND (x.sortDate = a.sortDate OR (x.sortDate IS NULL AND a.sortDate IS NULL))              AND (x.spanClass = a.spanClass OR (x.spanClass IS NULL AND a.spanClass IS NULL))              THEN x.regionId ELSE '' END } AS stored          WHERE size(stored) <> size(derived) OR any(s IN stored WHERE NOT s IN derived)            OR any(d IN derived WHERE NOT d IN stored)          RETURN a.id AS row",
-    )
+    Statement::new(concat!(
+        "CALL () { \
+           UNWIND $events AS id MATCH (a:Node {id: id}) USING INDEX SEEK a:Node(id) WHERE a:Event \
+           RETURN a \
+           UNION \
+           UNWIND $places AS id MATCH (p:Node {id: id}) USING INDEX SEEK p:Node(id) WHERE p:Place \
+           MATCH (p)<-[:WITHIN*0..32]-(:Place)<-[:AT]-(a:Event) RETURN a }",
+        stale_only!(),
+        " RETURN a.id AS row"
+    ))
 }
 
 /// The statements with typical parameters, for the `EXPLAIN` test: each starts from the id seeks
 /// of the events or places it is given, never from a label.
 pub fn statements_for_explain() -> Vec<Statement> {
     vec![
+        clock_statement(),
+        created_statement().param("events", ["e"]),
         stale_statement()
             .param("events", ["e"])
             .param("places", ["p"]),
