@@ -534,6 +534,15 @@ async fn every_region_statement_starts_from_an_id_seek() {
     }
 }
 
+/// north and south, a city in north, a district in the city: what the concurrent tests move.
+async fn two_countries(app: &TestApp) -> [String; 4] {
+    let north = place_within(app, "north", None).await;
+    let south = place_within(app, "south", None).await;
+    let city = place_within(app, "city", Some(&north)).await;
+    let district = place_within(app, "district", Some(&city)).await;
+    [north, south, city, district]
+}
+
 /// Runs a mutation as a client told "try again" would: a write that still deadlocks after the
 /// service's own retries (`Db::write`) comes back with `DATABASE_UNAVAILABLE`, nothing written.
 async fn until_written(app: &TestApp, query: &str, variables: Value) {
@@ -556,10 +565,7 @@ async fn until_written(app: &TestApp, query: &str, variables: Value) {
 #[tokio::test]
 async fn a_place_moved_while_events_below_it_are_written_leaves_no_stale_region() {
     let app = setup().await;
-    let north = place_within(&app, "north", None).await;
-    let south = place_within(&app, "south", None).await;
-    let city = place_within(&app, "city", Some(&north)).await;
-    let district = place_within(&app, "district", Some(&city)).await;
+    let [north, south, city, district] = two_countries(&app).await;
     let moving = event_at(&app, "moving", None, "2025-02-01").await;
     const ROUNDS: usize = 20;
     let link = |from: String, relation: &'static str, to: String| {
@@ -612,10 +618,7 @@ async fn a_place_moved_while_events_below_it_are_written_leaves_no_stale_region(
 async fn an_event_placed_under_a_move_not_yet_committed_ends_in_the_new_region() {
     use casegraph::domain::{NodeId, Relation};
     let app = setup().await;
-    let north = place_within(&app, "north", None).await;
-    let south = place_within(&app, "south", None).await;
-    let city = place_within(&app, "city", Some(&north)).await;
-    let district = place_within(&app, "district", Some(&city)).await;
+    let [_, south, city, district] = two_countries(&app).await;
     let event = event_at(&app, "event", None, "2025-01-01").await;
     let ids = |x: &str| NodeId::parse(x).unwrap();
     let (city, south, district, event) = (ids(&city), ids(&south), ids(&district), ids(&event));
