@@ -140,7 +140,8 @@ pub(super) fn subtrees_statement() -> Statement {
 }
 
 /// Rebuilds the region relationships of everything `moved` names, after every write of the
-/// transaction that moved them: up to two statements, none when nothing moved.
+/// transaction that moved them: a statement per kind (created events, other events, places moved)
+/// and one for the moves' counter, none when nothing moved.
 pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
     if moved.events.is_empty() && moved.created.is_empty() && moved.subtrees.is_empty() {
         return Ok(());
@@ -181,7 +182,8 @@ pub(super) async fn refresh(tx: &mut Tx, moved: Moved) -> AppResult<()> {
     Ok(())
 }
 
-/// What a transaction's refreshes covered: the events, and the places every event below which.
+/// What a transaction's refreshes covered: the events it wrote, and the places it moved (with every
+/// event below them); what [`settle`] checks once it has committed.
 #[derive(Debug, Default)]
 pub struct RegionScope {
     events: BTreeSet<String>,
